@@ -1,0 +1,61 @@
+// The server-side half of "the key never reaches the browser": the proxy adds the key and drops
+// any the browser sent. Used by `vite` (dev) and `vite preview` (a simple deployment).
+import type { ProxyOptions } from 'vite'
+
+/** Strip every apiKey parameter (any case) from a path's query string and append the real one. */
+export function withApiKey(path: string, apiKey: string): string {
+  const q = path.indexOf('?')
+  const pathname = q === -1 ? path : path.slice(0, q)
+  const kept = (q === -1 ? '' : path.slice(q + 1))
+    .split('&')
+    .filter((part) => part !== '' && decodeURIComponent(part.split('=')[0]).toLowerCase() !== 'apikey')
+  kept.push(`apiKey=${encodeURIComponent(apiKey)}`)
+  return `${pathname}?${kept.join('&')}`
+}
+
+export interface PbxTarget {
+  url: string
+  apiKey: string
+}
+
+/** Read and check NOOJEE_URL / NOOJEE_API_KEY; a bad value stops the server with a clear message. */
+export function pbxTargetFromEnv(env: Record<string, string | undefined>): PbxTarget | null {
+  const url = env.NOOJEE_URL?.trim()
+  const apiKey = env.NOOJEE_API_KEY?.trim()
+  if (!url) {
+    if (apiKey) throw new Error('NOOJEE_API_KEY is set but NOOJEE_URL is not: set both, or neither to use the built-in PBX.')
+    return null
+  }
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    throw new Error(`NOOJEE_URL is not a URL: "${url}". Example: NOOJEE_URL=https://pbx.example.com`)
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    throw new Error(`NOOJEE_URL must start with https:// (got "${parsed.protocol}")`)
+  if (!apiKey) throw new Error('NOOJEE_URL is set but NOOJEE_API_KEY is not: the PBX needs its global API key.')
+  return { url: parsed.origin + parsed.pathname.replace(/\/$/, ''), apiKey }
+}
+
+/** Longer than the client's own abort (timeOut 25 s + 10 s), so the proxy never cuts a poll short. */
+export const PROXY_TIMEOUT_MS = 90_000
+
+export function pbxProxy(target: PbxTarget): Record<string, ProxyOptions> {
+  return {
+    '^/servicemanager/rest/(CallManagementAPI|systemHealth)/': {
+      target: target.url,
+      changeOrigin: true,
+      timeout: PROXY_TIMEOUT_MS,
+      proxyTimeout: PROXY_TIMEOUT_MS,
+      rewrite: (path) => withApiKey(path, target.apiKey),
+      configure: (proxy) => {
+        proxy.on('proxyReq', (proxyReq) => {
+          // Browser credentials mean nothing to the PBX; do not forward them.
+          proxyReq.removeHeader('cookie')
+          proxyReq.removeHeader('authorization')
+        })
+      },
+    },
+  }
+}

@@ -1,0 +1,65 @@
+import { useState } from 'react'
+import { Button } from '../components/ui/button.tsx'
+import { ConnectionStatus } from '../features/calls/connection-status.tsx'
+import { ExtensionColumn } from '../features/calls/extension-column.tsx'
+import { useFeed } from '../features/calls/feed-store.ts'
+import { ExtensionsForm } from '../features/settings/extensions-form.tsx'
+import { SettingsPanel } from '../features/settings/settings-panel.tsx'
+import { chooseExtensions, useUrlExtensions, useWatchedExtensions } from '../features/settings/watched-extensions.ts'
+import { FeedDriver } from './feed-driver.tsx'
+
+function Notice() {
+  const notice = useFeed((s) => s.notice)
+  const dismiss = useFeed((s) => s.noticeDismissed)
+  if (!notice) return null
+  return (
+    <div className="flex items-center gap-3 rounded-md bg-sky-100 px-3 py-2 text-sm text-sky-950 dark:bg-sky-950 dark:text-sky-100">
+      <span>{notice}</span>
+      <Button variant="ghost" onClick={dismiss}>
+        Dismiss
+      </Button>
+    </div>
+  )
+}
+
+export function App() {
+  const extensions = useWatchedExtensions()
+  const urlError = useUrlExtensions((s) => s.urlError)
+  const [settingsOpen, setSettingsOpen] = useState(false)
+
+  return (
+    <div className="flex min-h-screen flex-col gap-3 p-4">
+      <FeedDriver extensions={extensions} />
+      <header className="flex flex-wrap items-center gap-4">
+        <h1 className="text-xl font-bold">Switchboard</h1>
+        <ConnectionStatus watching={extensions.length} />
+        <div className="ml-auto flex gap-2">
+          <Button onClick={() => setSettingsOpen((o) => !o)} aria-expanded={settingsOpen}>
+            Settings
+          </Button>
+        </div>
+      </header>
+      {urlError && (
+        <p role="alert" className="rounded-md bg-red-100 px-3 py-2 text-sm text-red-900 dark:bg-red-950 dark:text-red-100">
+          {urlError}
+        </p>
+      )}
+      <Notice />
+      {settingsOpen && <SettingsPanel onClose={() => setSettingsOpen(false)} />}
+      <main className="flex flex-1 flex-col gap-3">
+        {extensions.length === 0 ? (
+          <div className="max-w-md rounded-xl bg-white p-4 shadow-sm dark:bg-slate-900">
+            <p className="mb-3 text-sm">Choose the extensions to watch.</p>
+            <ExtensionsForm label="Extensions to watch" initial={[]} onSave={chooseExtensions} />
+          </div>
+        ) : (
+          <div className="flex flex-wrap items-start gap-3">
+            {extensions.map((ext) => (
+              <ExtensionColumn key={ext} ext={ext} />
+            ))}
+          </div>
+        )}
+      </main>
+    </div>
+  )
+}

@@ -1,0 +1,81 @@
+import { memo } from 'react'
+import { Badge } from '../../components/ui/badge.tsx'
+import { Button } from '../../components/ui/button.tsx'
+import { formatDuration } from '../../lib/time.ts'
+import { useNow } from '../../lib/use-now.ts'
+import type { Call } from './call-model.ts'
+import { canOfferAnswer, statusTone, statusWords } from './call-status.ts'
+import { answerKey, useAnswerState } from './feed-store.ts'
+import { useAnswerCall } from './use-answer-call.ts'
+
+const toneClass = {
+  ringing:
+    'border-amber-500 bg-amber-50 ring-2 ring-amber-400 motion-safe:animate-pulse dark:bg-amber-950 dark:border-amber-400',
+  connected: 'border-emerald-600 bg-emerald-50 dark:bg-emerald-950 dark:border-emerald-500',
+  ended: 'border-slate-300 bg-slate-100 text-slate-600 dark:bg-slate-900 dark:text-slate-400 dark:border-slate-700',
+  other: 'border-sky-500 bg-white dark:bg-slate-900',
+}
+
+function Timer({ call }: { call: Call }) {
+  const now = useNow()
+  if (call.endedAt !== undefined) {
+    const talked = call.connectedAt ? ` after ${formatDuration(call.endedAt - call.connectedAt)}` : ''
+    return <span>ended{talked}</span>
+  }
+  const label = call.status === 'Ringing' ? 'ringing for' : call.status === 'Connected' ? 'talking for' : 'for'
+  return (
+    <span>
+      {label} <span className="tabular-nums">{formatDuration(now - call.statusSince)}</span>
+    </span>
+  )
+}
+
+function AnswerControl({ call }: { call: Call }) {
+  const answerCall = useAnswerCall()
+  const state = useAnswerState(answerKey(call.ext, call.id))
+  if (!canOfferAnswer(call)) return null
+  const busy = state?.state === 'sending' || state?.state === 'sent'
+  return (
+    <div className="mt-2 flex flex-col gap-1">
+      <Button variant="primary" disabled={busy} aria-disabled={busy} onClick={() => answerCall(call.ext, call.id)}>
+        {busy ? 'Answering…' : 'Answer'}
+      </Button>
+      {state?.state === 'error' && (
+        <p role="alert" className="text-sm text-red-700 dark:text-red-300">
+          {state.message}
+        </p>
+      )}
+    </div>
+  )
+}
+
+export const CallCard = memo(function CallCard({ call }: { call: Call }) {
+  const tone = statusTone(call)
+  const words = statusWords(call)
+  const who = call.callerId || 'Unknown caller'
+  const direction = call.inbound === undefined ? undefined : call.inbound ? 'Inbound' : 'Outbound'
+  return (
+    <article
+      aria-label={`${words}: ${who}`}
+      data-call-id={call.id}
+      data-status={call.status}
+      className={`rounded-lg border-l-4 border p-3 shadow-sm ${toneClass[tone]}`}
+    >
+      <div className="flex items-baseline justify-between gap-2">
+        <p className="truncate text-base font-semibold" title={who}>
+          {who}
+        </p>
+        <p className="text-sm font-semibold">{words}</p>
+      </div>
+      <div className="mt-1 flex flex-wrap items-center gap-1.5 text-xs">
+        {direction && <Badge>{direction}</Badge>}
+        {call.isQueueCall && <Badge tone="violet">Queue</Badge>}
+        {call.isClickToDialCall && <Badge tone="sky">Click-to-dial</Badge>}
+        <span className="ml-auto text-slate-600 dark:text-slate-300">
+          <Timer call={call} />
+        </span>
+      </div>
+      <AnswerControl call={call} />
+    </article>
+  )
+})

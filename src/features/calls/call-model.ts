@@ -1,0 +1,159 @@
+// The call model: a pure, idempotent reducer from PBX events to calls per extension.
+import type { FeedEvent } from '../pbx/pbx-client.ts'
+
+export const ENDED_STATUSES: ReadonlySet<string> = new Set(['Hungup', 'Busy', 'No Answer'])
+export const isEnded = (status: string) => ENDED_STATUSES.has(status)
+
+export interface Call {
+  id: string
+  ext: string
+  status: string
+  callerId: string
+  inbound?: boolean
+  /** undefined: the PBX did not say, so Answer is offered */
+  canAnswer?: boolean
+  isQueueCall: boolean
+  isClickToDialCall: boolean
+  firstSeenAt: number
+  statusSince: number
+  connectedAt?: number
+  endedAt?: number
+  /** Ended because a resync no longer listed it, not because an event said so. */
+  vanished?: boolean
+}
+
+export interface CallModel {
+  byExt: Readonly<Record<string, readonly Call[]>>
+  /** `${ext}|${id}` → ended at: late or replayed events never bring an ended call back. */
+  ended: Readonly<Record<string, number>>
+}
+
+export const emptyModel: CallModel = { byExt: {}, ended: {} }
+
+/** `SIP/410` and `410` are the same extension. */
+export const extKey = (ext: string) => ext.replace(/^[A-Za-z]+\//, '')
+const callKey = (ext: string, id: string) => `${ext}|${id}`
+
+function merge(prev: Call | undefined, ev: FeedEvent, ext: string, now: number): Call {
+  const d = ev.data
+  const status = d.status
+  const changed = !prev || prev.status !== status
+  const next: Call = {
+    id: d.uniqueCallId,
+    ext,
+    status,
+    callerId: d.callerId ?? prev?.callerId ?? '',
+    inbound: d.inbound ?? prev?.inbound,
+    canAnswer: d.canAnswer ?? (status === 'Ringing' ? prev?.canAnswer : false),
+    isQueueCall: d.isQueueCall ?? prev?.isQueueCall ?? false,
+    isClickToDialCall: d.isClickToDialCall ?? prev?.isClickToDialCall ?? false,
+    firstSeenAt: prev?.firstSeenAt ?? now,
+    statusSince: changed ? now : prev.statusSince,
+    connectedAt: prev?.connectedAt ?? (status === 'Connected' ? now : undefined),
+    endedAt: isEnded(status) ? (prev?.endedAt ?? now) : undefined,
+  }
+  return prev && sameCall(prev, next) ? prev : next
+}
+
+function sameCall(a: Call, b: Call): boolean {
+  for (const k of Object.keys(b) as (keyof Call)[]) if (a[k] !== b[k]) return false
+  return Object.keys(a).length === Object.keys(b).length
+}
+
+/** Apply events in order. Returns the same object when nothing changed. */
+export function applyEvents(model: CallModel, events: readonly FeedEvent[], now: number): CallModel {
+  let byExt = model.byExt
+  let ended = model.ended
+  for (const ev of events) {
+    const ext = extKey(ev.ext)
+    const id = ev.data.uniqueCallId
+    const key = callKey(ext, id)
+    if (ended[key] !== undefined) continue
+    const list = byExt[ext] ?? []
+    const i = list.findIndex((c) => c.id === id)
+    const next = merge(list[i], ev, ext, now)
+    if (i >= 0 && next === list[i]) continue
+    // A call first seen already ended (e.g. a replay) is remembered, not shown.
+    if (i < 0 && next.endedAt !== undefined) {
+      ended = { ...ended, [key]: now }
+      continue
+    }
+    const copy = list.slice()
+    if (i >= 0) copy[i] = next
+    else copy.push(next)
+    byExt = { ...byExt, [ext]: copy }
+    if (next.endedAt !== undefined) ended = { ...ended, [key]: next.endedAt }
+  }
+  return byExt === model.byExt && ended === model.ended ? model : { byExt, ended }
+}
+
+/**
+ * Replace the model with a snapshot (`lastSequenceNumber=0`): the PBX's list is the truth.
+ * Calls it no longer lists are ended, not left ringing; calls already ending keep their linger.
+ */
+export function applySnapshot(model: CallModel, events: readonly FeedEvent[], now: number): CallModel {
+  const seen = new Set<string>()
+  const fresh: Record<string, Call[]> = {}
+  const ended: Record<string, number> = { ...model.ended }
+  for (const ev of events) {
+    const ext = extKey(ev.ext)
+    const key = callKey(ext, ev.data.uniqueCallId)
+    const prevList = fresh[ext] ?? model.byExt[ext] ?? []
+    const prev = prevList.find((c) => c.id === ev.data.uniqueCallId)
+    const base = prev && prev.endedAt !== undefined && !isEnded(ev.data.status) ? undefined : prev
+    const call = merge(base, ev, ext, now)
+    if (call.endedAt !== undefined && !prev) {
+      ended[key] = now
+      continue
+    }
+    seen.add(key)
+    if (call.endedAt === undefined) delete ended[key]
+    else ended[key] = call.endedAt
+    const list = (fresh[ext] ??= [])
+    const j = list.findIndex((c) => c.id === call.id)
+    if (j >= 0) list[j] = call
+    else list.push(call)
+  }
+  const byExt: Record<string, Call[]> = {}
+  for (const [ext, list] of Object.entries(model.byExt)) {
+    const kept: Call[] = []
+    for (const c of list) {
+      const key = callKey(ext, c.id)
+      if (seen.has(key)) continue
+      if (c.endedAt !== undefined) kept.push(c)
+      else {
+        kept.push({ ...c, endedAt: now, vanished: true, canAnswer: false })
+        ended[key] = now
+      }
+    }
+    byExt[ext] = kept
+  }
+  for (const [ext, list] of Object.entries(fresh)) {
+    // Oldest first, as between snapshots; sort is stable for calls seen at the same moment.
+    byExt[ext] = [...(byExt[ext] ?? []), ...list].sort((a, b) => a.firstSeenAt - b.firstSeenAt)
+  }
+  for (const ext of Object.keys(byExt)) if (byExt[ext].length === 0) delete byExt[ext]
+  return { byExt, ended }
+}
+
+/** How long tombstones are kept: far longer than any replay could arrive. */
+const TOMBSTONE_MS = 30 * 60_000
+
+/** Drop ended calls after they have lingered; forget old tombstones. Same object if nothing went. */
+export function expireEnded(model: CallModel, now: number, lingerMs: number): CallModel {
+  let byExt = model.byExt
+  for (const [ext, list] of Object.entries(model.byExt)) {
+    const kept = list.filter((c) => c.endedAt === undefined || now - c.endedAt < lingerMs)
+    if (kept.length === list.length) continue
+    byExt = { ...byExt }
+    if (kept.length) (byExt as Record<string, readonly Call[]>)[ext] = kept
+    else delete (byExt as Record<string, readonly Call[]>)[ext]
+  }
+  let ended = model.ended
+  for (const [key, at] of Object.entries(model.ended)) {
+    if (now - at < TOMBSTONE_MS) continue
+    if (ended === model.ended) ended = { ...ended }
+    delete (ended as Record<string, number>)[key]
+  }
+  return byExt === model.byExt && ended === model.ended ? model : { byExt, ended }
+}

@@ -1,0 +1,53 @@
+import { queryOptions } from '@tanstack/react-query'
+import { subscribe } from '../pbx/pbx-client.ts'
+import { isPbxError, PbxError } from '../pbx/pbx-error.ts'
+import { fullJitterDelay } from '../../lib/backoff.ts'
+import { extKey } from './call-model.ts'
+import { recordDiag } from './diagnostics-store.ts'
+import { useFeed } from './feed-store.ts'
+
+/** Seconds the PBX may hold a poll. */
+export const POLL_TIMEOUT_S = 25
+/** The client gives up this long after the hold should have ended. */
+export const CLIENT_GRACE_MS = 10_000
+/** A refused key is retried slowly: the PBX will not change its mind every second. */
+export const AUTH_RETRY_MS = 60_000
+
+/** The delay before retrying a failed poll; also tells the store when the next try is. */
+export function pollRetryDelay(failureCount: number, error: unknown): number {
+  const e = isPbxError(error) ? error : new PbxError('network', String(error))
+  const delay = e.kind === 'auth' ? AUTH_RETRY_MS : fullJitterDelay(failureCount)
+  useFeed.getState().pollFailed(e, Date.now() + delay)
+  return delay
+}
+
+async function pollOnce(exten: readonly string[], cursor: string | null, signal: AbortSignal): Promise<string> {
+  const state = useFeed.getState()
+  const watching = exten.join(',')
+  // A new extension list starts from a snapshot of its own.
+  const seq = state.watching === watching ? cursor : null
+  const timeOut = seq === null || !state.healthy ? 0 : POLL_TIMEOUT_S
+  recordDiag('request', `subscribe lastSequenceNumber=${seq ?? 0} timeOut=${timeOut}`)
+  const result = await subscribe(
+    { exten: [...exten], lastSequenceNumber: seq ?? '0', timeOut },
+    { signal, timeoutMs: timeOut * 1000 + CLIENT_GRACE_MS },
+  )
+  useFeed.getState().replyReceived({ seq, watching }, result, new Set(exten.map(extKey)), Date.now())
+  return result.seq
+}
+
+export const callQueries = {
+  all: () => ['calls'] as const,
+  /** One long poll: each reply bumps `poll`, which keys the next one, so exactly one is in flight. */
+  feed: (exten: readonly string[], seq: string | null, poll: number) =>
+    queryOptions({
+      queryKey: [...callQueries.all(), 'feed', exten, seq, poll] as const,
+      queryFn: ({ signal }) => pollOnce(exten, seq, signal),
+      staleTime: Infinity,
+      gcTime: 0,
+      retry: (_count, error) => !(isPbxError(error) && error.kind === 'aborted'),
+      retryDelay: pollRetryDelay,
+      refetchOnWindowFocus: false,
+      refetchOnReconnect: false,
+    }),
+}

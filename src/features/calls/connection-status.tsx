@@ -1,0 +1,80 @@
+import type { ReactNode } from 'react'
+import { Button } from '../../components/ui/button.tsx'
+import { useNow } from '../../lib/use-now.ts'
+import { useConnection, useFeed } from './feed-store.ts'
+
+const dot = {
+  connecting: 'bg-slate-400',
+  live: 'bg-emerald-500',
+  reconnecting: 'bg-amber-500',
+  auth: 'bg-red-600',
+  offline: 'bg-slate-500',
+  idle: 'bg-slate-400',
+}
+
+function NextTry({ at }: { at: number }) {
+  const now = useNow()
+  const s = Math.max(0, Math.ceil((at - now) / 1000))
+  return <>{s > 0 ? `next try in ${s} s` : 'trying now'}</>
+}
+
+/** The one place that says whether the feed can be trusted right now. */
+export function ConnectionStatus({ watching }: { watching: number }) {
+  const c = useConnection()
+  const retryNow = useFeed((s) => s.retryNow)
+  const phase = watching === 0 ? 'idle' : c.phase
+  let text: ReactNode
+  switch (phase) {
+    case 'idle':
+      text = 'Not watching any extension'
+      break
+    case 'connecting':
+      text = 'Connecting to the PBX…'
+      break
+    case 'live':
+      text = 'Live'
+      break
+    case 'offline':
+      text = 'Offline — waiting for the network'
+      break
+    case 'auth':
+      text = (
+        <>
+          {c.error}
+          {c.nextRetryAt && (
+            <>
+              {' '}
+              — <NextTry at={c.nextRetryAt} />
+            </>
+          )}
+        </>
+      )
+      break
+    case 'reconnecting':
+      text = (
+        <>
+          Reconnecting: {c.error}
+          {c.nextRetryAt && (
+            <>
+              {' '}
+              — <NextTry at={c.nextRetryAt} />
+            </>
+          )}
+        </>
+      )
+      break
+  }
+  return (
+    <div className="flex min-w-0 items-center gap-2">
+      <div role="status" aria-live="polite" className="flex min-w-0 items-center gap-2 text-sm" data-phase={phase}>
+        <span aria-hidden className={`h-2.5 w-2.5 shrink-0 rounded-full ${dot[phase]}`} />
+        <span className="truncate">{text}</span>
+      </div>
+      {(phase === 'reconnecting' || phase === 'auth' || phase === 'offline') && (
+        <Button variant="ghost" onClick={retryNow}>
+          Retry now
+        </Button>
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,26 @@
+import { memo } from 'react'
+import { CallCard } from './call-card.tsx'
+import { useCallsFor } from './feed-store.ts'
+
+export const ExtensionColumn = memo(function ExtensionColumn({ ext, mine = false }: { ext: string; mine?: boolean }) {
+  const calls = useCallsFor(ext)
+  const headingId = `ext-${ext.replace(/\W/g, '-')}`
+  return (
+    <section
+      aria-labelledby={headingId}
+      className="flex w-72 shrink-0 flex-col gap-2 rounded-xl bg-white p-3 shadow-sm dark:bg-slate-900"
+    >
+      <div className="flex items-center gap-2">
+        <h2 id={headingId} className="text-sm font-semibold text-slate-700 dark:text-slate-200">
+          Extension {ext}
+        </h2>
+        {mine && <span className="rounded bg-sky-700 px-1.5 text-xs text-white">mine</span>}
+      </div>
+      {calls.length === 0 ? (
+        <p className="text-sm text-slate-500 dark:text-slate-400">Idle — no calls</p>
+      ) : (
+        calls.map((c) => <CallCard key={c.id} call={c} />)
+      )}
+    </section>
+  )
+})

@@ -1,0 +1,129 @@
+import { create } from 'zustand'
+import { useShallow } from 'zustand/react/shallow'
+import type { SubscribeResult } from '../pbx/pbx-client.ts'
+import type { PbxError } from '../pbx/pbx-error.ts'
+import { applyEvents, applySnapshot, emptyModel, expireEnded, extKey, type Call, type CallModel } from './call-model.ts'
+import { recordDiag } from './diagnostics-store.ts'
+
+export type Phase = 'connecting' | 'live' | 'reconnecting' | 'auth' | 'offline' | 'idle'
+
+export interface Connection {
+  phase: Phase
+  error?: string
+  kind?: PbxError['kind']
+  nextRetryAt?: number
+}
+
+export type AnswerState = { state: 'sending' } | { state: 'sent'; at: number } | { state: 'error'; message: string }
+
+/** How long an ended call stays on screen. */
+export const LINGER_MS = 8_000
+
+interface FeedState {
+  /** The cursor: null means the next poll is a snapshot (`lastSequenceNumber=0&timeOut=0`). */
+  seq: string | null
+  /** The extension list the cursor belongs to; another list starts with a snapshot. */
+  watching: string
+  /** Counts replies; part of the poll's query key so each reply starts the next poll. */
+  poll: number
+  /** false after a failed poll: the next one asks with timeOut=0 to catch up at once. */
+  healthy: boolean
+  model: CallModel
+  connection: Connection
+  lastReplyAt: number
+  notice: string | null
+  answers: Record<string, AnswerState>
+
+  replyReceived: (sent: { seq: string | null; watching: string }, result: SubscribeResult, watched: ReadonlySet<string>, now: number) => void
+  pollFailed: (error: PbxError, nextRetryAt: number | undefined) => void
+  resyncRequested: (reason: string) => void
+  /** Abandon any wait and poll now, catching up with timeOut=0. */
+  retryNow: () => void
+  wentOffline: () => void
+  clockTicked: (now: number) => void
+  noticeDismissed: () => void
+  answerChanged: (key: string, state: AnswerState | null) => void
+}
+
+const initial = {
+  seq: null,
+  watching: '',
+  poll: 0,
+  healthy: true,
+  model: emptyModel,
+  connection: { phase: 'connecting' } as Connection,
+  lastReplyAt: 0,
+  notice: null,
+  answers: {},
+}
+
+export const answerKey = (ext: string, id: string) => `${extKey(ext)}|${id}`
+
+export const useFeed = create<FeedState>()((set, get) => ({
+  ...initial,
+
+  replyReceived: (sent, result, watched, now) => {
+    const s = get()
+    const events = result.events.filter((e) => watched.has(extKey(e.ext)))
+    const base = { watching: sent.watching, poll: s.poll + 1, healthy: true, lastReplyAt: now, connection: { phase: 'live' as const } }
+    recordDiag('reply', `seq ${result.seq}, ${result.events.length} events${result.rejected ? `, ${result.rejected} malformed events dropped` : ''}`)
+    if (sent.seq === null) {
+      const resync = s.lastReplyAt > 0 || s.model !== emptyModel
+      set({ ...base, seq: result.seq, model: applySnapshot(s.model, events, now), notice: resync ? 'Resynchronised with the PBX' : s.notice })
+      return
+    }
+    if (BigInt(result.seq) < BigInt(sent.seq)) {
+      // The PBX's counter went backwards: it restarted. Our cursor means nothing there now.
+      recordDiag('resync', `seq went back from ${sent.seq} to ${result.seq}: PBX restarted`)
+      set({ ...base, seq: null, notice: 'The PBX restarted; resynchronising' })
+      return
+    }
+    const model = applyEvents(s.model, events, now)
+    set(model === s.model ? { ...base, seq: result.seq } : { ...base, seq: result.seq, model })
+  },
+
+  pollFailed: (error, nextRetryAt) => {
+    recordDiag('fault', `${error.kind}: ${error.message}`)
+    set({
+      healthy: false,
+      connection: { phase: error.kind === 'auth' ? 'auth' : 'reconnecting', error: error.message, kind: error.kind, nextRetryAt },
+    })
+  },
+
+  resyncRequested: (reason) => {
+    recordDiag('resync', reason)
+    set((s) => ({ seq: null, poll: s.poll + 1 }))
+  },
+
+  retryNow: () => set((s) => ({ poll: s.poll + 1, healthy: false })),
+
+  wentOffline: () => set({ healthy: false, connection: { phase: 'offline', error: 'This computer is offline' } }),
+
+  clockTicked: (now) => {
+    const s = get()
+    const model = expireEnded(s.model, now, LINGER_MS)
+    if (model !== s.model) set({ model })
+  },
+
+  noticeDismissed: () => set({ notice: null }),
+
+  answerChanged: (key, state) =>
+    set((s) => {
+      const answers = { ...s.answers }
+      if (state) answers[key] = state
+      else delete answers[key]
+      return { answers }
+    }),
+}))
+
+const NO_CALLS: readonly Call[] = []
+
+/** Narrow selectors: a card list re-renders only when its own extension changes. */
+export const useCallsFor = (ext: string) => useFeed((s) => s.model.byExt[extKey(ext)] ?? NO_CALLS)
+export const useConnection = () => useFeed((s) => s.connection)
+export const useAnswerState = (key: string) => useFeed((s) => s.answers[key])
+export const useRingingCount = (exts: readonly string[]) =>
+  useFeed((s) => exts.reduce((n, e) => n + (s.model.byExt[extKey(e)]?.filter((c) => c.status === 'Ringing').length ?? 0), 0))
+export const useCallIds = (ext: string) => useFeed(useShallow((s) => (s.model.byExt[extKey(ext)] ?? NO_CALLS).map((c) => c.id)))
+
+export const resetFeedStore = () => useFeed.setState(initial)

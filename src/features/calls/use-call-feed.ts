@@ -1,0 +1,44 @@
+import { useQuery } from '@tanstack/react-query'
+import { useEffect } from 'react'
+import { callQueries, POLL_TIMEOUT_S } from './call-queries.ts'
+import { useFeed } from './feed-store.ts'
+
+const TICK_MS = 1000
+/** No reply for this long (sleep, throttled tab) and the cursor is not trusted any more. */
+export const STALE_AFTER_MS = (POLL_TIMEOUT_S + 30) * 1000
+
+/** Drives the long poll for `exten` while mounted; state lands in the feed store. */
+export function useCallFeed(exten: readonly string[]) {
+  const seq = useFeed((s) => s.seq)
+  const poll = useFeed((s) => s.poll)
+  const enabled = exten.length > 0
+
+  useQuery({ ...callQueries.feed(exten, seq, poll), enabled })
+
+  useEffect(() => {
+    if (!enabled) return
+    let last = Date.now()
+    const tick = () => {
+      const now = Date.now()
+      const s = useFeed.getState()
+      const slept = now - last > TICK_MS + 30_000
+      const silent = s.connection.phase === 'live' && s.lastReplyAt > 0 && now - s.lastReplyAt > STALE_AFTER_MS
+      last = now
+      if (slept || silent) s.resyncRequested(slept ? 'wall clock jumped: the computer slept' : 'no reply for too long')
+      s.clockTicked(now)
+    }
+    const interval = setInterval(tick, TICK_MS)
+    const onOffline = () => useFeed.getState().wentOffline()
+    const onOnline = () => useFeed.getState().retryNow()
+    const onVisible = () => document.visibilityState === 'visible' && tick()
+    window.addEventListener('offline', onOffline)
+    window.addEventListener('online', onOnline)
+    document.addEventListener('visibilitychange', onVisible)
+    return () => {
+      clearInterval(interval)
+      window.removeEventListener('offline', onOffline)
+      window.removeEventListener('online', onOnline)
+      document.removeEventListener('visibilitychange', onVisible)
+    }
+  }, [enabled])
+}

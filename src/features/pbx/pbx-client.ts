@@ -1,0 +1,169 @@
+// The only module that talks HTTP to the PBX (through the proxy, which adds the API key).
+import type { z } from 'zod'
+import { PbxError } from './pbx-error.ts'
+import {
+  actionReplySchema,
+  envelopeSchema,
+  eventSchema,
+  subscribeSchema,
+  type ActionReply,
+  type CallData,
+} from './pbx-schemas.ts'
+
+export const API_BASE = '/servicemanager/rest/CallManagementAPI/'
+
+type Params = Record<string, string | number | boolean | undefined>
+
+export interface RequestOptions {
+  signal?: AbortSignal
+  /** Client-side deadline; the request is aborted and a `timeout` PbxError thrown. */
+  timeoutMs?: number
+}
+
+/** Parameters travel in the query string, names case-sensitive; the browser never sends apiKey. */
+export function buildUrl(method: string, params: Params): string {
+  const qs = Object.entries(params)
+    .filter(([k, v]) => v !== undefined && k.toLowerCase() !== 'apikey')
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+    .join('&')
+  return `${API_BASE}${method}${qs ? `?${qs}` : ''}`
+}
+
+const AUTH_WORDS = /api ?key|auth|unauthori[sz]ed|forbidden|access denied|not allowed|permission|licen[cs]e/i
+
+async function post(method: string, params: Params, opts: RequestOptions): Promise<{ text: string; json: unknown }> {
+  const deadline = opts.timeoutMs ? AbortSignal.timeout(opts.timeoutMs) : undefined
+  const signals = [opts.signal, deadline].filter((s): s is AbortSignal => !!s)
+  let res: Response
+  let text: string
+  try {
+    res = await fetch(buildUrl(method, params), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      cache: 'no-store',
+      signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
+    })
+    text = await res.text()
+  } catch (cause) {
+    if (opts.signal?.aborted) throw new PbxError('aborted', 'Request cancelled', { cause })
+    if (deadline?.aborted)
+      throw new PbxError('timeout', `No reply from the PBX within ${Math.round(opts.timeoutMs! / 1000)} s`, { cause })
+    throw new PbxError('network', 'Cannot reach the PBX (network error)', { cause })
+  }
+
+  if (res.status === 401 || res.status === 403)
+    throw new PbxError('auth', `The PBX rejected the API key (HTTP ${res.status})`, { status: res.status })
+  if (!res.ok) {
+    const hint = res.status === 404 ? ' — is NOOJEE_URL right?' : ''
+    throw new PbxError('http', `The PBX answered HTTP ${res.status}${hint}`, { status: res.status })
+  }
+
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (cause) {
+    const html = /^\s*</.test(text)
+    throw new PbxError(
+      'malformed',
+      html ? 'The PBX sent an HTML page instead of JSON' : 'The PBX sent a reply that is not valid JSON',
+      { cause },
+    )
+  }
+
+  const envelope = envelopeSchema.safeParse(json)
+  if (!envelope.success) throw new PbxError('malformed', 'The PBX reply has no Code field')
+  const { Code, Message } = envelope.data
+  if (Code < 0) {
+    const pbxMessage = Message ?? `error ${Code}`
+    if (AUTH_WORDS.test(pbxMessage))
+      throw new PbxError('auth', `The PBX rejected the API key: ${pbxMessage}`, { code: Code, pbxMessage })
+    throw new PbxError('pbx', `The PBX said: ${pbxMessage} (Code ${Code})`, { code: Code, pbxMessage })
+  }
+  return { text, json }
+}
+
+function validate<S extends z.ZodType>(schema: S, json: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(json)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    throw new PbxError('malformed', `The PBX ${what} reply has an unexpected shape (${issue.path.join('.') || 'root'}: ${issue.message})`)
+  }
+  return parsed.data
+}
+
+export interface FeedEvent {
+  /** Extension key as the PBX sent it. */
+  ext: string
+  data: CallData
+  callId?: number
+}
+
+export interface SubscribeResult {
+  /** Exact decimal digits: a seq beyond 2^53 must go back to the PBX unchanged. */
+  seq: string
+  events: FeedEvent[]
+  /** Events dropped because they lacked uniqueCallId/status or were not objects. */
+  rejected: number
+}
+
+export interface SubscribeParams {
+  exten: string[]
+  lastSequenceNumber: string
+  timeOut: number
+}
+
+export async function subscribe(p: SubscribeParams, opts: RequestOptions = {}): Promise<SubscribeResult> {
+  const { text, json } = await post(
+    'subscribe',
+    { exten: p.exten.join(','), lastSequenceNumber: p.lastSequenceNumber, timeOut: p.timeOut },
+    opts,
+  )
+  const reply = validate(subscribeSchema, json, 'subscribe')
+  let seq = String(reply.seq)
+  if (typeof reply.seq === 'number' && !Number.isSafeInteger(reply.seq)) {
+    // JSON.parse rounded it; take the digits from the text itself.
+    const all = [...text.matchAll(/"seq"\s*:\s*(\d+)/g)]
+    if (all.length === 0) throw new PbxError('malformed', 'The PBX sent an unreadable seq')
+    seq = all[all.length - 1][1]
+  }
+  const events: FeedEvent[] = []
+  let rejected = 0
+  if (reply.Data && !Array.isArray(reply.Data)) {
+    for (const [ext, list] of Object.entries(reply.Data)) {
+      for (const raw of list) {
+        const ev = eventSchema.safeParse(raw)
+        if (ev.success) events.push({ ext, data: ev.data.CallData, callId: ev.data.CallID })
+        else rejected++
+      }
+    }
+  }
+  return { seq, events, rejected }
+}
+
+const action = async (method: string, params: Params, opts?: RequestOptions): Promise<ActionReply> =>
+  validate(actionReplySchema, (await post(method, params, { timeoutMs: 15_000, ...opts })).json, method)
+
+export const answer = (p: { uniqueId: string; exten: string; answerString: string }, opts?: RequestOptions) =>
+  action('answer', p, opts)
+
+export const hangup = (p: { extenOrUniqueId: string }, opts?: RequestOptions) => action('hangup', p, opts)
+
+export const dial = (
+  p: {
+    number: string
+    extenOrUniqueId: string
+    callerId?: string
+    phoneCaption?: string
+    autoAnswer?: string
+    monitored?: 'yes'
+    record?: boolean
+    tag?: string
+  },
+  opts?: RequestOptions,
+) => action('dial', p, opts)
+
+export const startRecording = (p: { extenOrUniqueId: string; agentLoginName: string; tag?: string }, opts?: RequestOptions) =>
+  action('start', p, opts)
+
+export const stopRecording = (p: { extenOrUniqueId: string; agentLoginName: string }, opts?: RequestOptions) =>
+  action('stop', p, opts)

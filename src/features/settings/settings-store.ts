@@ -1,0 +1,78 @@
+import { create } from 'zustand'
+import { persist } from 'zustand/middleware'
+import type { HandsetType } from '../pbx/handsets.ts'
+import { parseExtensions } from './extensions.ts'
+
+export type Theme = 'system' | 'light' | 'dark'
+export type View = 'agent' | 'grid'
+
+export interface Settings {
+  /** Extensions watched (stored choice; the URL's ?exten= wins). */
+  extensions: string[]
+  /** Extensions I answer for: their calls come first and alert. */
+  myExtensions: string[]
+  handset: HandsetType
+  agentLoginName: string
+  sound: boolean
+  volume: number
+  notifications: boolean
+  flashTitle: boolean
+  theme: Theme
+  view: View
+  /** Seconds a call may ring or queue before it is escalated in colour. */
+  escalateAfterSec: number
+}
+
+const fromBuild = parseExtensions(__DEFAULT_EXTENSIONS__)
+
+export const defaultSettings: Settings = {
+  extensions: fromBuild.ok ? fromBuild.extensions : [],
+  myExtensions: [],
+  handset: 'yealink',
+  agentLoginName: '',
+  sound: false,
+  volume: 0.6,
+  notifications: false,
+  flashTitle: true,
+  theme: 'system',
+  view: 'agent',
+  escalateAfterSec: 30,
+}
+
+interface SettingsState extends Settings {
+  settingsChanged: (patch: Partial<Settings>) => void
+  settingsReset: () => void
+}
+
+export const useSettings = create<SettingsState>()(
+  persist(
+    (set) => ({
+      ...defaultSettings,
+      settingsChanged: (patch) => set(patch),
+      settingsReset: () => set(defaultSettings),
+    }),
+    {
+      name: 'switchboard.settings',
+      version: 1,
+      // A corrupted or hand-edited entry must not break the panel: keep only well-typed fields.
+      merge: (persisted, current) => ({ ...current, ...sanitize(persisted) }),
+    },
+  ),
+)
+
+function sanitize(raw: unknown): Partial<Settings> {
+  if (!raw || typeof raw !== 'object') return {}
+  const out: Partial<Settings> = {}
+  const r = raw as Record<string, unknown>
+  for (const [k, v] of Object.entries(defaultSettings) as [keyof Settings, unknown][]) {
+    const value = r[k]
+    if (value === undefined) continue
+    if (Array.isArray(v)) {
+      if (Array.isArray(value)) {
+        const parsed = parseExtensions(value.filter((x) => typeof x === 'string').join(','))
+        if (parsed.ok) (out as Record<string, unknown>)[k] = parsed.extensions
+      }
+    } else if (typeof value === typeof v) (out as Record<string, unknown>)[k] = value
+  }
+  return out
+}

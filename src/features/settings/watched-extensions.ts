@@ -1,0 +1,39 @@
+import { create } from 'zustand'
+import { parseExtensions } from './extensions.ts'
+import { useSettings } from './settings-store.ts'
+
+interface UrlExtensions {
+  /** `?exten=` of the current URL, when present and valid: it wins over the stored choice. */
+  fromUrl: string[] | null
+  urlError: string | null
+}
+
+function readUrl(): UrlExtensions {
+  const raw = new URLSearchParams(window.location.search).get('exten')
+  if (raw === null) return { fromUrl: null, urlError: null }
+  const parsed = parseExtensions(raw)
+  return parsed.ok
+    ? { fromUrl: parsed.extensions, urlError: null }
+    : { fromUrl: null, urlError: `The link's extension list was ignored. ${parsed.error}` }
+}
+
+export const useUrlExtensions = create<UrlExtensions>()(() => readUrl())
+
+if (typeof window !== 'undefined') window.addEventListener('popstate', () => useUrlExtensions.setState(readUrl()))
+
+/** The extensions on screen: the URL's, else the stored setting. */
+export function useWatchedExtensions(): string[] {
+  const fromUrl = useUrlExtensions((s) => s.fromUrl)
+  const stored = useSettings((s) => s.extensions)
+  return fromUrl ?? stored
+}
+
+/** Save a new choice and put it in the URL, so the address bar stays shareable and true. */
+export function chooseExtensions(extensions: string[]): void {
+  useSettings.getState().settingsChanged({ extensions })
+  const url = new URL(window.location.href)
+  if (extensions.length) url.searchParams.set('exten', extensions.join(','))
+  else url.searchParams.delete('exten')
+  window.history.replaceState(null, '', url.toString().replace(/%2C/g, ','))
+  useUrlExtensions.setState({ fromUrl: extensions.length ? extensions : null, urlError: null })
+}
