@@ -1,0 +1,25 @@
+import type { APIRequestContext } from '@playwright/test'
+
+/** The built-in PBX's control surface (`/__sim/*`), reached through the dev server. */
+export function simControl(request: APIRequestContext) {
+  const call = async <T = unknown>(action: string, body: Record<string, unknown> = {}): Promise<T> => {
+    const res = await request.post(`/__sim/${action}`, { data: body })
+    if (!res.ok()) throw new Error(`sim ${action}: HTTP ${res.status()} ${await res.text()}`)
+    return (await res.json()) as T
+  }
+  return {
+    reset: () => call('reset'),
+    ring: (ext: string, o: { callerId?: string; queue?: boolean; canAnswer?: boolean; fromExt?: string } = {}) =>
+      call<{ uniqueCallId: string }>('ring', { ext, ...o }).then((r) => r.uniqueCallId),
+    status: (uniqueCallId: string, status: string, ext?: string) => call('status', { uniqueCallId, status, ext }),
+    connect: (uniqueCallId: string, ext: string) => call('connect', { uniqueCallId, ext }),
+    fault: (...faults: Record<string, unknown>[]) => call('fault', { faults }),
+    restart: () => call('restart'),
+    auth: (reject: boolean, style: 'code' | 'http401' | 'html403' = 'code') => call('auth', { reject, style }),
+    raw: (ext: string, callData: Record<string, unknown>) => call('raw', { ext, callData }),
+    state: (exts: string[]) =>
+      call<{ seq: number; heldPolls: number; truth: Record<string, Record<string, string>> }>('state', { exts }),
+    requests: () =>
+      call<{ requests: { method: string; params: Record<string, string>; at: number }[] }>('requests').then((r) => r.requests),
+  }
+}
