@@ -103,7 +103,9 @@ export async function startSimServer(opts: {
     const url = new URL(req.url ?? '/', 'http://sim')
     try {
       if (url.pathname.startsWith(API)) {
-        const reply = await sim.handle(req.method ?? 'GET', url.pathname.slice(API.length), url.searchParams)
+        const gone = new AbortController()
+        res.on('close', () => res.writableEnded || gone.abort())
+        const reply = await sim.handle(req.method ?? 'GET', url.pathname.slice(API.length), url.searchParams, gone.signal)
         if (!res.destroyed) send(res, reply)
       } else if (url.pathname === '/servicemanager/rest/systemHealth/test') {
         send(res, { kind: 'http', status: 200, contentType: 'application/json', body: '{"Code":0,"Message":"OK"}' })

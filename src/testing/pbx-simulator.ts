@@ -229,7 +229,7 @@ export class PbxSimulator {
   // ---- the HTTP API ------------------------------------------------------------------------
 
   /** Handle `POST /servicemanager/rest/CallManagementAPI/<method>?<query>`. */
-  async handle(httpMethod: string, method: string, params: URLSearchParams): Promise<SimReply> {
+  async handle(httpMethod: string, method: string, params: URLSearchParams, signal?: AbortSignal): Promise<SimReply> {
     const p = Object.fromEntries(params)
     this.requests.push({ method, params: p, at: this.opts.now() })
     if (httpMethod !== 'POST')
@@ -237,7 +237,7 @@ export class PbxSimulator {
     if (p.apiKey !== this.apiKey) return this.refuseKey()
     switch (method) {
       case 'subscribe':
-        return this.subscribe(p)
+        return this.subscribe(p, signal)
       case 'answer':
         return this.answer(p)
       case 'hangup':
@@ -261,7 +261,7 @@ export class PbxSimulator {
     return json({ Code: -1, Message: 'Authentication failed: invalid apiKey' })
   }
 
-  private async subscribe(p: Record<string, string>): Promise<SimReply> {
+  private async subscribe(p: Record<string, string>, signal?: AbortSignal): Promise<SimReply> {
     if (!p.exten) return json({ Code: -1, Message: 'Missing parameter: exten' })
     if (!/^\d+$/.test(p.lastSequenceNumber ?? ''))
       return json({ Code: -1, Message: 'Missing or invalid parameter: lastSequenceNumber' })
@@ -311,6 +311,8 @@ export class PbxSimulator {
         ),
       }
       this.waiters.add(waiter)
+      // The client went away: stop holding its poll.
+      signal?.addEventListener('abort', () => this.release(waiter, { kind: 'hang' }), { once: true })
     })
   }
 

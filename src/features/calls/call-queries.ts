@@ -5,6 +5,7 @@ import { fullJitterDelay } from '../../lib/backoff.ts'
 import { extKey } from './call-model.ts'
 import { recordDiag } from './diagnostics-store.ts'
 import { useFeed } from './feed-store.ts'
+import { publishReply, publishStatus } from './tab-sync.ts'
 
 /** Seconds the PBX may hold a poll. */
 export const POLL_TIMEOUT_S = 25
@@ -18,21 +19,25 @@ export function pollRetryDelay(failureCount: number, error: unknown): number {
   const e = isPbxError(error) ? error : new PbxError('network', String(error))
   const delay = e.kind === 'auth' ? AUTH_RETRY_MS : fullJitterDelay(failureCount)
   useFeed.getState().pollFailed(e, Date.now() + delay)
+  publishStatus(useFeed.getState().connection)
   return delay
 }
 
 async function pollOnce(exten: readonly string[], cursor: string | null, signal: AbortSignal): Promise<string> {
   const state = useFeed.getState()
   const watching = exten.join(',')
-  // A new extension list starts from a snapshot of its own.
-  const seq = state.watching === watching ? cursor : null
+  // The cursor still holds for the same or fewer extensions; any new one needs a snapshot.
+  const covered = new Set(state.watching.split(','))
+  const seq = state.watching !== '' && exten.every((e) => covered.has(e)) ? cursor : null
   const timeOut = seq === null || !state.healthy ? 0 : POLL_TIMEOUT_S
   recordDiag('request', `subscribe lastSequenceNumber=${seq ?? 0} timeOut=${timeOut}`)
   const result = await subscribe(
     { exten: [...exten], lastSequenceNumber: seq ?? '0', timeOut },
     { signal, timeoutMs: timeOut * 1000 + CLIENT_GRACE_MS },
   )
-  useFeed.getState().replyReceived({ seq, watching }, result, new Set(exten.map(extKey)), Date.now())
+  const now = Date.now()
+  useFeed.getState().replyReceived({ seq, watching }, result, new Set(exten.map(extKey)), now)
+  publishReply({ seq, watching }, result, now)
   return result.seq
 }
 

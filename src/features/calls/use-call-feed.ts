@@ -7,16 +7,19 @@ const TICK_MS = 1000
 /** No reply for this long (sleep, throttled tab) and the cursor is not trusted any more. */
 export const STALE_AFTER_MS = (POLL_TIMEOUT_S + 30) * 1000
 
-/** Drives the long poll for `exten` while mounted; state lands in the feed store. */
-export function useCallFeed(exten: readonly string[]) {
+/** Drives the long poll for `exten` while mounted and leading; state lands in the feed store. */
+export function useCallFeed(exten: readonly string[], leading = true) {
   const seq = useFeed((s) => s.seq)
   const poll = useFeed((s) => s.poll)
-  const enabled = exten.length > 0
+  const enabled = leading && exten.length > 0
 
   useQuery({ ...callQueries.feed(exten, seq, poll), enabled })
 
   useEffect(() => {
-    if (!enabled) return
+    if (!navigator.onLine) useFeed.getState().wentOffline()
+  }, [])
+
+  useEffect(() => {
     let last = Date.now()
     const tick = () => {
       const now = Date.now()
@@ -24,7 +27,7 @@ export function useCallFeed(exten: readonly string[]) {
       const slept = now - last > TICK_MS + 30_000
       const silent = s.connection.phase === 'live' && s.lastReplyAt > 0 && now - s.lastReplyAt > STALE_AFTER_MS
       last = now
-      if (slept || silent) s.resyncRequested(slept ? 'wall clock jumped: the computer slept' : 'no reply for too long')
+      if (enabled && (slept || silent)) s.resyncRequested(slept ? 'wall clock jumped: the computer slept' : 'no reply for too long')
       s.clockTicked(now)
     }
     const interval = setInterval(tick, TICK_MS)
