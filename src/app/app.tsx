@@ -6,6 +6,7 @@ import { useFeed } from '../features/calls/feed-store.ts'
 import { ExtensionsForm } from '../features/settings/extensions-form.tsx'
 import { SettingsPanel } from '../features/settings/settings-panel.tsx'
 import { chooseExtensions, useUrlExtensions, useWatchedExtensions } from '../features/settings/watched-extensions.ts'
+import { DiagnosticsPanel } from '../features/calls/diagnostics-panel.tsx'
 import { FeedDriver } from './feed-driver.tsx'
 
 function Notice() {
@@ -26,6 +27,7 @@ export function App() {
   const extensions = useWatchedExtensions()
   const urlError = useUrlExtensions((s) => s.urlError)
   const [settingsOpen, setSettingsOpen] = useState(false)
+  const [diagnosticsOpen, setDiagnosticsOpen] = useState(false)
 
   return (
     <div className="flex min-h-screen flex-col gap-3 p-4">
@@ -34,6 +36,9 @@ export function App() {
         <h1 className="text-xl font-bold">Switchboard</h1>
         <ConnectionStatus watching={extensions.length} />
         <div className="ml-auto flex gap-2">
+          <Button onClick={() => setDiagnosticsOpen((o) => !o)} aria-expanded={diagnosticsOpen}>
+            Diagnostics
+          </Button>
           <Button onClick={() => setSettingsOpen((o) => !o)} aria-expanded={settingsOpen}>
             Settings
           </Button>
@@ -46,6 +51,7 @@ export function App() {
       )}
       <Notice />
       {settingsOpen && <SettingsPanel onClose={() => setSettingsOpen(false)} />}
+      {diagnosticsOpen && <DiagnosticsPanel onClose={() => setDiagnosticsOpen(false)} />}
       <main className="flex flex-1 flex-col gap-3">
         {extensions.length === 0 ? (
           <div className="max-w-md rounded-xl bg-white p-4 shadow-sm dark:bg-slate-900">
