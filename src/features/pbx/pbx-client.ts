@@ -32,8 +32,10 @@ export function buildUrl(method: string, params: Params): string {
 const AUTH_WORDS = /api ?key|auth|unauthori[sz]ed|forbidden|access denied|not allowed|permission|licen[cs]e/i
 
 async function post(method: string, params: Params, opts: RequestOptions): Promise<{ text: string; json: unknown }> {
-  const deadline = opts.timeoutMs ? AbortSignal.timeout(opts.timeoutMs) : undefined
-  const signals = [opts.signal, deadline].filter((s): s is AbortSignal => !!s)
+  // A plain timer rather than AbortSignal.timeout: fake clocks (tests, page.clock) can drive it.
+  const deadline = new AbortController()
+  const timer = opts.timeoutMs ? setTimeout(() => deadline.abort(), opts.timeoutMs) : undefined
+  const signal = opts.signal ? AbortSignal.any([opts.signal, deadline.signal]) : deadline.signal
   let res: Response
   let text: string
   try {
@@ -41,14 +43,16 @@ async function post(method: string, params: Params, opts: RequestOptions): Promi
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       cache: 'no-store',
-      signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
+      signal,
     })
     text = await res.text()
   } catch (cause) {
     if (opts.signal?.aborted) throw new PbxError('aborted', 'Request cancelled', { cause })
-    if (deadline?.aborted)
+    if (deadline.signal.aborted)
       throw new PbxError('timeout', `No reply from the PBX within ${Math.round(opts.timeoutMs! / 1000)} s`, { cause })
     throw new PbxError('network', 'Cannot reach the PBX (network error)', { cause })
+  } finally {
+    clearTimeout(timer)
   }
 
   if (res.status === 401 || res.status === 403)
