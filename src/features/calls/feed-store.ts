@@ -18,6 +18,8 @@ export type AnswerState = { state: 'sending' } | { state: 'sent'; at: number } |
 
 /** How long an ended call stays on screen. */
 export const LINGER_MS = 8_000
+/** How long a resync notice stays up. */
+const NOTICE_MS = 10_000
 
 interface FeedState {
   /** The cursor: null means the next poll is a snapshot (`lastSequenceNumber=0&timeOut=0`). */
@@ -32,6 +34,7 @@ interface FeedState {
   connection: Connection
   lastReplyAt: number
   notice: string | null
+  noticeAt: number
   answers: Record<string, AnswerState>
 
   replyReceived: (sent: { seq: string | null; watching: string }, result: SubscribeResult, watched: ReadonlySet<string>, now: number) => void
@@ -54,6 +57,7 @@ const initial = {
   connection: { phase: 'connecting' } as Connection,
   lastReplyAt: 0,
   notice: null,
+  noticeAt: 0,
   answers: {},
 }
 
@@ -69,13 +73,13 @@ export const useFeed = create<FeedState>()((set, get) => ({
     recordDiag('reply', `seq ${result.seq}, ${result.events.length} events${result.rejected ? `, ${result.rejected} malformed events dropped` : ''}`)
     if (sent.seq === null) {
       const resync = s.lastReplyAt > 0 || s.model !== emptyModel
-      set({ ...base, seq: result.seq, model: applySnapshot(s.model, events, now), notice: resync ? 'Resynchronised with the PBX' : s.notice })
+      set({ ...base, seq: result.seq, model: applySnapshot(s.model, events, now), ...(resync && { notice: 'Resynchronised with the PBX', noticeAt: now }) })
       return
     }
     if (BigInt(result.seq) < BigInt(sent.seq)) {
       // The PBX's counter went backwards: it restarted. Our cursor means nothing there now.
       recordDiag('resync', `seq went back from ${sent.seq} to ${result.seq}: PBX restarted`)
-      set({ ...base, seq: null, notice: 'The PBX restarted; resynchronising' })
+      set({ ...base, seq: null, notice: 'The PBX restarted; resynchronising', noticeAt: now })
       return
     }
     const model = applyEvents(s.model, events, now)
@@ -103,6 +107,7 @@ export const useFeed = create<FeedState>()((set, get) => ({
     const s = get()
     const model = expireEnded(s.model, now, LINGER_MS)
     if (model !== s.model) set({ model })
+    if (s.notice && now - s.noticeAt > NOTICE_MS) set({ notice: null })
   },
 
   noticeDismissed: () => set({ notice: null }),

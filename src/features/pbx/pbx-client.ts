@@ -20,11 +20,14 @@ export interface RequestOptions {
   timeoutMs?: number
 }
 
+/** As the vendor's examples write them: `exten=400,410` and `SIP/100` stay readable. */
+const encodeQueryValue = (v: string) => encodeURIComponent(v).replace(/%2C/gi, ',').replace(/%2F/gi, '/')
+
 /** Parameters travel in the query string, names case-sensitive; the browser never sends apiKey. */
 export function buildUrl(method: string, params: Params): string {
   const qs = Object.entries(params)
     .filter(([k, v]) => v !== undefined && k.toLowerCase() !== 'apikey')
-    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeQueryValue(String(v))}`)
     .join('&')
   return `${API_BASE}${method}${qs ? `?${qs}` : ''}`
 }
