@@ -35,6 +35,8 @@ interface FeedState {
   lastReplyAt: number
   notice: string | null
   noticeAt: number
+  /** Why the next snapshot is a resync (shown once it lands); null for a first load or a new list. */
+  resyncReason: string | null
   answers: Record<string, AnswerState>
 
   replyReceived: (sent: { seq: string | null; watching: string }, result: SubscribeResult, watched: ReadonlySet<string>, now: number) => void
@@ -58,6 +60,7 @@ const initial = {
   lastReplyAt: 0,
   notice: null,
   noticeAt: 0,
+  resyncReason: null,
   answers: {},
 }
 
@@ -72,14 +75,14 @@ export const useFeed = create<FeedState>()((set, get) => ({
     const base = { watching: sent.watching, poll: s.poll + 1, healthy: true, lastReplyAt: now, connection: { phase: 'live' as const } }
     recordDiag('reply', `seq ${result.seq}, ${result.events.length} events${result.rejected ? `, ${result.rejected} malformed events dropped` : ''}`)
     if (sent.seq === null) {
-      const resync = s.lastReplyAt > 0 || s.model !== emptyModel
-      set({ ...base, seq: result.seq, model: applySnapshot(s.model, events, now), ...(resync && { notice: 'Resynchronised with the PBX', noticeAt: now }) })
+      const notice = s.resyncReason ? { notice: `Resynchronised with the PBX (${s.resyncReason})`, noticeAt: now } : {}
+      set({ ...base, seq: result.seq, model: applySnapshot(s.model, events, now), resyncReason: null, ...notice })
       return
     }
     if (BigInt(result.seq) < BigInt(sent.seq)) {
       // The PBX's counter went backwards: it restarted. Our cursor means nothing there now.
       recordDiag('resync', `seq went back from ${sent.seq} to ${result.seq}: PBX restarted`)
-      set({ ...base, seq: null, notice: 'The PBX restarted; resynchronising', noticeAt: now })
+      set({ ...base, seq: null, resyncReason: 'the PBX restarted', notice: 'The PBX restarted; resynchronising', noticeAt: now })
       return
     }
     const model = applyEvents(s.model, events, now)
@@ -96,7 +99,7 @@ export const useFeed = create<FeedState>()((set, get) => ({
 
   resyncRequested: (reason) => {
     recordDiag('resync', reason)
-    set((s) => ({ seq: null, poll: s.poll + 1 }))
+    set((s) => ({ seq: null, poll: s.poll + 1, resyncReason: reason }))
   },
 
   retryNow: () => set((s) => ({ poll: s.poll + 1, healthy: false })),

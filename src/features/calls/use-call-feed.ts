@@ -27,7 +27,7 @@ export function useCallFeed(exten: readonly string[], leading = true) {
       const slept = now - last > TICK_MS + 30_000
       const silent = s.connection.phase === 'live' && s.lastReplyAt > 0 && now - s.lastReplyAt > STALE_AFTER_MS
       last = now
-      if (enabled && (slept || silent)) s.resyncRequested(slept ? 'wall clock jumped: the computer slept' : 'no reply for too long')
+      if (enabled && (slept || silent)) s.resyncRequested(slept ? 'the computer slept' : 'no reply for too long')
       s.clockTicked(now)
     }
     const interval = setInterval(tick, TICK_MS)
