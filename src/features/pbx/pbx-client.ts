@@ -1,5 +1,5 @@
 // The only module that talks HTTP to the PBX (through the proxy, which adds the API key).
-import type { z } from 'zod'
+import type { z } from 'zod/mini'
 import { PbxError } from './pbx-error.ts'
 import {
   actionReplySchema,
@@ -89,7 +89,7 @@ async function post(method: string, params: Params, opts: RequestOptions): Promi
   return { text, json }
 }
 
-function validate<S extends z.ZodType>(schema: S, json: unknown, what: string): z.output<S> {
+function validate<S extends z.ZodMiniType>(schema: S, json: unknown, what: string): z.output<S> {
   const parsed = schema.safeParse(json)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
