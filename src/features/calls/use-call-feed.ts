@@ -20,14 +20,16 @@ export function useCallFeed(exten: readonly string[], leading = true) {
   }, [])
 
   useEffect(() => {
-    let last = Date.now()
+    let resyncAt = 0
     const tick = () => {
       const now = Date.now()
       const s = useFeed.getState()
-      const slept = now - last > TICK_MS + 30_000
-      const silent = s.connection.phase === 'live' && s.lastReplyAt > 0 && now - s.lastReplyAt > STALE_AFTER_MS
-      last = now
-      if (enabled && (slept || silent)) s.resyncRequested(slept ? 'the computer slept' : 'no reply for too long')
+      // Sleep, a frozen or throttled tab: too long without a reply and the cursor is not trusted.
+      const heardAt = Math.max(s.lastReplyAt, resyncAt)
+      if (enabled && s.connection.phase === 'live' && heardAt > 0 && now - heardAt > STALE_AFTER_MS) {
+        resyncAt = now
+        s.resyncRequested(`no reply for ${Math.round((now - s.lastReplyAt) / 1000)} s`)
+      }
       s.clockTicked(now)
     }
     const interval = setInterval(tick, TICK_MS)
