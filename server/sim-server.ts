@@ -33,6 +33,39 @@ async function readJson(req: http.IncomingMessage): Promise<Record<string, unkno
   return body ? (JSON.parse(body) as Record<string, unknown>) : {}
 }
 
+/** Accelerated traffic for the soak bench: each tick rings calls on free extensions; a call connects one tick later and hangs up the tick after. */
+function startSoak(sim: PbxSimulator, exts: string[], calls: number, perTick: number, tickMs: number) {
+  const progress = { started: 0, ended: 0, running: true }
+  const free = [...exts]
+  const extOf = new Map<string, string>()
+  let ringing: string[] = []
+  let connected: string[] = []
+  const timer = setInterval(() => {
+    for (const id of connected) {
+      sim.setStatus(id, 'Hungup')
+      free.push(extOf.get(id)!)
+      extOf.delete(id)
+      progress.ended += 1
+    }
+    for (const id of ringing) sim.connect(id, extOf.get(id)!)
+    connected = ringing
+    ringing = []
+    while (ringing.length < perTick && progress.started < calls && free.length > 0) {
+      const ext = free.shift()!
+      const id = sim.ring({ ext, callerId: `04${String(progress.started).padStart(8, '0')}` })
+      extOf.set(id, ext)
+      ringing.push(id)
+      progress.started += 1
+    }
+    if (progress.ended >= calls) stop()
+  }, tickMs)
+  const stop = () => {
+    clearInterval(timer)
+    progress.running = false
+  }
+  return { progress, stop }
+}
+
 export async function startSimServer(opts: {
   apiKey: string
   demo?: boolean
@@ -40,6 +73,7 @@ export async function startSimServer(opts: {
 }): Promise<SimServer> {
   const sim = new PbxSimulator({ apiKey: opts.apiKey })
   let stopDemo: (() => void) | null = opts.demo ? startDemoTraffic(sim, DEMO_EXTENSIONS) : null
+  let soak: ReturnType<typeof startSoak> | null = null
 
   const control = async (action: string, body: Record<string, unknown>): Promise<unknown> => {
     const s = (k: string) => (body[k] === undefined ? undefined : String(body[k]))
@@ -94,6 +128,29 @@ export async function startSimServer(opts: {
         const reqs = sim.requests.map((r) => ({ ...r, params: { ...r.params, apiKey: r.params.apiKey === opts.apiKey ? '<valid>' : '<other>' } }))
         return { requests: reqs }
       }
+      // Benchmarks (bench/): many events in one reply, hang everything up, accelerated traffic.
+      case 'burst': {
+        const exts = ((body.exts as unknown[]) ?? []).map(String)
+        for (const ext of exts) sim.ring({ ext, callerId: `burst-${ext}` })
+        return { count: exts.length, seq: sim.seq }
+      }
+      case 'endAll': {
+        const ids = [...sim.calls.keys()]
+        for (const id of ids) sim.setStatus(id, 'Hungup')
+        return { count: ids.length }
+      }
+      case 'soak':
+        soak?.stop()
+        soak = startSoak(
+          sim,
+          ((body.exts as unknown[]) ?? DEMO_EXTENSIONS).map(String),
+          Number(body.calls) || 1000,
+          Number(body.perTick) || 10,
+          Number(body.tickMs) || 50,
+        )
+        return { ok: true }
+      case 'soakState':
+        return soak ? soak.progress : { started: 0, ended: 0, running: false }
       default:
         throw new Error(`unknown control action ${action}`)
     }
