@@ -1,0 +1,70 @@
+// The PBX simulator behind `fetch` for unit tests: MSW forwards every CallManagementAPI request to
+// one PbxSimulator, adding the API key exactly as server/pbx-proxy.ts does for the browser.
+// jsdom's fetch needs absolute URLs; vitest's jsdom environment gives the page http://localhost:3000/,
+// so the client's relative `/servicemanager/...` URLs resolve against it.
+import { http, HttpResponse } from 'msw'
+import { setupServer, type SetupServerApi } from 'msw/node'
+import { afterAll, afterEach, beforeAll } from 'vitest'
+import { withApiKey } from '../../server/pbx-proxy.ts'
+import { PbxSimulator, type SimOptions, type SimReply } from './pbx-simulator.ts'
+
+/** Any origin, any HTTP method: the simulator itself answers a GET with 405. */
+const API_ROUTE = '*/servicemanager/rest/CallManagementAPI/:method'
+
+function untilAborted(signal: AbortSignal): Promise<Response> {
+  // A reply that never comes: settle only when the client gives up, so no test leaks a promise.
+  return new Promise((resolve) => {
+    const done = () => resolve(HttpResponse.error())
+    if (signal.aborted) done()
+    else signal.addEventListener('abort', done, { once: true })
+  })
+}
+
+function toResponse(reply: SimReply, signal: AbortSignal): Response | Promise<Response> {
+  switch (reply.kind) {
+    case 'http':
+      return new HttpResponse(reply.body, { status: reply.status, headers: { 'Content-Type': reply.contentType } })
+    case 'reset':
+      return HttpResponse.error()
+    case 'hang':
+      return untilAborted(signal)
+  }
+}
+
+/** MSW handlers that put `sim` behind fetch. */
+export function pbxHandlers(sim: PbxSimulator) {
+  return [
+    http.all(API_ROUTE, async ({ request, params }) => {
+      const url = new URL(request.url)
+      // The browser never sends the key; the proxy adds it, so this stand-in proxy does too.
+      const proxied = new URL(withApiKey(url.pathname + url.search, sim.apiKey), url.origin)
+      const reply = await sim.handle(request.method, String(params.method), proxied.searchParams, request.signal)
+      return toResponse(reply, request.signal)
+    }),
+  ]
+}
+
+export interface TestPbx {
+  sim: PbxSimulator
+  server: SetupServerApi
+}
+
+/** A fresh simulator and an MSW server for it (not listening yet). */
+export function createTestPbx(options: SimOptions = {}): TestPbx {
+  const sim = new PbxSimulator({ answerDelayMs: 20, ...options })
+  return { sim, server: setupServer(...pbxHandlers(sim)) }
+}
+
+/** createTestPbx plus the usual lifecycle: listen for the file, reset sim and handlers after each test. */
+export function setupTestPbx(options: SimOptions = {}): TestPbx {
+  const pbx = createTestPbx(options)
+  const apiKey = pbx.sim.apiKey
+  beforeAll(() => pbx.server.listen({ onUnhandledRequest: 'error' }))
+  afterEach(() => {
+    pbx.server.resetHandlers()
+    pbx.sim.reset()
+    pbx.sim.apiKey = apiKey
+  })
+  afterAll(() => pbx.server.close())
+  return pbx
+}
