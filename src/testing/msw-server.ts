@@ -3,7 +3,7 @@
 // jsdom's fetch needs absolute URLs; vitest's jsdom environment gives the page http://localhost:3000/,
 // so the client's relative `/servicemanager/...` URLs resolve against it.
 import { http, HttpResponse } from 'msw'
-import { setupServer, type SetupServerApi } from 'msw/node'
+import { setupServer, type SetupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll } from 'vitest'
 import { withApiKey } from '../../server/pbx-proxy.ts'
 import { PbxSimulator, type SimOptions, type SimReply } from './pbx-simulator.ts'
@@ -46,7 +46,7 @@ export function pbxHandlers(sim: PbxSimulator) {
 
 export interface TestPbx {
   sim: PbxSimulator
-  server: SetupServerApi
+  server: SetupServer
 }
 
 /** A fresh simulator and an MSW server for it (not listening yet). */
