@@ -15,6 +15,8 @@ export function simControl(request: APIRequestContext) {
     connect: (uniqueCallId: string, ext: string) => call('connect', { uniqueCallId, ext }),
     fault: (...faults: Record<string, unknown>[]) => call('fault', { faults }),
     restart: () => call('restart'),
+    /** The PBX is back: drop any faults still queued. */
+    clearFaults: () => call('clearFaults'),
     auth: (reject: boolean, style: 'code' | 'http401' | 'html403' = 'code') => call('auth', { reject, style }),
     raw: (ext: string, callData: Record<string, unknown>) => call('raw', { ext, callData }),
     state: (exts: string[]) =>

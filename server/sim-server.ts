@@ -103,6 +103,9 @@ export async function startSimServer(opts: {
       case 'restart':
         sim.restart()
         return { ok: true }
+      case 'clearFaults':
+        sim.clearFaults()
+        return { ok: true }
       case 'reset':
         stopDemo?.()
         stopDemo = null
