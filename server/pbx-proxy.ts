@@ -16,6 +16,8 @@ export function withApiKey(path: string, apiKey: string): string {
 export interface PbxTarget {
   url: string
   apiKey: string
+  /** NOOJEE_INSECURE_TLS=1: accept a self-signed PBX certificate. */
+  insecureTls?: boolean
 }
 
 /** Read and check NOOJEE_URL / NOOJEE_API_KEY; a bad value stops the server with a clear message. */
@@ -35,7 +37,7 @@ export function pbxTargetFromEnv(env: Record<string, string | undefined>): PbxTa
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
     throw new Error(`NOOJEE_URL must start with https:// (got "${parsed.protocol}")`)
   if (!apiKey) throw new Error('NOOJEE_URL is set but NOOJEE_API_KEY is not: the PBX needs its global API key.')
-  return { url: parsed.origin + parsed.pathname.replace(/\/$/, ''), apiKey }
+  return { url: parsed.origin + parsed.pathname.replace(/\/$/, ''), apiKey, insecureTls: env.NOOJEE_INSECURE_TLS === '1' }
 }
 
 /** Longer than the client's own abort (timeOut 25 s + 10 s), so the proxy never cuts a poll short. */
@@ -49,11 +51,18 @@ export function pbxProxy(target: PbxTarget): Record<string, ProxyOptions> {
       timeout: PROXY_TIMEOUT_MS,
       proxyTimeout: PROXY_TIMEOUT_MS,
       rewrite: (path) => withApiKey(path, target.apiKey),
+      secure: !target.insecureTls,
       configure: (proxy) => {
         proxy.on('proxyReq', (proxyReq) => {
           // Browser credentials mean nothing to the PBX; do not forward them.
           proxyReq.removeHeader('cookie')
           proxyReq.removeHeader('authorization')
+        })
+        // Tell the panel the PBX was unreachable, rather than a bare 500 that reads as the PBX's.
+        proxy.on('error', (err, _req, res) => {
+          if (!('writeHead' in res) || res.headersSent) return
+          const code = (err as NodeJS.ErrnoException).code ?? err.message
+          res.writeHead(502, { 'Content-Type': 'text/plain', 'X-Switchboard-Proxy': code }).end(`Cannot reach the PBX: ${code}`)
         })
       },
     },

@@ -23,7 +23,20 @@ export function pollRetryDelay(failureCount: number, error: unknown): number {
   return delay
 }
 
+/** The PBX's minimum poll period: a burst of replies must not become a burst of polls. */
+export const MIN_POLL_PERIOD_MS = 100
+let lastPollAt = 0
+
+const pause = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const t = setTimeout(resolve, ms)
+    signal.addEventListener('abort', () => (clearTimeout(t), reject(new PbxError('aborted', 'Request cancelled'))), { once: true })
+  })
+
 async function pollOnce(exten: readonly string[], cursor: string | null, signal: AbortSignal): Promise<string> {
+  const wait = lastPollAt + MIN_POLL_PERIOD_MS - Date.now()
+  if (wait > 0) await pause(wait, signal)
+  lastPollAt = Date.now()
   const state = useFeed.getState()
   const watching = exten.join(',')
   // The cursor still holds for the same or fewer extensions; any new one needs a snapshot.

@@ -32,7 +32,8 @@ export function buildUrl(method: string, params: Params): string {
   return `${API_BASE}${method}${qs ? `?${qs}` : ''}`
 }
 
-const AUTH_WORDS = /api ?key|auth|unauthori[sz]ed|forbidden|access denied|not allowed|permission|licen[cs]e/i
+// The contract does not say how a refused key reads; these are the ways PBX messages put it.
+const AUTH_WORDS = /api ?key|\bkey\b|auth|forbidden|denied|not allowed|not permitted|permission|whitelist|licen[cs]e/i
 
 async function post(method: string, params: Params, opts: RequestOptions): Promise<{ text: string; json: unknown }> {
   // A plain timer rather than AbortSignal.timeout: fake clocks (tests, page.clock) can drive it.
@@ -61,6 +62,9 @@ async function post(method: string, params: Params, opts: RequestOptions): Promi
   if (res.status === 401 || res.status === 403)
     throw new PbxError('auth', `The PBX rejected the API key (HTTP ${res.status})`, { status: res.status })
   if (!res.ok) {
+    // Our own proxy says so when it could not reach the PBX at all.
+    const proxyNote = res.headers.get('X-Switchboard-Proxy')
+    if (proxyNote) throw new PbxError('network', `The server cannot reach the PBX (${proxyNote})`, { status: res.status })
     const hint = res.status === 404 ? ' — is NOOJEE_URL right?' : ''
     throw new PbxError('http', `The PBX answered HTTP ${res.status}${hint}`, { status: res.status })
   }
@@ -72,7 +76,9 @@ async function post(method: string, params: Params, opts: RequestOptions): Promi
     const html = /^\s*</.test(text)
     throw new PbxError(
       'malformed',
-      html ? 'The PBX sent an HTML page instead of JSON' : 'The PBX sent a reply that is not valid JSON',
+      html
+        ? 'The PBX sent an HTML page instead of JSON (a wrong NOOJEE_URL or a refused key can look like this)'
+        : 'The PBX sent a reply that is not valid JSON',
       { cause },
     )
   }
