@@ -21,6 +21,7 @@ export function simControl(request: APIRequestContext) {
     raw: (ext: string, callData: Record<string, unknown>) => call('raw', { ext, callData }),
     state: (exts: string[]) =>
       call<{ seq: number; heldPolls: number; truth: Record<string, Record<string, string>> }>('state', { exts }),
+    keyDigest: () => call<{ sha256: string }>('keyDigest').then((r) => r.sha256),
     requests: () =>
       call<{ requests: { method: string; params: Record<string, string>; at: number }[] }>('requests').then((r) => r.requests),
   }

@@ -1,5 +1,6 @@
 // The built-in PBX: the simulator model behind a real HTTP server, so the dev proxy, long-poll
 // holds and aborts behave as they will against a real Noojee PBX. `/__sim/*` is the test control.
+import { createHash } from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { PbxSimulator, type SimFault, type SimReply } from '../src/testing/pbx-simulator.ts'
@@ -131,6 +132,9 @@ export async function startSimServer(opts: {
         const reqs = sim.requests.map((r) => ({ ...r, params: { ...r.params, apiKey: r.params.apiKey === opts.apiKey ? '<valid>' : '<other>' } }))
         return { requests: reqs }
       }
+      case 'keyDigest':
+        // A one-way digest, so e2e can look for the key in browser traffic without the key leaving the server.
+        return { sha256: createHash('sha256').update(opts.apiKey).digest('hex') }
       // Benchmarks (bench/): many events in one reply, hang everything up, accelerated traffic.
       case 'burst': {
         const exts = ((body.exts as unknown[]) ?? []).map(String)
