@@ -2,15 +2,29 @@
 // any the browser sent. Used by `vite` (dev) and `vite preview` (a simple deployment).
 import type { ProxyOptions } from 'vite'
 
-/** Strip every apiKey parameter (any case) from a path's query string and append the real one. */
-export function withApiKey(path: string, apiKey: string): string {
+/** Strip every apiKey parameter (any case) from a path's query string; other bytes untouched. */
+export function withoutApiKey(path: string): string {
   const q = path.indexOf('?')
-  const pathname = q === -1 ? path : path.slice(0, q)
-  const kept = (q === -1 ? '' : path.slice(q + 1))
+  if (q === -1) return path
+  const kept = path
+    .slice(q + 1)
     .split('&')
-    .filter((part) => part !== '' && decodeURIComponent(part.split('=')[0]).toLowerCase() !== 'apikey')
-  kept.push(`apiKey=${encodeURIComponent(apiKey)}`)
-  return `${pathname}?${kept.join('&')}`
+    .filter((part) => part !== '' && safeDecode(part.split('=')[0]).toLowerCase() !== 'apikey')
+  return kept.length ? `${path.slice(0, q)}?${kept.join('&')}` : path.slice(0, q)
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s)
+  } catch {
+    return s
+  }
+}
+
+/** Strip any apiKey the browser sent and append the real one. */
+export function withApiKey(path: string, apiKey: string): string {
+  const clean = withoutApiKey(path)
+  return `${clean}${clean.includes('?') ? '&' : '?'}apiKey=${encodeURIComponent(apiKey)}`
 }
 
 export interface PbxTarget {
@@ -50,10 +64,12 @@ export function pbxProxy(target: PbxTarget): Record<string, ProxyOptions> {
       changeOrigin: true,
       timeout: PROXY_TIMEOUT_MS,
       proxyTimeout: PROXY_TIMEOUT_MS,
-      rewrite: (path) => withApiKey(path, target.apiKey),
+      // The key goes on the outgoing request only, so no log line of the incoming URL holds it.
+      rewrite: withoutApiKey,
       secure: !target.insecureTls,
       configure: (proxy) => {
         proxy.on('proxyReq', (proxyReq) => {
+          proxyReq.path = withApiKey(proxyReq.path, target.apiKey)
           // Browser credentials mean nothing to the PBX; do not forward them.
           proxyReq.removeHeader('cookie')
           proxyReq.removeHeader('authorization')
