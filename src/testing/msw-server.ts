@@ -31,13 +31,13 @@ function toResponse(reply: SimReply, signal: AbortSignal): Response | Promise<Re
   }
 }
 
-/** MSW handlers that put `sim` behind fetch. */
-export function pbxHandlers(sim: PbxSimulator) {
+/** MSW handlers that put `sim` behind fetch; `proxyKey` is the key the server is configured with. */
+export function pbxHandlers(sim: PbxSimulator, proxyKey = sim.apiKey) {
   return [
     http.all(API_ROUTE, async ({ request, params }) => {
       const url = new URL(request.url)
       // The browser never sends the key; the proxy adds it, so this stand-in proxy does too.
-      const proxied = new URL(withApiKey(url.pathname + url.search, sim.apiKey), url.origin)
+      const proxied = new URL(withApiKey(url.pathname + url.search, proxyKey), url.origin)
       const reply = await sim.handle(request.method, String(params.method), proxied.searchParams, request.signal)
       return toResponse(reply, request.signal)
     }),
@@ -49,7 +49,7 @@ export interface TestPbx {
   server: SetupServer
 }
 
-/** A fresh simulator and an MSW server for it (not listening yet). */
+/** A fresh simulator and an MSW server for it (not listening yet). Change `sim.apiKey` to make the PBX refuse the key. */
 export function createTestPbx(options: SimOptions = {}): TestPbx {
   const sim = new PbxSimulator({ answerDelayMs: 20, ...options })
   return { sim, server: setupServer(...pbxHandlers(sim)) }

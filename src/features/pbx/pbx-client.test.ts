@@ -1,0 +1,294 @@
+import { http, HttpResponse } from 'msw'
+import { describe, expect, it } from 'vitest'
+import { setupTestPbx } from '../../testing/msw-server.ts'
+import { HANDSETS } from './handsets.ts'
+import { answer, buildUrl, dial, hangup, subscribe } from './pbx-client.ts'
+import { PbxError } from './pbx-error.ts'
+
+const { sim, server } = setupTestPbx()
+
+const SUBSCRIBE = '*/servicemanager/rest/CallManagementAPI/subscribe'
+const snapshot = (exten = ['410']) => subscribe({ exten, lastSequenceNumber: '0', timeOut: 0 })
+
+/** Reply to the next subscribe with this exact body, bypassing the simulator. */
+function replyWith(body: string, init: { status?: number; contentType?: string } = {}) {
+  server.use(
+    http.post(
+      SUBSCRIBE,
+      () => new HttpResponse(body, { status: init.status ?? 200, headers: { 'Content-Type': init.contentType ?? 'application/json' } }),
+      { once: true },
+    ),
+  )
+}
+
+/** Every request as it left the client (before the stand-in proxy added the key). */
+function captureRequests() {
+  const seen: { url: URL; method: string; headers: Headers; body: Promise<string> }[] = []
+  const listener = ({ request }: { request: Request }) => {
+    seen.push({ url: new URL(request.url), method: request.method, headers: request.headers, body: request.clone().text() })
+  }
+  server.events.on('request:start', listener)
+  return seen
+}
+
+async function failure(p: Promise<unknown>): Promise<PbxError> {
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  )
+  expect(e).toBeInstanceOf(PbxError)
+  return e as PbxError
+}
+
+describe('request building', () => {
+  it('sends answer as POST, parameters in the query string, names exact, empty form body, no apiKey', async () => {
+    const seen = captureRequests()
+    const id = sim.ring({ ext: '410' })
+    await answer({ uniqueId: id, exten: '410', answerString: HANDSETS.snom.answerString })
+    expect(seen).toHaveLength(1)
+    const [req] = seen
+    expect(req.method).toBe('POST')
+    expect(req.url.pathname).toBe('/servicemanager/rest/CallManagementAPI/answer')
+    expect([...req.url.searchParams.keys()].sort()).toEqual(['answerString', 'exten', 'uniqueId'])
+    expect(req.url.searchParams.get('answerString')).toBe('Call-Info:\\; answer-after=0')
+    // encodeURIComponent of the header, not a raw or form-encoded copy.
+    expect(req.url.search).toContain('answerString=Call-Info%3A%5C%3B%20answer-after%3D0')
+    expect(req.headers.get('Content-Type')).toBe('application/x-www-form-urlencoded')
+    expect(await req.body).toBe('')
+    expect(req.url.search.toLowerCase()).not.toContain('apikey')
+    // The stand-in proxy added the key, so the simulator accepted the call.
+    expect(sim.requests.at(-1)?.params.apiKey).toBe(sim.apiKey)
+  })
+
+  it('names subscribe and dial parameters exactly as the contract', async () => {
+    const seen = captureRequests()
+    await subscribe({ exten: ['400', 'SIP/410'], lastSequenceNumber: '0', timeOut: 0 })
+    await dial({ number: '+61298765432', extenOrUniqueId: 'SIP/400', autoAnswer: HANDSETS.yealink.answerString, monitored: 'yes' })
+    const [sub, dialled] = seen
+    expect(Object.fromEntries(sub.url.searchParams)).toEqual({ exten: '400,SIP/410', lastSequenceNumber: '0', timeOut: '0' })
+    // The vendor's examples keep commas and slashes readable.
+    expect(sub.url.search).toContain('exten=400,SIP/410')
+    expect(Object.fromEntries(dialled.url.searchParams)).toEqual({
+      number: '+61298765432',
+      extenOrUniqueId: 'SIP/400',
+      autoAnswer: 'Call-info:answer-after=0',
+      monitored: 'yes',
+    })
+    expect(dialled.url.search).toContain('number=%2B61298765432')
+  })
+
+  it('never puts an apiKey in a URL, whatever its case', () => {
+    const url = buildUrl('hangup', { extenOrUniqueId: '1.2', apiKey: 'k1', APIKEY: 'k2', apikey: 'k3', ApiKey: 'k4' })
+    expect(url).toBe('/servicemanager/rest/CallManagementAPI/hangup?extenOrUniqueId=1.2')
+  })
+
+  it('leaves undefined parameters out and keeps names case-sensitive', () => {
+    expect(buildUrl('dial', { number: '1', extenOrUniqueId: 'SIP/1', tag: undefined, Tag: 'x' })).toBe(
+      '/servicemanager/rest/CallManagementAPI/dial?number=1&extenOrUniqueId=SIP/1&Tag=x',
+    )
+  })
+})
+
+describe('errors', () => {
+  it('turns a negative Code with HTTP 200 into a pbx error carrying Code and Message', async () => {
+    const e = await failure(answer({ uniqueId: 'nope', exten: '410', answerString: 'x' }))
+    expect(e.kind).toBe('pbx')
+    expect(e.code).toBe(-1)
+    expect(e.pbxMessage).toBe('Call nope not found on extension 410')
+    expect(e.message).toContain('Call nope not found on extension 410')
+  })
+
+  it.each([
+    ['a negative Code about the key', 'code' as const, undefined],
+    ['HTTP 401', 'http401' as const, 401],
+    ['an HTML 403 page', 'html403' as const, 403],
+  ])('explains a refused key given as %s', async (_label, style, status) => {
+    sim.authStyle = style
+    sim.apiKey = 'rotated-key'
+    const e = await failure(snapshot())
+    expect(e.kind).toBe('auth')
+    expect(e.message).toMatch(/^The PBX rejected the API key/)
+    expect(e.status).toBe(status)
+  })
+
+  it('keeps the PBX message for an auth-sounding negative Code', async () => {
+    replyWith('{"Code":-3,"Message":"Access denied for this licence"}')
+    const e = await failure(snapshot())
+    expect(e).toMatchObject({ kind: 'auth', code: -3, pbxMessage: 'Access denied for this licence' })
+    expect(e.message).toBe('The PBX rejected the API key: Access denied for this licence')
+  })
+
+  it('calls an HTML page malformed', async () => {
+    sim.failNextSubscribe({ kind: 'html' })
+    const e = await failure(snapshot())
+    expect(e.kind).toBe('malformed')
+    expect(e.message).toContain('HTML')
+  })
+
+  it('calls truncated JSON malformed', async () => {
+    sim.failNextSubscribe({ kind: 'truncated' })
+    expect((await failure(snapshot())).kind).toBe('malformed')
+  })
+
+  it('calls a wrong shape malformed', async () => {
+    sim.failNextSubscribe({ kind: 'wrongShape' })
+    const e = await failure(snapshot())
+    expect(e.kind).toBe('malformed')
+    expect(e.message).toContain('unexpected shape')
+  })
+
+  it('calls a reply without Code malformed', async () => {
+    replyWith('{"Data":{},"seq":1}')
+    expect((await failure(snapshot())).kind).toBe('malformed')
+  })
+
+  it.each([500, 502, 503])('reports HTTP %i with its status', async (status) => {
+    sim.failNextSubscribe({ kind: 'http', status })
+    const e = await failure(snapshot())
+    expect(e).toMatchObject({ kind: 'http', status })
+    expect(e.message).toContain(String(status))
+  })
+
+  it('reports a connection reset as a network error', async () => {
+    sim.failNextSubscribe({ kind: 'reset' })
+    expect((await failure(snapshot())).kind).toBe('network')
+  })
+
+  it('gives up on a reply that never comes at its own deadline', async () => {
+    sim.failNextSubscribe({ kind: 'hang' })
+    const e = await failure(subscribe({ exten: ['410'], lastSequenceNumber: '0', timeOut: 0 }, { timeoutMs: 50 }))
+    expect(e.kind).toBe('timeout')
+  })
+
+  it('reports a caller abort as aborted, not a fault', async () => {
+    const ac = new AbortController()
+    const held = subscribe({ exten: ['410'], lastSequenceNumber: '0', timeOut: 25 }, { signal: ac.signal, timeoutMs: 60_000 })
+    await expect.poll(() => sim.heldPolls).toBe(1)
+    ac.abort()
+    expect((await failure(held)).kind).toBe('aborted')
+    expect(sim.heldPolls).toBe(0)
+  })
+
+  it('rejects GET at the simulator with 405 (the client only POSTs)', async () => {
+    const res = await fetch('/servicemanager/rest/CallManagementAPI/subscribe?exten=410&lastSequenceNumber=0&timeOut=0', { method: 'GET' })
+    expect(res.status).toBe(405)
+  })
+})
+
+describe('subscribe replies', () => {
+  it('accepts seq as a numeric string', async () => {
+    replyWith('{"Data":{},"seq":"12","Code":0}')
+    expect((await snapshot()).seq).toBe('12')
+  })
+
+  it('keeps a seq beyond 2^53 exact', async () => {
+    replyWith('{"Data":{},"seq":9007199254740993,"Code":0}')
+    expect((await snapshot()).seq).toBe('9007199254740993')
+    replyWith('{"Data":{},"seq":"123456789012345678901234","Code":0}')
+    expect((await snapshot()).seq).toBe('123456789012345678901234')
+  })
+
+  it('refuses a negative or fractional seq', async () => {
+    replyWith('{"Data":{},"seq":-1,"Code":0}')
+    expect((await failure(snapshot())).kind).toBe('malformed')
+    replyWith('{"Data":{},"seq":1.5,"Code":0}')
+    expect((await failure(snapshot())).kind).toBe('malformed')
+  })
+
+  it('drops events without uniqueCallId or status, counts them, keeps the rest', async () => {
+    sim.ring({ ext: '400', uniqueCallId: 'base' })
+    const from = String(sim.seq)
+    sim.emitRaw('410', { uniqueCallId: 'a', status: 'Ringing', callerId: '0411' })
+    sim.emitRaw('410', { status: 'Ringing' })
+    sim.emitRaw('410', { uniqueCallId: 'b' })
+    sim.emitRaw('410', { uniqueCallId: '', status: 'Ringing' })
+    sim.emitRaw('420', { uniqueCallId: 'c', status: 'Connected' })
+    const r = await subscribe({ exten: ['410', '420'], lastSequenceNumber: from, timeOut: 0 })
+    expect(r.rejected).toBe(3)
+    expect(r.events.map((e) => [e.ext, e.data.uniqueCallId, e.data.status])).toEqual([
+      ['410', 'a', 'Ringing'],
+      ['420', 'c', 'Connected'],
+    ])
+    expect(r.seq).toBe(String(sim.seq))
+  })
+
+  it('counts non-object events as rejected', async () => {
+    replyWith('{"Data":{"410":[null,"x",42,{"CallData":{"uniqueCallId":"a","status":"Ringing"}}]},"seq":3,"Code":0}')
+    const r = await snapshot()
+    expect(r.rejected).toBe(3)
+    expect(r.events).toHaveLength(1)
+  })
+
+  it('ignores unknown fields and accepts loose types the PBX uses', async () => {
+    replyWith(
+      JSON.stringify({
+        Data: {
+          '410': [
+            {
+              CallData: { uniqueCallId: 1412750652.496, status: 'Ringing', canAnswer: 'false', inbound: 'true', callerId: 400, newField: { x: 1 } },
+              CallID: 10,
+              Code: 0,
+              Extra: 'yes',
+            },
+          ],
+        },
+        seq: 10,
+        Code: 0,
+        Message: 'ok',
+        Whatever: [1, 2],
+      }),
+    )
+    const r = await snapshot()
+    expect(r.rejected).toBe(0)
+    expect(r.events).toEqual([
+      {
+        ext: '410',
+        callId: 10,
+        data: { uniqueCallId: '1412750652.496', status: 'Ringing', canAnswer: false, inbound: true, callerId: '400' },
+      },
+    ])
+  })
+
+  it.each([
+    ['{}', '{"Data":{},"seq":5,"Code":0}'],
+    ['[]', '{"Data":[],"seq":5,"Code":0}'],
+    ['null', '{"Data":null,"seq":5,"Code":0}'],
+    ['missing', '{"seq":5,"Code":0}'],
+  ])('accepts an empty Data written as %s', async (_label, body) => {
+    replyWith(body)
+    expect(await snapshot()).toEqual({ seq: '5', events: [], rejected: 0 })
+  })
+
+  it('accepts a positive (notice) Code as success', async () => {
+    replyWith('{"Data":{},"seq":5,"Code":2,"Message":"notice"}')
+    expect((await snapshot()).seq).toBe('5')
+  })
+
+  it('reads 1,000 events in one reply, in order', async () => {
+    const data: Record<string, unknown[]> = {}
+    for (let i = 0; i < 1000; i++)
+      (data[String(1000 + (i % 100))] ??= []).push({ CallData: { uniqueCallId: `c${i}`, status: 'Ringing' }, CallID: i, Code: 0 })
+    replyWith(JSON.stringify({ Data: data, seq: 1000, Code: 0 }))
+    const r = await snapshot()
+    expect(r.events).toHaveLength(1000)
+    expect(r.rejected).toBe(0)
+    expect(r.events.filter((e) => e.ext === '1007').map((e) => e.data.uniqueCallId)).toEqual(
+      Array.from({ length: 10 }, (_, k) => `c${7 + 100 * k}`),
+    )
+  })
+})
+
+describe('actions', () => {
+  it('hangs up by uniqueCallId and reads the reply', async () => {
+    const id = sim.ring({ ext: '410' })
+    await expect(hangup({ extenOrUniqueId: id })).resolves.toMatchObject({ Code: 0, Message: 'Channel Hungup' })
+    expect(sim.truth(['410'])).toEqual({ '410': {} })
+  })
+
+  it('reads the dial SessionID', async () => {
+    await expect(dial({ number: '0298765432', extenOrUniqueId: 'SIP/400' })).resolves.toMatchObject({
+      Code: 0,
+      SessionID: expect.stringMatching(/^sim-/),
+    })
+  })
+})
