@@ -1,0 +1,59 @@
+import { expect, test } from '@playwright/test'
+import { simControl } from './sim.ts'
+
+test.beforeEach(async ({ request }) => {
+  await simControl(request).reset()
+})
+
+test('a caller ID that looks like HTML is shown as text and injects nothing', async ({ page, request }) => {
+  const sim = simControl(request)
+  await page.goto('/?exten=410')
+  await expect(page.getByRole('status')).toHaveText('Live')
+  const before = await page.locator('img, script, b').count()
+
+  const evil = '<img src=x onerror="window.__pwned=1"><b>boss</b>'
+  await sim.ring('410', { callerId: evil })
+  const card = page.getByRole('region', { name: 'Extension 410' }).getByRole('article')
+  await expect(card).toContainText(evil)
+  await expect(card.locator('img, b')).toHaveCount(0)
+  expect(await page.locator('img, script, b').count()).toBe(before)
+  expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined()
+})
+
+test('queue and click-to-dial calls carry their badges', async ({ page, request }) => {
+  const sim = simControl(request)
+  await page.goto('/?exten=400,410')
+  await expect(page.getByRole('status')).toHaveText('Live')
+
+  await sim.ring('400', { callerId: '0733334444', queue: true })
+  await sim.raw('410', {
+    uniqueCallId: 'c2d.1',
+    status: 'Dialing Out',
+    callerId: '0255556666',
+    inbound: false,
+    isClickToDialCall: true,
+  })
+  const queued = page.getByRole('region', { name: 'Extension 400' }).getByRole('article')
+  await expect(queued).toContainText('0733334444')
+  await expect(queued.getByText('Queue', { exact: true })).toBeVisible()
+  await expect(queued.getByText('Click-to-dial', { exact: true })).toHaveCount(0)
+
+  const dialled = page.getByRole('region', { name: 'Extension 410' }).getByRole('article')
+  await expect(dialled).toContainText('0255556666')
+  await expect(dialled.getByText('Click-to-dial', { exact: true })).toBeVisible()
+  await expect(dialled.getByText('Outbound', { exact: true })).toBeVisible()
+  await expect(dialled.getByText('Queue', { exact: true })).toHaveCount(0)
+})
+
+test('a status the contract does not list is shown as the PBX sent it', async ({ page, request }) => {
+  const sim = simControl(request)
+  await page.goto('/?exten=410')
+  await expect(page.getByRole('status')).toHaveText('Live')
+
+  await sim.raw('410', { uniqueCallId: 'odd.1', status: 'Parked on 701', callerId: '0244445555', extraField: { nested: 1 } })
+  const card = page.getByRole('region', { name: 'Extension 410' }).getByRole('article')
+  await expect(card).toContainText('Parked on 701')
+  await expect(card).toContainText('0244445555')
+  await expect(card.getByRole('button', { name: 'Answer' })).toHaveCount(0)
+  await expect(page.getByRole('status')).toHaveText('Live')
+})
