@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useLayoutEffect, useState } from 'react'
 import { Button } from '../components/ui/button.tsx'
 import { ConnectionStatus } from '../features/calls/connection-status.tsx'
 import { ExtensionColumn } from '../features/calls/extension-column.tsx'
@@ -7,7 +7,12 @@ import { ExtensionsForm } from '../features/settings/extensions-form.tsx'
 import { SettingsPanel } from '../features/settings/settings-panel.tsx'
 import { chooseExtensions, useUrlExtensions, useWatchedExtensions } from '../features/settings/watched-extensions.ts'
 import { DiagnosticsPanel } from '../features/calls/diagnostics-panel.tsx'
+import { SupervisorGrid } from '../features/supervisor/supervisor-grid.tsx'
+import { useView } from '../features/supervisor/view-mode.ts'
+import { ViewSwitch } from '../features/supervisor/view-switch.tsx'
+import { startTheme } from '../features/theme/theme.ts'
 import { FeedDriver } from './feed-driver.tsx'
+import { RingingAnnouncer } from './ringing-announcer.tsx'
 
 function Notice() {
   const notice = useFeed((s) => s.notice)
@@ -28,14 +33,19 @@ export function App() {
   const urlError = useUrlExtensions((s) => s.urlError)
   const [settingsOpen, setSettingsOpen] = useState(false)
   const [diagnosticsOpen, setDiagnosticsOpen] = useState(false)
+  const view = useView()
+  // Before paint, so a dark-theme user never sees a white flash.
+  useLayoutEffect(() => startTheme(), [])
 
   return (
     <div className="flex min-h-screen flex-col gap-3 p-4">
       <FeedDriver extensions={extensions} />
+      <RingingAnnouncer />
       <header className="flex flex-wrap items-center gap-4">
         <h1 className="text-xl font-bold">Switchboard</h1>
         <ConnectionStatus watching={extensions.length} />
-        <div className="ml-auto flex gap-2">
+        <div className="ml-auto flex flex-wrap items-center gap-2">
+          <ViewSwitch />
           <Button onClick={() => setDiagnosticsOpen((o) => !o)} aria-expanded={diagnosticsOpen}>
             Diagnostics
           </Button>
@@ -58,6 +68,8 @@ export function App() {
             <p className="mb-3 text-sm">Choose the extensions to watch.</p>
             <ExtensionsForm label="Extensions to watch" initial={[]} onSave={chooseExtensions} />
           </div>
+        ) : view === 'grid' ? (
+          <SupervisorGrid extensions={extensions} />
         ) : (
           <div className="flex flex-wrap items-start gap-3">
             {extensions.map((ext) => (

@@ -1,6 +1,9 @@
 import { useId } from 'react'
 import { Button } from '../../components/ui/button.tsx'
 import { HANDSETS, HANDSET_TYPES, type HandsetType } from '../pbx/handsets.ts'
+import { GridSettings } from '../supervisor/grid-settings.tsx'
+import { chooseView } from '../supervisor/view-mode.ts'
+import { ThemeSelect } from '../theme/theme-select.tsx'
 import { ExtensionsForm } from './extensions-form.tsx'
 import { useSettings } from './settings-store.ts'
 import { chooseExtensions, useWatchedExtensions } from './watched-extensions.ts'
@@ -42,12 +45,15 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
           ))}
         </select>
       </div>
+      <ThemeSelect />
+      <GridSettings />
       <div>
         <Button
           variant="secondary"
           onClick={() => {
             reset()
             chooseExtensions(useSettings.getState().extensions)
+            chooseView(useSettings.getState().view)
           }}
         >
           Reset to defaults

@@ -1,0 +1,87 @@
+import { memo, useMemo, type ReactNode } from 'react'
+import { formatDuration } from '../../lib/time.ts'
+import { useNow } from '../../lib/use-now.ts'
+import { statusWords } from '../calls/call-status.ts'
+import { useCallsFor } from '../calls/feed-store.ts'
+import { useSettings } from '../settings/settings-store.ts'
+import { isEscalated, summarize, tileLabel, type TileState, type TileSummary } from './grid-model.ts'
+
+type Look = TileState | 'escalated'
+
+const looks: Record<Look, string> = {
+  idle: 'border-slate-200 bg-white text-slate-700 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-300',
+  ringing: 'border-amber-500 bg-amber-100 text-amber-950 dark:border-amber-400 dark:bg-amber-950 dark:text-amber-50',
+  connected:
+    'border-emerald-600 bg-emerald-100 text-emerald-950 dark:border-emerald-400 dark:bg-emerald-950 dark:text-emerald-50',
+  busy: 'border-sky-600 bg-sky-100 text-sky-950 dark:border-sky-400 dark:bg-sky-950 dark:text-sky-50',
+  ended: 'border-slate-300 bg-slate-100 text-slate-700 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-200',
+  escalated: 'border-red-950 bg-red-700 text-white dark:border-red-300 dark:bg-red-800 dark:text-white',
+}
+
+// A shape per state as well as a colour and a word: readable at a glance on a wall screen.
+const glyphs: Record<Look, string> = {
+  idle: '○',
+  ringing: '◔',
+  connected: '●',
+  busy: '◑',
+  ended: '◌',
+  escalated: '▲',
+}
+
+function Frame({ ext, look, label, word, children }: { ext: string; look: Look; label: string; word: string; children?: ReactNode }) {
+  return (
+    <li
+      aria-label={label}
+      data-state={look}
+      className={`grid-tile flex h-[4.75rem] flex-col justify-between rounded-md border border-l-4 px-2 py-1 text-xs ${looks[look]}`}
+    >
+      <div className="flex items-baseline justify-between gap-1">
+        <span className="text-sm font-bold tabular-nums">{ext}</span>
+        <span className="truncate font-semibold">
+          <span aria-hidden="true">{glyphs[look]} </span>
+          {word}
+        </span>
+      </div>
+      {children}
+    </li>
+  )
+}
+
+function LiveTile({ ext, summary }: { ext: string; summary: TileSummary }) {
+  const now = useNow()
+  const afterSec = useSettings((s) => s.escalateAfterSec)
+  const call = summary.call!
+  const escalated = isEscalated(call, now, afterSec)
+  const since = call.status === 'Ringing' && call.isQueueCall ? call.firstSeenAt : call.statusSince
+  return (
+    <Frame
+      ext={ext}
+      look={escalated ? 'escalated' : summary.state}
+      label={tileLabel(ext, summary, escalated)}
+      word={escalated ? `${statusWords(call)} — overdue` : statusWords(call)}
+    >
+      <p className="truncate font-medium" title={call.callerId}>
+        {call.callerId || 'Unknown caller'}
+      </p>
+      <p className="flex justify-between tabular-nums">
+        <span>{formatDuration(now - since)}</span>
+        {summary.active > 1 && <span>+{summary.active - 1} more</span>}
+        {call.isQueueCall && <span>Queue</span>}
+      </p>
+    </Frame>
+  )
+}
+
+/** One extension on the wall: subscribes to its own calls only; idle tiles never tick. */
+export const ExtensionTile = memo(function ExtensionTile({ ext }: { ext: string }) {
+  const calls = useCallsFor(ext)
+  const summary = useMemo(() => summarize(calls), [calls])
+  if (summary.state === 'idle' || !summary.call) return <Frame ext={ext} look="idle" label={tileLabel(ext, summary, false)} word="Idle" />
+  if (summary.state === 'ended')
+    return (
+      <Frame ext={ext} look="ended" label={tileLabel(ext, summary, false)} word={statusWords(summary.call)}>
+        <p className="truncate">{summary.call.callerId || 'Unknown caller'}</p>
+      </Frame>
+    )
+  return <LiveTile ext={ext} summary={summary} />
+})

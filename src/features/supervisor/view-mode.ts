@@ -1,0 +1,30 @@
+// Which view is on screen: `?view=grid|agent` in the URL wins (wall screens), else the stored setting.
+import { create } from 'zustand'
+import { useSettings, type View } from '../settings/settings-store.ts'
+
+const isView = (v: string | null): v is View => v === 'agent' || v === 'grid'
+
+const readUrl = (): View | null => {
+  const v = new URLSearchParams(window.location.search).get('view')
+  return isView(v) ? v : null
+}
+
+export const useUrlView = create<{ fromUrl: View | null }>()(() => ({ fromUrl: readUrl() }))
+
+if (typeof window !== 'undefined') window.addEventListener('popstate', () => useUrlView.setState({ fromUrl: readUrl() }))
+
+export function useView(): View {
+  const fromUrl = useUrlView((s) => s.fromUrl)
+  const stored = useSettings((s) => s.view)
+  return fromUrl ?? stored
+}
+
+/** Store the choice; a URL that named a view is updated so a reload shows the same thing. */
+export function chooseView(view: View): void {
+  useSettings.getState().settingsChanged({ view })
+  if (useUrlView.getState().fromUrl === null) return
+  const url = new URL(window.location.href)
+  url.searchParams.set('view', view)
+  window.history.replaceState(null, '', url.toString().replace(/%2C/g, ','))
+  useUrlView.setState({ fromUrl: view })
+}
