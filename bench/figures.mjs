@@ -1,0 +1,228 @@
+// One function per figure of issue 4. Each returns plain numbers; run.mjs summarises and reports.
+import { readdirSync, readFileSync } from 'node:fs'
+import { gzipSync } from 'node:zlib'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { heapAndCounters, median, OUT_DIR, openPage, quantile, resourceTimings, ROOT, untilPollHeld } from './harness.mjs'
+
+const range = (n, from) => Array.from({ length: n }, (_, i) => String(from + i))
+const pageUrl = (url, exts) => `${url}/?exten=${exts.join(',')}`
+const domLog = (page) => page.evaluate(() => window.__bench.dom)
+const pageNow = (page) => page.evaluate(() => performance.now())
+
+/** The reply that brought a DOM change: the last subscribe reply to end before it. */
+const replyBefore = (replies, t) => replies.filter((r) => r.end <= t).reduce((a, r) => (!a || r.end > a.end ? r : a), null)
+
+/** Reply received → next subscribe sent, for every reply in the window. */
+function turnarounds(replies, from) {
+  const s = replies.filter((r) => r.start >= from).sort((a, b) => a.start - b.start)
+  return s.slice(1).map((r, i) => r.start - s[i].end)
+}
+
+/**
+ * event → screen, one extension count: `runs` repeats of `perRun` single-event replies (a call
+ * rings: a card appears; it hangs up: the card's status changes). Also yields poll turnaround.
+ */
+export async function eventToScreen({ browser, url, sim }, n, runs = 5, perRun = 50) {
+  await sim('reset')
+  const exts = range(n, 2000)
+  const p = await openPage(browser, pageUrl(url, exts))
+  await untilPollHeld(sim)
+  const out = []
+  let k = 0
+  for (let r = 0; r < runs; r++) {
+    const from = await pageNow(p.page)
+    for (let i = 0; i < perRun / 2; i++, k++) {
+      // Spread calls over the watched extensions, as a busy PBX would.
+      const ext = exts[(k * 7919) % n]
+      const id = `e2s-${n}-${k}`
+      await sim('ring', { ext, uniqueCallId: id })
+      await p.page.evaluate((id) => window.__bench.waitFor('card', id), id)
+      await sim('status', { uniqueCallId: id, status: 'Hungup' })
+      await p.page.evaluate((id) => window.__bench.waitFor('status', id, 'Hungup'), id)
+    }
+    await sleep(50)
+    const replies = await resourceTimings(p.page, 'subscribe')
+    const changes = (await domLog(p.page)).filter((d) => d.t > from && (d.kind === 'card' || (d.kind === 'status' && d.value === 'Hungup')))
+    const dom = []
+    const painted = []
+    for (const c of changes) {
+      const reply = replyBefore(replies, c.t)
+      dom.push(c.t - reply.end)
+      if (c.paint.paintAt) painted.push(c.paint.paintAt - reply.end)
+    }
+    out.push({
+      events: dom.length,
+      p50: median(dom),
+      p95: quantile(dom, 0.95),
+      max: Math.max(...dom),
+      paintP95: quantile(painted, 0.95),
+      turnaround: median(turnarounds(replies, from)),
+      samples: dom,
+    })
+  }
+  await p.close()
+  return out
+}
+
+/** One reply carrying 1,000 Ringing events, one per extension: time to settle and the longest task. */
+export async function burst({ browser, url, sim }, n = 1000, runs = 5) {
+  const exts = range(n, 4000)
+  const out = []
+  for (let r = 0; r < runs; r++) {
+    await sim('reset')
+    const p = await openPage(browser, pageUrl(url, exts))
+    await untilPollHeld(sim)
+    await sleep(300)
+    const from = await pageNow(p.page)
+    await sim('burst', { exts })
+    await p.page.waitForFunction((n) => window.__bench.count('card') >= n, n, { polling: 50, timeout: 30_000 })
+    await sleep(500)
+    const cards = (await domLog(p.page)).filter((d) => d.kind === 'card')
+    const replies = await resourceTimings(p.page, 'subscribe')
+    const firstReply = replyBefore(replies, Math.min(...cards.map((c) => c.t)))
+    const lastReply = replyBefore(replies, Math.max(...cards.map((c) => c.t)))
+    const last = cards.reduce((a, c) => (c.t > a.t ? c : a))
+    const { longTasks, lafs } = await p.page.evaluate(() => ({ longTasks: window.__bench.longTasks, lafs: window.__bench.lafs }))
+    const inWindow = (e) => e.start + e.duration >= from && e.start <= last.paint.paintAt
+    const tasks = longTasks.filter(inWindow)
+    out.push({
+      replies: new Set(cards.map((c) => replyBefore(replies, c.t).start)).size,
+      settledDom: last.t - firstReply.end,
+      settledPaint: last.paint.paintAt - firstReply.end,
+      lastReplyToDom: last.t - lastReply.end,
+      longestTask: Math.max(0, ...tasks.map((t) => t.duration)),
+      tasksOver50: tasks.filter((t) => t.duration >= 50).length,
+      longestFrame: Math.max(0, ...lafs.filter(inWindow).map((t) => t.duration)),
+    })
+    await p.close()
+  }
+  return out
+}
+
+/** Click Answer on a ringing card: click → answer request sent, click → "Answering…" painted. */
+export async function answer({ browser, url, sim }, runs = 7) {
+  await sim('reset')
+  const p = await openPage(browser, pageUrl(url, ['400', '410', '420']))
+  await untilPollHeld(sim)
+  const out = []
+  for (let r = 0; r < runs + 1; r++) {
+    const id = `answer-${r}`
+    await sim('ring', { ext: '410', uniqueCallId: id })
+    await p.page.evaluate((id) => window.__bench.waitFor('card', id), id)
+    await sleep(200)
+    const since = await pageNow(p.page)
+    await p.page.locator(`[data-call-id="${id}"]`).getByRole('button', { name: 'Answer' }).click()
+    await p.page.evaluate((since) => window.__bench.waitFor('text', null, 'Answering…', since), since)
+    await p.page.evaluate((id) => window.__bench.waitFor('status', id, 'Connected'), id)
+    const b = await p.page.evaluate(() => ({ clicks: window.__bench.clicks, dom: window.__bench.dom }))
+    const { input: click, handled } = b.clicks.filter((c) => c.input > since)[0]
+    const shown = b.dom.find((d) => d.kind === 'text' && d.t > since)
+    const sent = (await resourceTimings(p.page, 'answer')).find((e) => e.start >= click)
+    // The first click warms up code paths a real agent would have warmed long before.
+    if (r > 0)
+      out.push({
+        toHandler: handled - click,
+        toRequest: sent.start - click,
+        toDom: shown.t - click,
+        toPaint: shown.paint.paintAt - click,
+      })
+    await sim('endAll')
+    await p.page.evaluate((id) => window.__bench.waitFor('status', id, 'Hungup'), id)
+  }
+  await p.close()
+  return out
+}
+
+/** Pages watching quiet extensions for `seconds`: main-thread time and subscribe requests, per page. */
+export async function idle({ browser, url, sim }, seconds = 60, pages = 5) {
+  await sim('reset')
+  const ps = await Promise.all(range(pages, 300).map((ext) => openPage(browser, pageUrl(url, [ext]))))
+  await untilPollHeld(sim, pages)
+  await sleep(1000)
+  const metrics = async (p) => {
+    const { metrics } = await p.cdp.send('Performance.getMetrics')
+    return Object.fromEntries(metrics.map((m) => [m.name, m.value]))
+  }
+  await Promise.all(ps.map((p) => p.cdp.send('Performance.enable')))
+  const before = await Promise.all(ps.map(async (p) => ({ m: await metrics(p), t: await pageNow(p.page) })))
+  await sleep(seconds * 1000)
+  const out = []
+  for (const [i, p] of ps.entries()) {
+    const m = await metrics(p)
+    const polls = (await resourceTimings(p.page, 'subscribe')).filter((e) => e.start >= before[i].t)
+    out.push({
+      cpuMs: (m.TaskDuration - before[i].m.TaskDuration) * 1000,
+      scriptMs: (m.ScriptDuration - before[i].m.ScriptDuration) * 1000,
+      requests: polls.length,
+    })
+  }
+  await Promise.all(ps.map((p) => p.close()))
+  return out
+}
+
+/**
+ * Accelerated soak: 200 extensions, a warm-up, then 20,000 calls in checkpoints. At each
+ * checkpoint, once every card has lingered out: forced GC, then JS heap, DOM nodes, listeners.
+ */
+export async function soak({ browser, url, sim }, { exts = 200, warmup = 2000, calls = 20_000, checkpoints = 5, perTick = 25, tickMs = 50 } = {}) {
+  await sim('reset')
+  const list = range(exts, 5000)
+  // No probe here: its own records would grow with the traffic and be measured as ours.
+  const p = await openPage(browser, pageUrl(url, list), { withProbe: false })
+  await untilPollHeld(sim)
+  const run = async (n) => {
+    const t0 = Date.now()
+    await sim('soak', { exts: list, calls: n, perTick, tickMs })
+    while ((await sim('soakState')).running) await sleep(200)
+    const trafficS = (Date.now() - t0) / 1000
+    // Cards linger 8 s after their call ends; wait until none is left and the poll is held again.
+    await p.page.waitForFunction(() => document.querySelectorAll('[data-call-id]').length === 0, null, { polling: 250, timeout: 60_000 })
+    await untilPollHeld(sim)
+    return { trafficS, ...(await heapAndCounters(p.cdp)) }
+  }
+  const base = await run(warmup)
+  const out = []
+  for (let i = 0; i < checkpoints; i++) {
+    const c = await run(calls / checkpoints)
+    out.push({
+      calls: (calls / checkpoints) * (i + 1),
+      trafficS: c.trafficS,
+      heapBytes: c.heapBytes,
+      nodes: c.nodes,
+      listeners: c.listeners,
+      heapRatio: c.heapBytes / base.heapBytes,
+      nodesRatio: c.nodes / base.nodes,
+      listenersRatio: c.listeners / base.listeners,
+    })
+  }
+  await p.close()
+  return { base, checkpoints: out }
+}
+
+/** JS gzip size of the build, and LCP / TBT of a cold load of the panel. */
+export async function load({ browser, url, sim }, runs = 5) {
+  const dir = `${ROOT}${OUT_DIR}/assets`
+  const js = readdirSync(dir).filter((f) => f.endsWith('.js'))
+  const jsGzipBytes = js.reduce((n, f) => n + gzipSync(readFileSync(`${dir}/${f}`), { level: 9 }).length, 0)
+  const out = []
+  for (let r = 0; r < runs; r++) {
+    await sim('reset')
+    const p = await openPage(browser, pageUrl(url, ['400', '410', '420']))
+    await p.page.waitForLoadState('load')
+    await untilPollHeld(sim)
+    await sleep(1500)
+    const m = await p.page.evaluate(() => {
+      const lcp = window.__bench.lcp
+      const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? 0
+      const tasks = window.__bench.longTasks.filter((t) => t.start >= fcp)
+      return {
+        fcp,
+        lcp: lcp.length ? lcp[lcp.length - 1].start : NaN,
+        tbt: tasks.reduce((s, t) => s + Math.max(0, t.duration - 50), 0),
+      }
+    })
+    out.push(m)
+    await p.close()
+  }
+  return { jsFiles: js.length, jsGzipBytes, runs: out }
+}
