@@ -1,0 +1,118 @@
+import { beforeEach, describe, expect, it } from 'vitest'
+import type { FeedEvent, SubscribeResult } from '../pbx/pbx-client.ts'
+import { PbxError } from '../pbx/pbx-error.ts'
+import { useDiagnostics } from './diagnostics-store.ts'
+import { LINGER_MS, resetFeedStore, useFeed } from './feed-store.ts'
+
+const T0 = 1_700_000_000_000
+const WATCHED = new Set(['400', '410'])
+const W = '400,410'
+
+const ev = (ext: string, uniqueCallId: string, status: string): FeedEvent => ({ ext, data: { uniqueCallId, status } })
+const reply = (seq: string, events: FeedEvent[] = []): SubscribeResult => ({ seq, events, rejected: 0 })
+const receive = (sentSeq: string | null, result: SubscribeResult, now = T0) =>
+  useFeed.getState().replyReceived({ seq: sentSeq, watching: W }, result, WATCHED, now)
+const ids = (ext: string) => (useFeed.getState().model.byExt[ext] ?? []).map((c) => `${c.id}:${c.status}`)
+
+beforeEach(() => {
+  resetFeedStore()
+  useDiagnostics.getState().cleared()
+})
+
+describe('replyReceived', () => {
+  it('chains the cursor: each reply’s seq is the next request’s lastSequenceNumber', () => {
+    receive(null, reply('5', [ev('410', 'a', 'Ringing')]))
+    expect(useFeed.getState()).toMatchObject({ seq: '5', watching: W, poll: 1, healthy: true, connection: { phase: 'live' } })
+    expect(ids('410')).toEqual(['a:Ringing'])
+
+    receive('5', reply('7', [ev('410', 'a', 'Connected'), ev('400', 'b', 'Ringing')]), T0 + 1000)
+    expect(useFeed.getState()).toMatchObject({ seq: '7', poll: 2, lastReplyAt: T0 + 1000 })
+    expect(ids('410')).toEqual(['a:Connected'])
+    expect(ids('400')).toEqual(['b:Ringing'])
+  })
+
+  it('keeps the model object on a timeout reply (same seq, no events) but still starts the next poll', () => {
+    receive(null, reply('5', [ev('410', 'a', 'Ringing')]))
+    const model = useFeed.getState().model
+    receive('5', reply('5'), T0 + 25_000)
+    expect(useFeed.getState().model).toBe(model)
+    expect(useFeed.getState()).toMatchObject({ seq: '5', poll: 2 })
+  })
+
+  it('resyncs when the reply’s seq is lower than the one sent (PBX restart), with a notice', () => {
+    receive(null, reply('50', [ev('410', 'a', 'Ringing')]))
+    receive('50', reply('3', [ev('410', 'ghost', 'Ringing')]), T0 + 1000)
+    const s = useFeed.getState()
+    expect(s.seq).toBeNull()
+    expect(s.notice).toBe('The PBX restarted; resynchronising')
+    expect(s.resyncReason).toBe('the PBX restarted')
+    // Events from a reply with a reset cursor are not trusted; the snapshot will tell.
+    expect(ids('410')).toEqual(['a:Ringing'])
+    expect(useDiagnostics.getState().entries.some((e) => e.type === 'resync')).toBe(true)
+
+    receive(null, reply('4', [ev('410', 'b', 'Ringing')]), T0 + 2000)
+    const after = useFeed.getState()
+    expect(after.seq).toBe('4')
+    expect(after.notice).toBe('Resynchronised with the PBX (the PBX restarted)')
+    expect(after.resyncReason).toBeNull()
+    // The call the restarted PBX no longer lists is ended, not left ringing.
+    expect(after.model.byExt['410'].find((c) => c.id === 'a')).toMatchObject({ vanished: true, endedAt: T0 + 2000 })
+    expect(after.model.byExt['410'].find((c) => c.id === 'b')).toMatchObject({ status: 'Ringing' })
+  })
+
+  it('compares seq exactly beyond 2^53', () => {
+    receive(null, reply('9007199254740992'))
+    receive('9007199254740992', reply('9007199254740993', [ev('410', 'a', 'Ringing')]))
+    expect(useFeed.getState().seq).toBe('9007199254740993')
+    expect(ids('410')).toEqual(['a:Ringing'])
+    receive('9007199254740993', reply('9007199254740992'))
+    expect(useFeed.getState().seq).toBeNull()
+  })
+
+  it('ignores events for extensions it does not watch', () => {
+    receive(null, reply('5', [ev('410', 'a', 'Ringing'), ev('999', 'x', 'Ringing')]))
+    receive('5', reply('6', [ev('SIP/999', 'y', 'Ringing'), ev('SIP/400', 'b', 'Ringing')]))
+    const s = useFeed.getState()
+    expect(Object.keys(s.model.byExt).sort()).toEqual(['400', '410'])
+    expect(s.seq).toBe('6')
+  })
+
+  it('does not show a first-load notice', () => {
+    receive(null, reply('1'))
+    expect(useFeed.getState().notice).toBeNull()
+  })
+})
+
+describe('failures and the clock', () => {
+  it('a failed poll marks the feed unhealthy and says why', () => {
+    receive(null, reply('5'))
+    useFeed.getState().pollFailed(new PbxError('http', 'The PBX answered HTTP 503', { status: 503 }), T0 + 2000)
+    expect(useFeed.getState()).toMatchObject({
+      seq: '5',
+      healthy: false,
+      connection: { phase: 'reconnecting', kind: 'http', error: 'The PBX answered HTTP 503', nextRetryAt: T0 + 2000 },
+    })
+    receive('5', reply('5'))
+    expect(useFeed.getState()).toMatchObject({ healthy: true, connection: { phase: 'live' } })
+  })
+
+  it('a refused key shows the auth phase', () => {
+    useFeed.getState().pollFailed(new PbxError('auth', 'The PBX rejected the API key (HTTP 401)'), undefined)
+    expect(useFeed.getState().connection.phase).toBe('auth')
+  })
+
+  it('a resync request drops the cursor and starts a new poll', () => {
+    receive(null, reply('5'))
+    useFeed.getState().resyncRequested('no reply for 60 s')
+    expect(useFeed.getState()).toMatchObject({ seq: null, poll: 2, resyncReason: 'no reply for 60 s' })
+  })
+
+  it('clock ticks expire ended calls after the linger', () => {
+    receive(null, reply('5', [ev('410', 'a', 'Ringing')]))
+    receive('5', reply('6', [ev('410', 'a', 'Hungup')]), T0 + 1000)
+    useFeed.getState().clockTicked(T0 + 1000 + LINGER_MS - 1)
+    expect(ids('410')).toEqual(['a:Hungup'])
+    useFeed.getState().clockTicked(T0 + 1000 + LINGER_MS)
+    expect(ids('410')).toEqual([])
+  })
+})
