@@ -1,0 +1,155 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
+import { cleanup, render } from '@testing-library/react'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { setupTestPbx } from '../../testing/msw-server.ts'
+import { POLL_TIMEOUT_S } from './call-queries.ts'
+import { resetFeedStore, useFeed } from './feed-store.ts'
+import { useCallFeed } from './use-call-feed.ts'
+
+const { sim } = setupTestPbx({ minPollPeriodMs: 10 })
+// Registered after the PBX's hooks, so it runs first: unmount before the simulator resets.
+afterEach(cleanup)
+
+function Feed({ exten }: { exten: string[] }) {
+  useCallFeed(exten)
+  return null
+}
+
+function mount(exten: string[]) {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } })
+  const ui = (list: string[]) => (
+    <QueryClientProvider client={client}>
+      <Feed exten={list} />
+    </QueryClientProvider>
+  )
+  const r = render(ui(exten))
+  return { ...r, change: (list: string[]) => r.rerender(ui(list)) }
+}
+
+const subscribes = () => sim.requests.filter((r) => r.method === 'subscribe')
+const statusOn = (ext: string, id: string) => useFeed.getState().model.byExt[ext]?.find((c) => c.id === id)?.status
+
+/** Count subscribe requests the simulator is handling at once. */
+function trackInFlight() {
+  const handle = sim.handle.bind(sim)
+  const track = { now: 0, max: 0 }
+  sim.handle = async (...args) => {
+    if (args[1] === 'subscribe') track.max = Math.max(track.max, ++track.now)
+    try {
+      return await handle(...args)
+    } finally {
+      if (args[1] === 'subscribe') track.now--
+    }
+  }
+  return track
+}
+
+beforeEach(() => {
+  resetFeedStore()
+  // Updates here come from the network, not from test actions: act() has nothing to wrap.
+  ;(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = false
+})
+
+describe('useCallFeed', () => {
+  it('starts with a snapshot, then long-polls from the reply’s seq', async () => {
+    const ringing = sim.ring({ ext: '410', callerId: '0298765432' })
+    mount(['400', '410'])
+    await expect.poll(() => sim.heldPolls).toBe(1)
+    const [first, second] = subscribes()
+    expect(first.params).toMatchObject({ exten: '400,410', lastSequenceNumber: '0', timeOut: '0' })
+    expect(second.params).toMatchObject({ exten: '400,410', lastSequenceNumber: String(sim.seq), timeOut: String(POLL_TIMEOUT_S) })
+    expect(statusOn('410', ringing)).toBe('Ringing')
+    expect(useFeed.getState().connection.phase).toBe('live')
+  })
+
+  it('shows a call rung on the PBX and follows it to its end', async () => {
+    mount(['400', '410'])
+    await expect.poll(() => sim.heldPolls).toBe(1)
+    const id = sim.ring({ ext: '400', callerId: 'Alice' })
+    await expect.poll(() => statusOn('400', id)).toBe('Ringing')
+    sim.connect(id, '400')
+    await expect.poll(() => statusOn('400', id)).toBe('Connected')
+    sim.setStatus(id, 'Hungup')
+    await expect.poll(() => statusOn('400', id)).toBe('Hungup')
+    // Each poll after the first carried the previous reply's seq.
+    await expect.poll(() => subscribes().slice(1).map((r) => r.params.lastSequenceNumber)).toEqual(['0', '1', '2', '3'])
+    expect(useFeed.getState().seq).toBe('3')
+  })
+
+  it('keeps exactly one subscribe in flight while events stream in', async () => {
+    const inFlight = trackInFlight()
+    mount(['400', '410'])
+    await expect.poll(() => sim.heldPolls).toBe(1)
+    for (let i = 0; i < 5; i++) {
+      const id = sim.ring({ ext: i % 2 ? '400' : '410' })
+      await expect.poll(() => statusOn(i % 2 ? '400' : '410', id)).toBe('Ringing')
+    }
+    await expect.poll(() => sim.heldPolls).toBe(1)
+    expect(inFlight.max).toBe(1)
+    expect(subscribes().length).toBeGreaterThanOrEqual(6)
+  })
+
+  it('aborts the poll in flight when the extension list changes and snapshots the new list', async () => {
+    const inFlight = trackInFlight()
+    const view = mount(['400', '410'])
+    await expect.poll(() => sim.heldPolls).toBe(1)
+    const before = subscribes().length
+    sim.ring({ ext: '420', uniqueCallId: 'on-420' })
+    view.change(['400', '420'])
+    await expect.poll(() => statusOn('420', 'on-420')).toBe('Ringing')
+    // The new list's long poll has reached the PBX; the old one must be gone by then.
+    await expect.poll(() => subscribes().length - before).toBeGreaterThanOrEqual(2)
+    expect(inFlight.now).toBe(1)
+    await expect.poll(() => sim.heldPolls).toBe(1)
+    const after = subscribes().slice(before)
+    expect(after[0].params).toMatchObject({ exten: '400,420', lastSequenceNumber: '0', timeOut: '0' })
+    expect(after.slice(1).every((r) => r.params.exten === '400,420')).toBe(true)
+  })
+
+  it('aborts the held poll on unmount and sends no more', async () => {
+    const view = mount(['410'])
+    await expect.poll(() => sim.heldPolls).toBe(1)
+    const sent = subscribes().length
+    view.unmount()
+    await expect.poll(() => sim.heldPolls).toBe(0)
+    sim.ring({ ext: '410' })
+    await new Promise((r) => setTimeout(r, 50))
+    expect(subscribes().length).toBe(sent)
+  })
+
+  it('does not move the cursor on a malformed reply and waits at least 1 s before retrying', async () => {
+    mount(['410'])
+    await expect.poll(() => sim.heldPolls).toBe(1)
+    sim.failNextSubscribe({ kind: 'truncated' })
+    const id = sim.ring({ ext: '410' })
+    await expect.poll(() => statusOn('410', id)).toBe('Ringing')
+    const cursor = useFeed.getState().seq
+    await expect.poll(() => useFeed.getState().connection.kind).toBe('malformed')
+    expect(useFeed.getState().seq).toBe(cursor)
+    expect(useFeed.getState().connection.phase).toBe('reconnecting')
+
+    await expect.poll(() => useFeed.getState().connection.phase, { timeout: 3000 }).toBe('live')
+    const reqs = subscribes()
+    const failed = reqs.findIndex((r, i) => i > 0 && r.params.lastSequenceNumber === cursor)
+    const [bad, retry] = [reqs[failed], reqs[failed + 1]]
+    expect(retry.params.lastSequenceNumber).toBe(cursor)
+    // After a failure the first poll asks timeOut=0 to catch up at once.
+    expect(retry.params.timeOut).toBe('0')
+    expect(retry.at - bad.at).toBeGreaterThanOrEqual(999)
+  })
+
+  it('resynchronises after a PBX restart and shows a call that rang after it', async () => {
+    const old = sim.ring({ ext: '410', uniqueCallId: 'before-restart' })
+    mount(['410'])
+    await expect.poll(() => statusOn('410', old)).toBe('Ringing')
+    await expect.poll(() => sim.heldPolls).toBe(1)
+    sim.ring({ ext: '410', uniqueCallId: 'x1' })
+    await expect.poll(() => statusOn('410', 'x1')).toBe('Ringing')
+    sim.restart()
+    const fresh = sim.ring({ ext: '410', uniqueCallId: 'after-restart' })
+    await expect.poll(() => statusOn('410', fresh), { timeout: 4000 }).toBe('Ringing')
+    const calls = useFeed.getState().model.byExt['410']
+    expect(calls.find((c) => c.id === old)).toMatchObject({ vanished: true })
+    expect(useFeed.getState().seq).toBe(String(sim.seq))
+  })
+})
