@@ -1,0 +1,33 @@
+import { expect, test } from '@playwright/test'
+import { simControl } from './sim.ts'
+
+test.beforeEach(async ({ request }) => {
+  await simControl(request).reset()
+})
+
+// The contract does not say how a PBX refuses a key; the sim knows three ways and each must read plainly.
+const styles = [
+  { style: 'code', says: 'The PBX rejected the API key: Authentication failed: invalid apiKey' },
+  { style: 'http401', says: 'The PBX rejected the API key (HTTP 401)' },
+  { style: 'html403', says: 'The PBX rejected the API key (HTTP 403)' },
+] as const
+
+for (const { style, says } of styles) {
+  test(`a key refused with ${style} is explained in the status, and Retry now recovers`, async ({ page, request }) => {
+    const sim = simControl(request)
+    await sim.ring('410', { callerId: '0287654321' })
+    await sim.auth(true, style)
+    await page.goto('/?exten=410')
+
+    const status = page.getByRole('status')
+    await expect(status).toContainText(says)
+    await expect(status).toContainText(/next try in \d+ s/)
+    await expect(page.getByRole('region', { name: 'Extension 410' }).getByRole('article')).toHaveCount(0)
+
+    // The operator fixes the key; the panel does not hammer the PBX meanwhile but retries on request.
+    await sim.auth(false)
+    await page.getByRole('button', { name: 'Retry now' }).click()
+    await expect(status).toHaveText('Live')
+    await expect(page.getByRole('region', { name: 'Extension 410' }).getByRole('article')).toContainText('0287654321')
+  })
+}
