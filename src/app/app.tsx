@@ -1,11 +1,14 @@
 import { useLayoutEffect, useState } from 'react'
 import { Button } from '../components/ui/button.tsx'
 import { ConnectionStatus } from '../features/calls/connection-status.tsx'
-import { ExtensionColumn } from '../features/calls/extension-column.tsx'
 import { useFeed } from '../features/calls/feed-store.ts'
 import { ExtensionsForm } from '../features/settings/extensions-form.tsx'
 import { SettingsPanel } from '../features/settings/settings-panel.tsx'
-import { chooseExtensions, useUrlExtensions, useWatchedExtensions } from '../features/settings/watched-extensions.ts'
+import { chooseExtensions, useUrlExtensions } from '../features/settings/watched-extensions.ts'
+import { AgentBar } from '../features/agent/agent-bar.tsx'
+import { AgentColumns } from '../features/agent/agent-columns.tsx'
+import { AgentDriver } from '../features/agent/agent-driver.tsx'
+import { useShownExtensions } from '../features/agent/my-extensions.ts'
 import { DiagnosticsPanel } from '../features/calls/diagnostics-panel.tsx'
 import { SupervisorGrid } from '../features/supervisor/supervisor-grid.tsx'
 import { useView } from '../features/supervisor/view-mode.ts'
@@ -29,7 +32,7 @@ function Notice() {
 }
 
 export function App() {
-  const extensions = useWatchedExtensions()
+  const extensions = useShownExtensions()
   const urlError = useUrlExtensions((s) => s.urlError)
   const [settingsOpen, setSettingsOpen] = useState(false)
   const [diagnosticsOpen, setDiagnosticsOpen] = useState(false)
@@ -41,6 +44,7 @@ export function App() {
     <div className="flex min-h-screen flex-col gap-3 p-4">
       <FeedDriver extensions={extensions} />
       <RingingAnnouncer />
+      <AgentDriver />
       <header className="flex flex-wrap items-center gap-4">
         <h1 className="text-xl font-bold">Switchboard</h1>
         <ConnectionStatus watching={extensions.length} />
@@ -62,6 +66,7 @@ export function App() {
       <Notice />
       {settingsOpen && <SettingsPanel onClose={() => setSettingsOpen(false)} />}
       {diagnosticsOpen && <DiagnosticsPanel onClose={() => setDiagnosticsOpen(false)} />}
+      {view === 'agent' && <AgentBar />}
       <main className="flex flex-1 flex-col gap-3">
         {extensions.length === 0 ? (
           <div className="max-w-md rounded-xl bg-white p-4 shadow-sm dark:bg-slate-900">
@@ -71,11 +76,7 @@ export function App() {
         ) : view === 'grid' ? (
           <SupervisorGrid extensions={extensions} />
         ) : (
-          <div className="flex flex-wrap items-start gap-3">
-            {extensions.map((ext) => (
-              <ExtensionColumn key={ext} ext={ext} />
-            ))}
-          </div>
+          <AgentColumns extensions={extensions} />
         )}
       </main>
     </div>

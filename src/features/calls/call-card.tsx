@@ -1,6 +1,7 @@
 import { memo } from 'react'
 import { Badge } from '../../components/ui/badge.tsx'
 import { Button } from '../../components/ui/button.tsx'
+import { CallActions } from '../agent/call-actions.tsx'
 import { formatDuration } from '../../lib/time.ts'
 import { useNow } from '../../lib/use-now.ts'
 import type { Call } from './call-model.ts'
@@ -58,8 +59,10 @@ export const CallCard = memo(function CallCard({ call }: { call: Call }) {
     <article
       aria-label={`${words}: ${who}`}
       data-call-id={call.id}
+      data-ext={call.ext}
+      tabIndex={-1}
       data-status={call.status}
-      className={`rounded-lg border-l-4 border p-3 shadow-sm ${toneClass[tone]}`}
+      className={`rounded-lg border-l-4 border p-3 shadow-sm focus:outline-2 focus:outline-offset-2 focus:outline-sky-500 ${toneClass[tone]}`}
     >
       <div className="flex items-baseline justify-between gap-2">
         <p className="truncate text-base font-semibold" title={who}>
@@ -76,6 +79,7 @@ export const CallCard = memo(function CallCard({ call }: { call: Call }) {
         </span>
       </div>
       <AnswerControl call={call} />
+      <CallActions call={call} />
     </article>
   )
 })

@@ -1,4 +1,5 @@
 import { useId } from 'react'
+import { AgentSettings } from '../agent/agent-settings.tsx'
 import { Button } from '../../components/ui/button.tsx'
 import { HANDSETS, HANDSET_TYPES, type HandsetType } from '../pbx/handsets.ts'
 import { GridSettings } from '../supervisor/grid-settings.tsx'
@@ -45,6 +46,7 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
           ))}
         </select>
       </div>
+      <AgentSettings />
       <ThemeSelect />
       <GridSettings />
       <div>

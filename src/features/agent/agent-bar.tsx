@@ -1,0 +1,28 @@
+import { Button } from '../../components/ui/button.tsx'
+import { SoundToggle } from '../alerts/sound-toggle.tsx'
+import { useAgent } from './agent-store.ts'
+import { DialBox } from './dial-box.tsx'
+import { ShortcutsDialog } from './shortcuts-dialog.tsx'
+import { useShortcuts } from './use-shortcuts.ts'
+
+/** The agent's own tools above the columns: dial box, sound, shortcuts. */
+export function AgentBar() {
+  useShortcuts()
+  const hint = useAgent((s) => s.hint)
+  const toggled = useAgent((s) => s.helpToggled)
+  return (
+    <div className="flex flex-wrap items-start gap-3 rounded-xl bg-white p-3 shadow-sm dark:bg-slate-900">
+      <DialBox />
+      <div className="ml-auto flex items-center gap-2">
+        <SoundToggle />
+        <Button onClick={() => toggled(true)} aria-keyshortcuts="?">
+          Keyboard shortcuts
+        </Button>
+      </div>
+      <p aria-live="polite" className="w-full text-sm text-slate-700 empty:hidden dark:text-slate-200">
+        {hint}
+      </p>
+      <ShortcutsDialog />
+    </div>
+  )
+}

@@ -1,0 +1,47 @@
+import { Badge } from '../../components/ui/badge.tsx'
+import { Button } from '../../components/ui/button.tsx'
+import type { Call } from '../calls/call-model.ts'
+import { useAgent } from './agent-store.ts'
+import { useHangup, useRecording } from './use-call-controls.ts'
+
+const canHangUp = (call: Call) => call.endedAt === undefined && (call.status === 'Connected' || call.status === 'Dialing Out')
+
+/** Hang up and record, on calls in progress; the card renders this next to Answer. */
+export function CallActions({ call }: { call: Call }) {
+  const hangup = useHangup()
+  const record = useRecording()
+  const hangState = useAgent((s) => s.hangups[call.id])
+  const recording = useAgent((s) => s.recordings[call.id])
+  const recordError = useAgent((s) => s.recordErrors[call.id])
+  if (!canHangUp(call)) return null
+  const hangError = typeof hangState === 'object' ? hangState.error : undefined
+  const connected = call.status === 'Connected'
+  return (
+    <div className="mt-2 flex flex-col gap-1">
+      <div className="flex flex-wrap items-center gap-2">
+        <Button variant="danger" disabled={hangState === 'sending'} onClick={() => hangup(call.id)}>
+          {hangState === 'sending' ? 'Hanging up…' : 'Hang up'}
+        </Button>
+        {connected && (
+          <Button
+            aria-pressed={recording === 'on' || recording === 'stopping'}
+            disabled={recording === 'starting' || recording === 'stopping'}
+            onClick={() => record(call.id)}
+          >
+            {recording === 'on' || recording === 'stopping' ? 'Stop recording' : 'Record'}
+          </Button>
+        )}
+        {connected && (recording === 'on' || recording === 'stopping') && (
+          <Badge tone="red">
+            <span aria-hidden="true">● </span>Recording
+          </Badge>
+        )}
+      </div>
+      {(hangError ?? recordError) && (
+        <p role="alert" className="text-sm text-red-700 dark:text-red-300">
+          {hangError ?? recordError}
+        </p>
+      )}
+    </div>
+  )
+}

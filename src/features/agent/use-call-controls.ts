@@ -1,0 +1,47 @@
+import { useMutation } from '@tanstack/react-query'
+import { hangup, startRecording, stopRecording } from '../pbx/pbx-client.ts'
+import { describeError } from '../pbx/pbx-error.ts'
+import { useSettings } from '../settings/settings-store.ts'
+import { useAgent } from './agent-store.ts'
+
+/** Hang up by uniqueCallId (by extension the wrong call may go). Confirmed by the Hungup event. */
+export function useHangup() {
+  const { mutate } = useMutation({
+    mutationFn: (id: string) => hangup({ extenOrUniqueId: id }),
+    retry: false,
+    onSuccess: (_r, id) => useAgent.getState().hangupChanged(id, null),
+    onError: (e, id) => useAgent.getState().hangupChanged(id, { error: describeError(e) }),
+  })
+  return (id: string) => {
+    if (useAgent.getState().hangups[id] === 'sending') return
+    useAgent.getState().hangupChanged(id, 'sending')
+    mutate(id)
+  }
+}
+
+/** Start or stop recording a call, owned by the agent login name from Settings. */
+export function useRecording() {
+  const { mutate } = useMutation({
+    mutationFn: ({ id, start, agentLoginName }: { id: string; start: boolean; agentLoginName: string }) =>
+      start
+        ? startRecording({ extenOrUniqueId: id, agentLoginName, tag: 'switchboard' })
+        : stopRecording({ extenOrUniqueId: id, agentLoginName }),
+    retry: false,
+    onSuccess: (_r, { id, start }) => useAgent.getState().recordingChanged(id, start ? 'on' : null),
+    onError: (e, { id, start }) =>
+      useAgent.getState().recordingChanged(id, start ? null : 'on', describeError(e)),
+  })
+  return (id: string) => {
+    const agent = useAgent.getState()
+    const now = agent.recordings[id]
+    if (now === 'starting' || now === 'stopping') return
+    const agentLoginName = useSettings.getState().agentLoginName.trim()
+    if (!agentLoginName) {
+      agent.recordingChanged(id, now ?? null, 'Set your agent login name in Settings before recording.')
+      return
+    }
+    const start = now !== 'on'
+    agent.recordingChanged(id, start ? 'starting' : 'stopping')
+    mutate({ id, start, agentLoginName })
+  }
+}

@@ -1,0 +1,33 @@
+import { useEffect } from 'react'
+import { useAnswerCall } from '../calls/use-answer-call.ts'
+import { useFeed } from '../calls/feed-store.ts'
+import { useSettings } from '../settings/settings-store.ts'
+import { useAgent } from './agent-store.ts'
+import { DIAL_INPUT_ID } from './dial-box.tsx'
+import { oldestAnswerable } from './my-extensions.ts'
+import { shortcutFor } from './shortcuts.ts'
+
+/** The panel's keyboard shortcuts (see SHORTCUTS), on the whole window. */
+export function useShortcuts() {
+  const answerCall = useAnswerCall()
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const action = shortcutFor(e)
+      if (!action) return
+      const agent = useAgent.getState()
+      // The help dialog is modal: only its own keys (Esc) apply while it is open.
+      if (agent.helpOpen) return
+      e.preventDefault()
+      if (action === 'help') return agent.helpToggled(true)
+      if (action === 'dial') return document.getElementById(DIAL_INPUT_ID)?.focus()
+      const mine = useSettings.getState().myExtensions
+      if (mine.length === 0) return agent.hinted('Set your own extension in Settings to answer from the keyboard.')
+      const call = oldestAnswerable(useFeed.getState().model, mine)
+      if (!call) return agent.hinted('No call is ringing on your extensions.')
+      agent.hinted(`Answering ${call.callerId || 'the call'} on ${call.ext}`)
+      answerCall(call.ext, call.id)
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [answerCall])
+}
