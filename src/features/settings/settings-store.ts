@@ -1,6 +1,6 @@
 import { create } from 'zustand'
 import { persist } from 'zustand/middleware'
-import type { HandsetType } from '../pbx/handsets.ts'
+import { HANDSET_TYPES, type HandsetType } from '../pbx/handsets.ts'
 import { parseExtensions } from './extensions.ts'
 
 export type Theme = 'system' | 'light' | 'dark'
@@ -60,6 +60,15 @@ export const useSettings = create<SettingsState>()(
   ),
 )
 
+/** Stored strings and numbers must also make sense: an unknown handset would break Answer. */
+const VALID: Partial<Record<keyof Settings, (v: unknown) => boolean>> = {
+  handset: (v) => (HANDSET_TYPES as readonly unknown[]).includes(v),
+  theme: (v) => v === 'system' || v === 'light' || v === 'dark',
+  view: (v) => v === 'agent' || v === 'grid',
+  volume: (v) => typeof v === 'number' && v >= 0 && v <= 1,
+  escalateAfterSec: (v) => typeof v === 'number' && Number.isFinite(v) && v > 0,
+}
+
 function sanitize(raw: unknown): Partial<Settings> {
   if (!raw || typeof raw !== 'object') return {}
   const out: Partial<Settings> = {}
@@ -72,7 +81,7 @@ function sanitize(raw: unknown): Partial<Settings> {
         const parsed = parseExtensions(value.filter((x) => typeof x === 'string').join(','))
         if (parsed.ok) (out as Record<string, unknown>)[k] = parsed.extensions
       }
-    } else if (typeof value === typeof v) (out as Record<string, unknown>)[k] = value
+    } else if (typeof value === typeof v && (VALID[k]?.(value) ?? true)) (out as Record<string, unknown>)[k] = value
   }
   return out
 }
