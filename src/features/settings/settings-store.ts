@@ -44,6 +44,15 @@ interface SettingsState extends Settings {
   settingsReset: () => void
 }
 
+/** Stored values must also make sense (an unknown handset breaks Answer); above the store, which hydrates inside create(). */
+const VALID: Partial<Record<keyof Settings, (v: unknown) => boolean>> = {
+  handset: (v) => (HANDSET_TYPES as readonly unknown[]).includes(v),
+  theme: (v) => v === 'system' || v === 'light' || v === 'dark',
+  view: (v) => v === 'agent' || v === 'grid',
+  volume: (v) => typeof v === 'number' && v >= 0 && v <= 1,
+  escalateAfterSec: (v) => typeof v === 'number' && Number.isFinite(v) && v > 0,
+}
+
 export const useSettings = create<SettingsState>()(
   persist(
     (set) => ({
@@ -59,15 +68,6 @@ export const useSettings = create<SettingsState>()(
     },
   ),
 )
-
-/** Stored strings and numbers must also make sense: an unknown handset would break Answer. */
-const VALID: Partial<Record<keyof Settings, (v: unknown) => boolean>> = {
-  handset: (v) => (HANDSET_TYPES as readonly unknown[]).includes(v),
-  theme: (v) => v === 'system' || v === 'light' || v === 'dark',
-  view: (v) => v === 'agent' || v === 'grid',
-  volume: (v) => typeof v === 'number' && v >= 0 && v <= 1,
-  escalateAfterSec: (v) => typeof v === 'number' && Number.isFinite(v) && v > 0,
-}
 
 function sanitize(raw: unknown): Partial<Settings> {
   if (!raw || typeof raw !== 'object') return {}
