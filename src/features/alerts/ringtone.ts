@@ -29,6 +29,7 @@ export async function unlockAudio(): Promise<boolean> {
     ctx = new AudioContext()
     const c = ctx
     c.addEventListener('statechange', () => useAudioStatus.setState({ context: c.state }))
+    useAudioStatus.setState({ context: c.state })
   }
   try {
     await ctx.resume()
