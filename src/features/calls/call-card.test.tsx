@@ -1,0 +1,116 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
+import { cleanup, render, screen } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { http } from 'msw'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { setupTestPbx } from '../../testing/msw-server.ts'
+import { defaultSettings, useSettings } from '../settings/settings-store.ts'
+import type { CallData } from '../pbx/pbx-schemas.ts'
+import { CallCard } from './call-card.tsx'
+import { applyEvents, type Call } from './call-model.ts'
+import { resetFeedStore, useFeed } from './feed-store.ts'
+
+const { sim, server } = setupTestPbx()
+afterEach(cleanup)
+
+beforeEach(() => {
+  resetFeedStore()
+  useSettings.setState(defaultSettings)
+})
+
+/** Put a call into the feed store, as a reply would, and return it as the card receives it. */
+function feedCall(data: Partial<CallData> & { uniqueCallId: string; status: string }, ext = '410'): Call {
+  const model = applyEvents(useFeed.getState().model, [{ ext, data }], Date.now())
+  useFeed.setState({ model })
+  const call = model.byExt[ext]?.find((c) => c.id === data.uniqueCallId)
+  if (!call) throw new Error('call not in the model')
+  return call
+}
+
+function renderCard(call: Call) {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } })
+  return render(
+    <QueryClientProvider client={client}>
+      <CallCard call={call} />
+    </QueryClientProvider>,
+  )
+}
+
+/** Hold answer replies until released, so the in-between state can be seen. */
+function holdAnswers() {
+  let release = () => {}
+  const gate = new Promise<void>((r) => (release = r))
+  server.use(
+    http.post('*/servicemanager/rest/CallManagementAPI/answer', async () => {
+      await gate
+      // Fall through to the simulator's handler.
+      return undefined
+    }),
+  )
+  return release
+}
+
+const answers = () => sim.requests.filter((r) => r.method === 'answer')
+
+describe('CallCard', () => {
+  it('shows an HTML-looking caller ID as text and injects no element', () => {
+    const evil = '<img src=x onerror=alert(1)>'
+    const { container } = renderCard(feedCall({ uniqueCallId: 'x', status: 'Ringing', callerId: evil }))
+    expect(container.querySelector('img')).toBeNull()
+    expect(screen.getByText(evil)).toBeInTheDocument()
+    expect(screen.getByRole('article', { name: `Ringing: ${evil}` })).toBeInTheDocument()
+  })
+
+  it('names the status in words and shows an unknown status as sent', () => {
+    renderCard(feedCall({ uniqueCallId: 'p', status: 'Parked on 701', callerId: '0411' }))
+    expect(screen.getByRole('article', { name: 'Parked on 701: 0411' })).toHaveAttribute('data-status', 'Parked on 701')
+  })
+
+  it.each([
+    ['Ringing, canAnswer unknown', { status: 'Ringing' }, true],
+    ['Ringing, canAnswer true', { status: 'Ringing', canAnswer: true }, true],
+    ['Ringing, canAnswer false', { status: 'Ringing', canAnswer: false }, false],
+    ['Connected', { status: 'Connected' }, false],
+    ['Dialing Out', { status: 'Dialing Out' }, false],
+    ['Unlinked', { status: 'Unlinked' }, false],
+  ] as const)('offers Answer only when it can work: %s', (_label, data, offered) => {
+    renderCard(feedCall({ uniqueCallId: 'c', ...data }))
+    if (offered) expect(screen.getByRole('button', { name: 'Answer' })).toBeEnabled()
+    else expect(screen.queryByRole('button', { name: /Answer/ })).toBeNull()
+  })
+
+  it('does not offer Answer on a ringing call that has ended (vanished on resync)', () => {
+    const call = feedCall({ uniqueCallId: 'v', status: 'Ringing' })
+    renderCard({ ...call, endedAt: Date.now(), vanished: true, canAnswer: false })
+    expect(screen.queryByRole('button', { name: /Answer/ })).toBeNull()
+    expect(screen.getByRole('article', { name: /^Ended: / })).toBeInTheDocument()
+  })
+
+  it('shows Answering… disabled, then the PBX error with the button enabled again', async () => {
+    const user = userEvent.setup()
+    // The simulator has never heard of this call, so it answers with a negative Code.
+    renderCard(feedCall({ uniqueCallId: 'unknown-to-pbx', status: 'Ringing' }))
+    const release = holdAnswers()
+    await user.click(screen.getByRole('button', { name: 'Answer' }))
+    const busy = await screen.findByRole('button', { name: 'Answering…' })
+    expect(busy).toBeDisabled()
+    expect(screen.queryByRole('alert')).toBeNull()
+    release()
+    expect(await screen.findByRole('alert')).toHaveTextContent('Call unknown-to-pbx not found on extension 410')
+    expect(screen.getByRole('button', { name: 'Answer' })).toBeEnabled()
+    expect(answers()).toHaveLength(1)
+  })
+
+  it('sends one answer with the handset’s header and stays Answering… until the call connects', async () => {
+    const user = userEvent.setup()
+    useSettings.setState({ handset: 'polycom' })
+    const id = sim.ring({ ext: '410' })
+    renderCard(feedCall({ uniqueCallId: id, status: 'Ringing', canAnswer: true }))
+    const button = screen.getByRole('button', { name: 'Answer' })
+    await user.dblClick(button)
+    await expect.poll(() => useFeed.getState().answers[`410|${id}`]?.state).toBe('sent')
+    expect(screen.getByRole('button', { name: 'Answering…' })).toBeDisabled()
+    expect(answers()).toHaveLength(1)
+    expect(answers()[0].params).toMatchObject({ uniqueId: id, exten: '410', answerString: 'Alert-Info: Ring Answer' })
+  })
+})
