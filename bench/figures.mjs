@@ -164,7 +164,7 @@ export async function idle({ browser, url, sim }, seconds = 60, pages = 5) {
  * Accelerated soak: 200 extensions, a warm-up, then 20,000 calls in checkpoints. At each
  * checkpoint, once every card has lingered out: forced GC, then JS heap, DOM nodes, listeners.
  */
-export async function soak({ browser, url, sim }, { exts = 200, warmup = 2000, calls = 20_000, checkpoints = 5, perTick = 25, tickMs = 50 } = {}) {
+export async function soak({ browser, url, sim }, { exts = 200, warmup = 2000, calls = 20_000, checkpoints = 5, perTick = 20, tickMs = 50 } = {}) {
   await sim('reset')
   const list = range(exts, 5000)
   // No probe here: its own records would grow with the traffic and be measured as ours.
@@ -176,7 +176,7 @@ export async function soak({ browser, url, sim }, { exts = 200, warmup = 2000, c
     while ((await sim('soakState')).running) await sleep(200)
     const trafficS = (Date.now() - t0) / 1000
     // Cards linger 8 s after their call ends; wait until none is left and the poll is held again.
-    await p.page.waitForFunction(() => document.querySelectorAll('[data-call-id]').length === 0, null, { polling: 250, timeout: 60_000 })
+    await p.page.waitForFunction(() => document.querySelectorAll('[data-call-id]').length === 0, null, { polling: 250, timeout: 180_000 })
     await untilPollHeld(sim)
     return { trafficS, ...(await heapAndCounters(p.cdp)) }
   }

@@ -33,6 +33,7 @@ const le = (value) => ({ op: '<=', value })
 
 if (!argv.includes('--no-build')) build()
 const started = Date.now()
+const loadBefore = os.loadavg()[0]
 const server = await startServer(PORT)
 const browser = await launchBrowser()
 const chromiumVersion = browser.version()
@@ -41,7 +42,7 @@ try {
   if (wants('eventToScreen')) {
     raw.eventToScreen = {}
     for (const n of [10, 100, 1000]) {
-      const runs = await eventToScreen(env, n, RUNS, quick ? 20 : 50)
+      const runs = await eventToScreen(env, n, RUNS, quick ? 20 : 40)
       raw.eventToScreen[n] = runs
       const target = n === 100 ? le(16) : n === 1000 ? le(50) : null
       const all = runs.flatMap((r) => r.samples)
@@ -106,12 +107,15 @@ const meta = {
   node: process.version,
   cpu: `${os.cpus()[0]?.model ?? '?'} × ${os.cpus().length}`,
   repeats: RUNS,
+  // Other work on the machine skews every wall-clock figure: record how busy it was.
+  loadavg: { before: round(loadBefore, 1), after: round(os.loadavg()[0], 1) },
+  nice: os.getPriority(),
 }
 // Partial runs go to the ignored bench/out, so they never replace the published figures.
 const base = only || quick ? `${ROOT}bench/out/results` : `${ROOT}bench/results`
 writeFileSync(`${base}.json`, JSON.stringify({ meta, rows, raw }, null, 2) + '\n')
 const md = [
-  `Measured ${meta.date.slice(0, 10)} on ${meta.cpu}, Chromium ${meta.chromium}, ${meta.repeats} repeats (bench took ${meta.seconds} s).`,
+  `Measured ${meta.date.slice(0, 10)} on ${meta.cpu}, Chromium ${meta.chromium}, ${meta.repeats} repeats (bench took ${meta.seconds} s; load average ${meta.loadavg.before} before, ${meta.loadavg.after} after; nice ${meta.nice}).`,
   '',
   '| figure | measure | median | min–max | target | |',
   '|---|---|---:|---:|---|---|',
