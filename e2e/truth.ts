@@ -120,7 +120,7 @@ export async function expectPanelMatchesSim(page: Page, sim: Sim, exts: readonly
 export function summariseStatus(texts: readonly string[]): string[] {
   const out: string[] = []
   for (const t of texts) {
-    const s = t.replace(/next try in \d+ s/, 'next try in N s').replace(/within \d+ s/, 'within N s')
+    const s = t.replace(/next try in \d+ s/, 'next try in N s')
     if (s && out.at(-1) !== s) out.push(s)
   }
   return out
