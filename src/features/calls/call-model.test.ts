@@ -1,3 +1,4 @@
+// @vitest-environment node
 import { describe, expect, it } from 'vitest'
 import type { FeedEvent } from '../pbx/pbx-client.ts'
 import type { CallData } from '../pbx/pbx-schemas.ts'

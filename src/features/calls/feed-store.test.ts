@@ -1,3 +1,4 @@
+// @vitest-environment node
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { FeedEvent, SubscribeResult } from '../pbx/pbx-client.ts'
 import { PbxError } from '../pbx/pbx-error.ts'
