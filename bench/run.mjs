@@ -30,6 +30,17 @@ function row(figure, metric, unit, values, target, judge = 'median') {
   console.log(`${figure} | ${metric}: ${s.median} ${unit} (${s.min}–${s.max})  target ${targetText}  ${met === null ? '' : met ? 'met' : 'MISSED'}`)
 }
 const le = (value) => ({ op: '<=', value })
+const errors = {}
+/** A figure that fails is reported as failed; the others still run. */
+async function figure(name, fn) {
+  if (!wants(name)) return
+  try {
+    await fn()
+  } catch (e) {
+    errors[name] = String(e?.message ?? e).split('\n')[0]
+    console.error(`${name} FAILED: ${errors[name]}`)
+  }
+}
 
 if (!argv.includes('--no-build')) build()
 const started = Date.now()
@@ -39,7 +50,7 @@ const browser = await launchBrowser()
 const chromiumVersion = browser.version()
 const env = { browser, url: server.url, sim: simControl(server.url) }
 try {
-  if (wants('eventToScreen')) {
+  await figure('eventToScreen', async () => {
     raw.eventToScreen = {}
     for (const n of [10, 100, 1000]) {
       const runs = await eventToScreen(env, n, RUNS, quick ? 20 : 40)
@@ -51,23 +62,23 @@ try {
       row(`event → screen, ${n} ext`, 'p95 reply → frame painted', 'ms', runs.map((r) => r.paintP95), null)
       row(`poll turnaround, ${n} ext`, 'median reply received → next subscribe sent', 'ms', runs.map((r) => r.turnaround), le(5))
     }
-  }
-  if (wants('burst')) {
+  })
+  await figure('burst', async () => {
     const runs = (raw.burst = await burst(env, 1000, RUNS))
     row('burst, 1,000 events', 'settled: reply → last card in DOM', 'ms', runs.map((r) => r.settledDom), le(100))
     row('burst, 1,000 events', 'reply → last card painted', 'ms', runs.map((r) => r.settledPaint), null)
     row('burst, 1,000 events', 'longest task', 'ms', runs.map((r) => r.longestTask), { op: '<=', value: 49.9 }, 'max')
     row('burst, 1,000 events', 'longest animation frame', 'ms', runs.map((r) => r.longestFrame), null)
     row('burst, 1,000 events', 'replies that carried the burst', '', runs.map((r) => r.replies), null)
-  }
-  if (wants('answer')) {
+  })
+  await figure('answer', async () => {
     const runs = (raw.answer = await answer(env, quick ? 3 : 7))
     row('Answer', 'click (input timestamp) → first click listener runs', 'ms', runs.map((r) => r.toHandler), null)
     row('Answer', 'click → answer request sent', 'ms', runs.map((r) => r.toRequest), le(16))
     row('Answer', 'click → "Answering…" in DOM', 'ms', runs.map((r) => r.toDom), null)
     row('Answer', 'click → "Answering…" painted', 'ms', runs.map((r) => r.toPaint), le(16))
-  }
-  if (wants('soak')) {
+  })
+  await figure('soak', async () => {
     const r = (raw.soak = await soak(env, quick ? { warmup: 500, calls: 2000, checkpoints: 2 } : {}))
     const cps = r.checkpoints
     const what = `after ${cps.at(-1).calls} calls, ${cps.length} checkpoints; ratio to warm-up`
@@ -75,8 +86,8 @@ try {
     row('soak, 200 ext', `DOM nodes ${what} (warm-up ${r.base.nodes})`, '×', cps.map((c) => c.nodesRatio), le(1.1), 'max')
     row('soak, 200 ext', `listeners ${what} (warm-up ${r.base.listeners})`, '×', cps.map((c) => c.listenersRatio), le(1.1), 'max')
     row('soak, 200 ext', 'traffic time per checkpoint', 's', cps.map((c) => c.trafficS), null)
-  }
-  if (wants('idle')) {
+  })
+  await figure('idle', async () => {
     const runs = (raw.idle = await idle(env, IDLE_S, RUNS))
     const perMin = 60 / IDLE_S
     // "Near zero": under 0.5 % of one core.
@@ -87,13 +98,13 @@ try {
       op: 'in',
       value: [Math.floor(expected), Math.ceil(expected)],
     }, 'max')
-  }
-  if (wants('load')) {
+  })
+  await figure('load', async () => {
     const r = (raw.load = await load(env, RUNS))
     row('load', `JS, gzip -9 (${r.jsFiles} files)`, 'KB', [r.jsGzipBytes / 1024], le(120))
     row('load', 'LCP (cold, 3 extensions)', 'ms', r.runs.map((x) => x.lcp), null)
     row('load', 'TBT (after FCP)', 'ms', r.runs.map((x) => x.tbt), null)
-  }
+  })
 } finally {
   await browser.close().catch(() => {})
   await server.stop()
@@ -113,13 +124,14 @@ const meta = {
 }
 // Partial runs go to the ignored bench/out, so they never replace the published figures.
 const base = only || quick ? `${ROOT}bench/out/results` : `${ROOT}bench/results`
-writeFileSync(`${base}.json`, JSON.stringify({ meta, rows, raw }, null, 2) + '\n')
+writeFileSync(`${base}.json`, JSON.stringify({ meta, rows, errors, raw }, null, 2) + '\n')
 const md = [
   `Measured ${meta.date.slice(0, 10)} on ${meta.cpu}, Chromium ${meta.chromium}, ${meta.repeats} repeats (bench took ${meta.seconds} s; load average ${meta.loadavg.before} before, ${meta.loadavg.after} after; nice ${meta.nice}).`,
   '',
   '| figure | measure | median | min–max | target | |',
   '|---|---|---:|---:|---|---|',
   ...rows.map((r) => `| ${r.figure} | ${r.metric} | ${r.median} ${r.unit} | ${r.min}–${r.max} | ${r.target} | ${r.met === null ? '' : r.met ? 'met' : '**missed**'} |`),
+  ...Object.entries(errors).map(([name, e]) => `| ${name} | **failed to measure**: ${e} | | | | |`),
   '',
 ]
 writeFileSync(`${base}.md`, md.join('\n'))
