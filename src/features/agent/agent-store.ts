@@ -18,6 +18,8 @@ interface AgentState {
   recordings: Record<string, Recording>
   recordErrors: Record<string, string>
   helpOpen: boolean
+  /** Counts requests to open it, so a request always reaches the dialog even if a close is in flight. */
+  helpRequests: number
   /** A short, polite message for keyboard users (e.g. nothing to answer). */
   hint: string
 
@@ -46,6 +48,7 @@ export const useAgent = create<AgentState>()((set) => ({
   recordings: {},
   recordErrors: {},
   helpOpen: false,
+  helpRequests: 0,
   hint: '',
 
   dialInputChanged: (dialInput) => set({ dialInput }),
@@ -56,7 +59,7 @@ export const useAgent = create<AgentState>()((set) => ({
       recordings: state ? { ...s.recordings, [id]: state } : without(s.recordings, id),
       recordErrors: error ? { ...s.recordErrors, [id]: error } : without(s.recordErrors, id),
     })),
-  helpToggled: (helpOpen) => set({ helpOpen }),
+  helpToggled: (helpOpen) => set((s) => ({ helpOpen, helpRequests: s.helpRequests + (helpOpen ? 1 : 0) })),
   hinted: (hint) => {
     clearTimeout(hintTimer)
     set({ hint })

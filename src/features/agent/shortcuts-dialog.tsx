@@ -6,6 +6,7 @@ import { SHORTCUTS } from './shortcuts.ts'
 /** A native modal <dialog>: it traps focus, closes on Escape and hands focus back by itself. */
 export function ShortcutsDialog() {
   const open = useAgent((s) => s.helpOpen)
+  const requests = useAgent((s) => s.helpRequests)
   const toggled = useAgent((s) => s.helpToggled)
   const ref = useRef<HTMLDialogElement>(null)
   useEffect(() => {
@@ -13,12 +14,13 @@ export function ShortcutsDialog() {
     if (!d) return
     if (open && !d.open) d.showModal()
     if (!open && d.open) d.close()
-  }, [open])
+  }, [open, requests])
   return (
     <dialog
       ref={ref}
       aria-labelledby="shortcuts-heading"
-      onClose={() => toggled(false)}
+      // A late close event (after a quick re-open) must not shut the dialog that is open now.
+      onClose={(e) => e.currentTarget.open || toggled(false)}
       className="m-auto max-w-md rounded-xl bg-white p-5 text-slate-900 shadow-xl backdrop:bg-slate-900/50 dark:bg-slate-900 dark:text-slate-100"
     >
       <h2 id="shortcuts-heading" className="mb-3 text-lg font-semibold">

@@ -15,8 +15,8 @@ export function useShortcuts() {
       const action = shortcutFor(e)
       if (!action) return
       const agent = useAgent.getState()
-      // The help dialog is modal: only its own keys (Esc) apply while it is open.
-      if (agent.helpOpen) return
+      // A modal is up: only its own keys apply. The DOM, not the store: its close event may lag a key.
+      if (document.querySelector('dialog[open]')) return
       e.preventDefault()
       if (action === 'help') return agent.helpToggled(true)
       if (action === 'dial') return document.getElementById(DIAL_INPUT_ID)?.focus()
