@@ -1,0 +1,181 @@
+// Bad input, end to end: the raw reply body goes through the real client (fetch, zod), the poll's
+// query function and the feed store, so nothing between the wire and the model is stubbed.
+import { QueryClient } from '@tanstack/react-query'
+import { http, HttpResponse } from 'msw'
+import { setupServer } from 'msw/node'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { callQueries } from './call-queries.ts'
+import { useDiagnostics } from './diagnostics-store.ts'
+import { resetFeedStore, useFeed } from './feed-store.ts'
+
+const EXTS = ['400', '410'] as const
+const replies: string[] = []
+const sent: URLSearchParams[] = []
+
+const server = setupServer(
+  http.post('*/servicemanager/rest/CallManagementAPI/subscribe', ({ request }) => {
+    sent.push(new URL(request.url).searchParams)
+    const body = replies.shift()
+    if (body === undefined) return HttpResponse.text('no reply queued', { status: 500 })
+    return new HttpResponse(body, { headers: { 'Content-Type': 'application/json' } })
+  }),
+)
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+afterAll(() => server.close())
+
+let client: QueryClient
+beforeEach(() => {
+  resetFeedStore()
+  useDiagnostics.getState().cleared()
+  replies.length = 0
+  sent.length = 0
+  client = new QueryClient({ defaultOptions: { queries: { retry: false } } })
+})
+afterEach(() => client.clear())
+
+/** One poll as the app runs it: the store's cursor in, the raw body through client and store. */
+async function poll(body: string | object): Promise<void> {
+  replies.push(typeof body === 'string' ? body : JSON.stringify(body))
+  const { seq, poll: n } = useFeed.getState()
+  await client.fetchQuery({ ...callQueries.feed(EXTS, seq, n), retry: false })
+}
+
+const event = (uniqueCallId: string, status: string, extra: Record<string, unknown> = {}) => ({
+  CallData: { uniqueCallId, status, callerId: '0290000000', ...extra },
+  CallID: 1,
+  Code: 0,
+})
+const cards = (ext: string) => (useFeed.getState().model.byExt[ext] ?? []).map((c) => `${c.id}:${c.status}`)
+const allCards = () => Object.values(useFeed.getState().model.byExt).flat()
+
+describe('bad input never corrupts the feed', () => {
+  it.each([
+    ['{}', { Data: {}, seq: 3, Code: 0 }],
+    ['[]', { Data: [], seq: 3, Code: 0 }],
+    ['null', { Data: null, seq: 3, Code: 0 }],
+    ['absent', { seq: 3, Code: 0 }],
+  ])('an empty Data (%s) moves the cursor and changes no card', async (_name, reply) => {
+    await poll({ Data: { '410': [event('a', 'Ringing')] }, seq: 2, Code: 0 })
+    const model = useFeed.getState().model
+    await poll(reply)
+    expect(useFeed.getState().model).toBe(model)
+    expect(useFeed.getState()).toMatchObject({ seq: '3', healthy: true, connection: { phase: 'live' } })
+    expect(sent.at(-1)?.get('lastSequenceNumber')).toBe('2')
+  })
+
+  it('ignores unknown extension keys, maps SIP/410 to 410, and pollutes no prototype', async () => {
+    const data = `{"Data":{"999":[${JSON.stringify(event('x', 'Ringing'))}],"":[${JSON.stringify(event('y', 'Ringing'))}],` +
+      `"__proto__":[${JSON.stringify(event('p', 'Ringing'))}],"constructor":[${JSON.stringify(event('c', 'Ringing'))}],` +
+      `"SIP/410":[${JSON.stringify(event('a', 'Ringing'))}]},"seq":4,"Code":0}`
+    await poll(data)
+    expect(cards('410')).toEqual(['a:Ringing'])
+    expect(allCards().map((c) => c.id)).toEqual(['a'])
+    expect(Object.keys(useFeed.getState().model.byExt)).toEqual(['410'])
+    expect(Object.prototype).not.toHaveProperty('status')
+  })
+
+  it('drops events missing uniqueCallId or status (cursor still moves, count in diagnostics), keeps the rest', async () => {
+    await poll({
+      Data: {
+        '410': [
+          { CallData: { status: 'Ringing', callerId: '1' }, CallID: 1, Code: 0 },
+          { CallData: { uniqueCallId: 'b', callerId: '2' }, CallID: 2, Code: 0 },
+          { CallData: { uniqueCallId: '', status: 'Ringing' }, CallID: 3, Code: 0 },
+          { CallID: 4, Code: 0 },
+          'not an event',
+          event('ok', 'Ringing'),
+        ],
+      },
+      seq: 9,
+      Code: 0,
+    })
+    expect(cards('410')).toEqual(['ok:Ringing'])
+    expect(useFeed.getState().seq).toBe('9')
+    expect(useDiagnostics.getState().entries.at(-1)?.text).toMatch(/5 malformed events dropped/)
+  })
+
+  it('takes a minimal event (only uniqueCallId and status) and ignores extra fields', async () => {
+    await poll({
+      Data: {
+        '400': [{ CallData: { uniqueCallId: 'm', status: 'Ringing' } }],
+        '410': [event('e', 'Ringing', { agentMood: 'happy', nested: { deep: [1, 2] }, canAnswer: 'false' })],
+      },
+      seq: 5,
+      Code: 0,
+      Extra: 'ignored',
+    })
+    const [m] = useFeed.getState().model.byExt['400']
+    expect(m).toMatchObject({ id: 'm', status: 'Ringing', callerId: '', canAnswer: undefined })
+    const [e] = useFeed.getState().model.byExt['410']
+    expect(e).toMatchObject({ id: 'e', canAnswer: false })
+    expect(e).not.toHaveProperty('agentMood')
+  })
+
+  it('keeps an unknown status as sent, then ends the call on Hungup', async () => {
+    await poll({ Data: { '410': [event('a', 'Ringing'), event('a', 'Parked in orbit 7')] }, seq: 2, Code: 0 })
+    expect(cards('410')).toEqual(['a:Parked in orbit 7'])
+    await poll({ Data: { '410': [event('a', 'Hungup')] }, seq: 3, Code: 0 })
+    expect(useFeed.getState().model.byExt['410'][0]).toMatchObject({ status: 'Hungup', endedAt: expect.any(Number) })
+  })
+
+  it('keeps a seq beyond 2^53 exact from the wire to the next request, and sees a restart one below it', async () => {
+    await poll('{"Data":{"410":[' + JSON.stringify(event('a', 'Ringing')) + ']},"seq":9007199254740993,"Code":0}')
+    expect(useFeed.getState().seq).toBe('9007199254740993')
+    await poll('{"Data":{},"seq":9007199254740995,"Code":0}')
+    expect(sent.at(-1)?.get('lastSequenceNumber')).toBe('9007199254740993')
+    expect(useFeed.getState().seq).toBe('9007199254740995')
+    // One below: identical as a float, lower as an integer — that is a restart.
+    await poll('{"Data":{},"seq":9007199254740994,"Code":0}')
+    expect(useFeed.getState()).toMatchObject({ seq: null, resyncReason: 'the PBX restarted' })
+  })
+
+  it('refuses a negative or non-numeric seq without moving the cursor', async () => {
+    await poll({ Data: {}, seq: 7, Code: 0 })
+    for (const seq of [-1, '12a', 1.5, null]) {
+      await expect(poll({ Data: { '410': [event('z', 'Ringing')] }, seq, Code: 0 })).rejects.toMatchObject({ kind: 'malformed' })
+      expect(useFeed.getState().seq).toBe('7')
+    }
+    expect(allCards()).toEqual([])
+  })
+
+  it('applies 1,000 events in one reply, in order, one card per call', async () => {
+    const data: Record<string, unknown[]> = { '400': [], '410': [] }
+    // 250 calls per extension, each Ringing then Connected: 2 × 2 × 250 = 1,000 events.
+    for (const ext of EXTS)
+      for (let i = 0; i < 250; i++) data[ext].push(event(`${ext}-${i}`, 'Ringing'), event(`${ext}-${i}`, 'Connected'))
+    const started = performance.now()
+    await poll({ Data: data, seq: 1000, Code: 0 })
+    expect(performance.now() - started).toBeLessThan(2000)
+    for (const ext of EXTS) {
+      const list = useFeed.getState().model.byExt[ext]
+      expect(list).toHaveLength(250)
+      expect(new Set(list.map((c) => c.id)).size).toBe(250)
+      expect(list.every((c) => c.status === 'Connected')).toBe(true)
+      expect(list[0].id).toBe(`${ext}-0`)
+    }
+  })
+})
+
+describe('replayed events never create a second card', () => {
+  it('the same reply twice leaves one card per call', async () => {
+    const reply = { Data: { '410': [event('a', 'Ringing')], 'SIP/410': [event('a', 'Ringing')] }, seq: 4, Code: 0 }
+    await poll(reply)
+    await poll(reply)
+    expect(cards('410')).toEqual(['a:Ringing'])
+  })
+
+  it('a replayed Ringing does not bring back a call that hung up', async () => {
+    await poll({ Data: { '410': [event('a', 'Ringing')] }, seq: 2, Code: 0 })
+    await poll({ Data: { '410': [event('a', 'Hungup')] }, seq: 3, Code: 0 })
+    await poll({ Data: { '410': [event('a', 'Ringing'), event('b', 'Ringing')] }, seq: 5, Code: 0 })
+    expect(cards('410')).toEqual(['a:Hungup', 'b:Ringing'])
+  })
+
+  it('a reply repeating the cursor with events is a replay: an answered call does not go back to Ringing', async () => {
+    await poll({ Data: { '410': [event('a', 'Ringing')] }, seq: 2, Code: 0 })
+    await poll({ Data: { '410': [event('a', 'Connected')] }, seq: 3, Code: 0 })
+    // The PBX only sends events with a seq beyond the cursor; the same seq with events is old news.
+    await poll({ Data: { '410': [event('a', 'Ringing')] }, seq: 3, Code: 0 })
+    expect(cards('410')).toEqual(['a:Connected'])
+  })
+})
