@@ -2,13 +2,14 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { cleanup, render, screen } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { http } from 'msw'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { setupTestPbx } from '../../testing/msw-server.ts'
 import { defaultSettings, useSettings } from '../settings/settings-store.ts'
 import type { CallData } from '../pbx/pbx-schemas.ts'
 import { CallCard } from './call-card.tsx'
 import { applyEvents, type Call } from './call-model.ts'
 import { resetFeedStore, useFeed } from './feed-store.ts'
+import { ANSWER_CONFIRM_MS } from './use-answer-call.ts'
 
 const { sim, server } = setupTestPbx()
 afterEach(cleanup)
@@ -112,5 +113,20 @@ describe('CallCard', () => {
     expect(screen.getByRole('button', { name: 'Answering…' })).toBeDisabled()
     expect(answers()).toHaveLength(1)
     expect(answers()[0].params).toMatchObject({ uniqueId: id, exten: '410', answerString: 'Alert-Info: Ring Answer' })
+  })
+
+  it('re-enables Answer with a hint when an accepted answer never connects', async () => {
+    const user = userEvent.setup()
+    const timers = vi.spyOn(globalThis, 'setTimeout')
+    const id = sim.ring({ ext: '410' })
+    renderCard(feedCall({ uniqueCallId: id, status: 'Ringing' }))
+    await user.click(screen.getByRole('button', { name: 'Answer' }))
+    await expect.poll(() => useFeed.getState().answers[`410|${id}`]?.state).toBe('sent')
+    // No feed runs here, so no Connected event arrives: fire the confirmation deadline now.
+    const confirm = timers.mock.calls.find(([, ms]) => ms === ANSWER_CONFIRM_MS)?.[0]
+    expect(confirm).toBeTypeOf('function')
+    ;(confirm as () => void)()
+    expect(await screen.findByRole('alert')).toHaveTextContent('The PBX accepted the answer but the call did not connect')
+    expect(screen.getByRole('button', { name: 'Answer' })).toBeEnabled()
   })
 })
