@@ -164,7 +164,7 @@ export async function idle({ browser, url, sim }, seconds = 60, pages = 5) {
  * Accelerated soak: 200 extensions, a warm-up, then 20,000 calls in checkpoints. At each
  * checkpoint, once every card has lingered out: forced GC, then JS heap, DOM nodes, listeners.
  */
-export async function soak({ browser, url, sim }, { exts = 200, warmup = 2000, calls = 20_000, checkpoints = 5, perTick = 20, tickMs = 50 } = {}) {
+export async function soak({ browser, url, sim }, { exts = 200, warmup = 2000, calls = 20_000, checkpoints = 5, perTick = 10, tickMs = 50 } = {}) {
   await sim('reset')
   const list = range(exts, 5000)
   // No probe here: its own records would grow with the traffic and be measured as ours.
