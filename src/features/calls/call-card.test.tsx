@@ -122,8 +122,9 @@ describe('CallCard', () => {
     renderCard(feedCall({ uniqueCallId: id, status: 'Ringing' }))
     await user.click(screen.getByRole('button', { name: 'Answer' }))
     await expect.poll(() => useFeed.getState().answers[`410|${id}`]?.state).toBe('sent')
-    // No feed runs here, so no Connected event arrives: fire the confirmation deadline now.
-    const confirm = timers.mock.calls.find(([, ms]) => ms === ANSWER_CONFIRM_MS)?.[0]
+    // No feed runs here, so no Connected event arrives: fire the confirmation deadline now (the
+    // last 15 s timer; the request's own 15 s deadline was set before it).
+    const confirm = timers.mock.calls.findLast(([, ms]) => ms === ANSWER_CONFIRM_MS)?.[0]
     expect(confirm).toBeTypeOf('function')
     ;(confirm as () => void)()
     expect(await screen.findByRole('alert')).toHaveTextContent('The PBX accepted the answer but the call did not connect')
