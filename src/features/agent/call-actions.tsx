@@ -33,7 +33,8 @@ export function CallActions({ call }: { call: Call }) {
         )}
         {connected && (recording === 'on' || recording === 'stopping') && (
           <Badge tone="red">
-            <span aria-hidden="true">● </span>Recording
+            <span aria-hidden="true">● </span>
+            <span>Recording</span>
           </Badge>
         )}
       </div>
