@@ -85,6 +85,12 @@ export const useFeed = create<FeedState>()((set, get) => ({
       set({ ...base, seq: null, resyncReason: 'the PBX restarted', notice: 'The PBX restarted; resynchronising', noticeAt: now })
       return
     }
+    if (result.seq === sent.seq && events.length > 0) {
+      // Events come only with a seq beyond the cursor: the same seq with events is a replayed reply.
+      recordDiag('fault', `reply repeated seq ${result.seq} with ${events.length} events: ignored as a replay`)
+      set(base)
+      return
+    }
     const model = applyEvents(s.model, events, now)
     set(model === s.model ? { ...base, seq: result.seq } : { ...base, seq: result.seq, model })
   },
