@@ -120,7 +120,8 @@ export async function expectPanelMatchesSim(page: Page, sim: Sim, exts: readonly
 export function summariseStatus(texts: readonly string[]): string[] {
   const out: string[] = []
   for (const t of texts) {
-    const s = t.replace(/next try in \d+ s/, 'next try in N s')
+    // "trying now" is the countdown at zero: the same message, not a new state.
+    const s = t.replace(/next try in \d+ s|trying now/, 'next try in N s')
     if (s && out.at(-1) !== s) out.push(s)
   }
   return out
