@@ -47,6 +47,8 @@ export default defineConfig(async ({ command, mode }) => {
       globals: true,
       setupFiles: ['./src/testing/setup-tests.ts'],
       include: ['src/**/*.test.{ts,tsx}', 'server/**/*.test.ts'],
+      // A test without an assertion cannot fail; polls get slack for a loaded CI machine.
+      expect: { requireAssertions: true, poll: { timeout: 5_000 } },
       restoreMocks: true,
     },
   }
