@@ -62,29 +62,35 @@ function sameCall(a: Call, b: Call): boolean {
 
 /** Apply events in order. Returns the same object when nothing changed. */
 export function applyEvents(model: CallModel, events: readonly FeedEvent[], now: number): CallModel {
-  let byExt = model.byExt
-  let ended = model.ended
+  // Copy-on-write, once per reply: a 1,000-event burst must not copy the maps 1,000 times.
+  let byExt: Record<string, readonly Call[]> | null = null
+  let ended: Record<string, number> | null = null
+  const copied = new Map<string, Call[]>()
   for (const ev of events) {
     const ext = extKey(ev.ext)
     const id = ev.data.uniqueCallId
     const key = callKey(ext, id)
-    if (ended[key] !== undefined) continue
-    const list = byExt[ext] ?? []
+    if ((ended ?? model.ended)[key] !== undefined) continue
+    const list = copied.get(ext) ?? model.byExt[ext] ?? []
     const i = list.findIndex((c) => c.id === id)
     const next = merge(list[i], ev, ext, now)
     if (i >= 0 && next === list[i]) continue
     // A call first seen already ended (e.g. a replay) is remembered, not shown.
     if (i < 0 && next.endedAt !== undefined) {
-      ended = { ...ended, [key]: now }
+      ;(ended ??= { ...model.ended })[key] = now
       continue
     }
-    const copy = list.slice()
-    if (i >= 0) copy[i] = next
-    else copy.push(next)
-    byExt = { ...byExt, [ext]: copy }
-    if (next.endedAt !== undefined) ended = { ...ended, [key]: next.endedAt }
+    let own = copied.get(ext)
+    if (!own) {
+      own = list.slice()
+      copied.set(ext, own)
+      ;(byExt ??= { ...model.byExt })[ext] = own
+    }
+    if (i >= 0) own[i] = next
+    else own.push(next)
+    if (next.endedAt !== undefined) (ended ??= { ...model.ended })[key] = next.endedAt
   }
-  return byExt === model.byExt && ended === model.ended ? model : { byExt, ended }
+  return byExt || ended ? { byExt: byExt ?? model.byExt, ended: ended ?? model.ended } : model
 }
 
 /**
@@ -136,8 +142,8 @@ export function applySnapshot(model: CallModel, events: readonly FeedEvent[], no
   return { byExt, ended }
 }
 
-/** How long tombstones are kept: far longer than any replay could arrive. */
-const TOMBSTONE_MS = 30 * 60_000
+/** How long tombstones are kept: replays come at once (duplicates); stale ones force a snapshot. */
+const TOMBSTONE_MS = 2 * 60_000
 
 /** Drop ended calls after they have lingered; forget old tombstones. Same object if nothing went. */
 export function expireEnded(model: CallModel, now: number, lingerMs: number): CallModel {
