@@ -64,7 +64,7 @@ test('a 1,000-extension grid shows rings, counts them, filters and escalates', a
     'data-state',
     'escalated',
   )
-  await expect(page.getByRole('listitem', { name: /^Extension 1005: .*waiting too long/ })).toContainText('overdue')
+  await expect(page.getByRole('listitem', { name: /^Extension 1005: .*waiting too long/ })).toContainText('Overdue')
   await expect(page.getByRole('listitem', { name: /^Extension 1500: Connected/ })).toHaveAttribute('data-state', 'connected')
 })
 

@@ -58,7 +58,7 @@ function LiveTile({ ext, summary }: { ext: string; summary: TileSummary }) {
       ext={ext}
       look={escalated ? 'escalated' : summary.state}
       label={tileLabel(ext, summary, escalated)}
-      word={escalated ? `${statusWords(call)} — overdue` : statusWords(call)}
+      word={statusWords(call)}
     >
       <p className="truncate font-medium" title={call.callerId}>
         {call.callerId || 'Unknown caller'}
@@ -67,6 +67,7 @@ function LiveTile({ ext, summary }: { ext: string; summary: TileSummary }) {
         <span>{formatDuration(now - since)}</span>
         {summary.active > 1 && <span>+{summary.active - 1} more</span>}
         {call.isQueueCall && <span>Queue</span>}
+        {escalated && <span className="font-bold uppercase">Overdue</span>}
       </p>
     </Frame>
   )

@@ -1,0 +1,62 @@
+import { expect, test, type Page } from '@playwright/test'
+import { simControl } from './sim.ts'
+
+// Writes the README's screenshots: agent and supervisor views, light and dark, with calls rung through the sim.
+const SHOTS = 'docs/screenshots'
+
+test.beforeEach(async ({ request }) => {
+  test.slow()
+  await simControl(request).reset()
+})
+
+async function shoot(page: Page, name: string) {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' })
+    await expect(page.locator('html')).toHaveClass(scheme === 'dark' ? /\bdark\b/ : /^(?!.*\bdark\b)/)
+    await page.screenshot({ path: `${SHOTS}/${name}-${scheme}.png` })
+  }
+}
+
+test('agent view screenshots', async ({ page, request }) => {
+  const sim = simControl(request)
+  await page.setViewportSize({ width: 1280, height: 720 })
+  await page.clock.install()
+  await page.goto('/?exten=400,410,420,430')
+  await expect(page.getByRole('status')).toHaveText('Live')
+  const talking = await sim.ring('400', { callerId: '0298765432' })
+  await sim.connect(talking, '400')
+  await expect(page.getByRole('region', { name: 'Extension 400' })).toContainText('Connected')
+  await page.clock.fastForward('02:05')
+  await sim.ring('410', { callerId: '0411222333' })
+  await sim.ring('420', { callerId: '0733334444', queue: true })
+  await page.clock.fastForward('00:12')
+  await expect(page.getByRole('region', { name: 'Extension 420' })).toContainText('0733334444')
+  await expect(page.getByRole('region', { name: 'Extension 400' })).toContainText('Connected')
+  await shoot(page, 'agent')
+})
+
+test('supervisor grid screenshots', async ({ page, request }) => {
+  const sim = simControl(request)
+  await page.setViewportSize({ width: 1280, height: 800 })
+  await page.clock.install()
+  const exts = Array.from({ length: 60 }, (_, i) => String(400 + i))
+  await page.goto(`/?exten=${exts.join(',')}&view=grid`)
+  await expect(page.getByRole('status')).toHaveText('Live')
+  // Two calls wait past the 30 s threshold and turn the escalation colour.
+  await sim.ring('407', { callerId: '0298001122', queue: true })
+  await sim.ring('431', { callerId: '0411998877' })
+  await page.clock.fastForward('00:34')
+  for (const [ext, caller] of [['402', '0733334444'], ['415', '0390001234'], ['426', '0861234567'], ['443', '0755512345'], ['452', '0412345678']])
+    await sim.ring(ext, { callerId: caller })
+  for (const [ext, caller] of [['400', '0298765432'], ['411', '0387654321'], ['419', '0744443333'], ['433', '0298761111'], ['448', '0422223333'], ['457', '0399998888']]) {
+    const id = await sim.ring(ext, { callerId: caller })
+    await sim.connect(id, ext)
+  }
+  const done = await sim.ring('438', { callerId: '0265551234' })
+  await sim.status(done, 'Hungup')
+  await page.clock.fastForward('00:07')
+  await expect(page.getByRole('list', { name: 'Extension counts' })).toContainText('7 ringing')
+  await expect(page.getByRole('list', { name: 'Extension counts' })).toContainText('6 connected')
+  await expect(page.getByRole('listitem', { name: /^Extension 431: .*waiting too long/ })).toBeVisible()
+  await shoot(page, 'grid')
+})
