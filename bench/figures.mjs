@@ -144,16 +144,20 @@ export async function idle({ browser, url, sim }, seconds = 60, pages = 5) {
     return Object.fromEntries(metrics.map((m) => [m.name, m.value]))
   }
   await Promise.all(ps.map((p) => p.cdp.send('Performance.enable')))
-  const before = await Promise.all(ps.map(async (p) => ({ m: await metrics(p), t: await pageNow(p.page) })))
+  const before = await Promise.all(ps.map(metrics))
+  const from = Date.now()
   await sleep(seconds * 1000)
+  const to = Date.now()
+  // Counted where they arrive: Resource Timing only lists a poll once its reply is in.
+  const { requests } = await sim('requests')
   const out = []
   for (const [i, p] of ps.entries()) {
     const m = await metrics(p)
-    const polls = (await resourceTimings(p.page, 'subscribe')).filter((e) => e.start >= before[i].t)
+    const ext = String(300 + i)
     out.push({
-      cpuMs: (m.TaskDuration - before[i].m.TaskDuration) * 1000,
-      scriptMs: (m.ScriptDuration - before[i].m.ScriptDuration) * 1000,
-      requests: polls.length,
+      cpuMs: (m.TaskDuration - before[i].TaskDuration) * 1000,
+      scriptMs: (m.ScriptDuration - before[i].ScriptDuration) * 1000,
+      requests: requests.filter((r) => r.method === 'subscribe' && r.params.exten === ext && r.at >= from && r.at < to).length,
     })
   }
   await Promise.all(ps.map((p) => p.close()))
@@ -180,8 +184,16 @@ export async function soak({ browser, url, sim }, { exts = 200, warmup = 2000, c
     await untilPollHeld(sim)
     return { trafficS, ...(await heapAndCounters(p.cdp)) }
   }
-  const base = await run(warmup)
   const out = []
+  try {
+    return await soakCheckpoints(run, warmup, calls, checkpoints, out)
+  } finally {
+    await p.close()
+  }
+}
+
+async function soakCheckpoints(run, warmup, calls, checkpoints, out) {
+  const base = await run(warmup)
   for (let i = 0; i < checkpoints; i++) {
     const c = await run(calls / checkpoints)
     out.push({
@@ -195,7 +207,6 @@ export async function soak({ browser, url, sim }, { exts = 200, warmup = 2000, c
       listenersRatio: c.listeners / base.listeners,
     })
   }
-  await p.close()
   return { base, checkpoints: out }
 }
 
