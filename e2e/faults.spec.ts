@@ -220,7 +220,7 @@ for (const style of ['code', 'http401', 'html403'] as const) {
     await sim.ring('420', { callerId: '0291110003' })
     await expect(status(page)).toHaveText(AUTH_TEXT[style])
     // Freeze page time: the control calls below take real time that must not count against the minute.
-    await page.clock.pauseAt(new Date((await pageNow(page)) + 1))
+    await page.clock.pauseAt(new Date((await pageNow(page)) + 1000))
     await expect(status(page)).toHaveAttribute('data-phase', 'auth')
     await sim.status(start.ringing, 'Hungup')
     await sim.ring('410', { callerId: '0291110004' })
