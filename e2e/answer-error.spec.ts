@@ -3,6 +3,7 @@ import { simControl } from './sim.ts'
 
 test.beforeEach(async ({ request }) => {
   await simControl(request).reset()
+  await simControl(request).primeSeq()
 })
 
 test('an answer the PBX refuses shows its message on the card and the button works again', async ({ page, request }) => {

@@ -3,6 +3,7 @@ import { simControl } from './sim.ts'
 
 test.beforeEach(async ({ request }) => {
   await simControl(request).reset()
+  await simControl(request).primeSeq()
 })
 
 test('a caller ID that looks like HTML is shown as text and injects nothing', async ({ page, request }) => {

@@ -21,6 +21,11 @@ export function simControl(request: APIRequestContext) {
     raw: (ext: string, callData: Record<string, unknown>) => call('raw', { ext, callData }),
     state: (exts: string[]) =>
       call<{ seq: number; heldPolls: number; truth: Record<string, Record<string, string>> }>('state', { exts }),
+    /** Move the PBX's seq past 0: a cursor of 0 reads as "snapshot", and a snapshot leaves out raw events. */
+    primeSeq: async (ext = '499') => {
+      const { uniqueCallId } = await call<{ uniqueCallId: string }>('ring', { ext })
+      await call('status', { uniqueCallId, status: 'Hungup' })
+    },
     keyDigest: () => call<{ sha256: string }>('keyDigest').then((r) => r.sha256),
     requests: () =>
       call<{ requests: { method: string; params: Record<string, string>; at: number }[] }>('requests').then((r) => r.requests),
