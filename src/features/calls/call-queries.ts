@@ -1,4 +1,4 @@
-import { queryOptions } from '@tanstack/react-query'
+import { hashKey, queryOptions, type QueryClient } from '@tanstack/react-query'
 import { subscribe } from '../pbx/pbx-client.ts'
 import { isPbxError, PbxError } from '../pbx/pbx-error.ts'
 import { fullJitterDelay } from '../../lib/backoff.ts'
@@ -30,10 +30,32 @@ let lastPollAt = 0
 const pause = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     const t = setTimeout(resolve, ms)
-    signal.addEventListener('abort', () => (clearTimeout(t), reject(new PbxError('aborted', 'Request cancelled'))), { once: true })
+    signal.addEventListener(
+      'abort',
+      () => (clearTimeout(t), reject(new PbxError('aborted', 'Request cancelled'))),
+      { once: true },
+    )
   })
 
-async function pollOnce(exten: readonly string[], cursor: string | null, signal: AbortSignal): Promise<string> {
+interface PollContext {
+  signal: AbortSignal
+  client: QueryClient
+  queryKey: readonly unknown[]
+}
+
+async function pollOnce(
+  exten: readonly string[],
+  cursor: string | null,
+  poll: number,
+  ctx: PollContext,
+): Promise<string> {
+  const { signal, client } = ctx
+  // Exactly one poll in flight: one started ahead of a render that then went elsewhere is dropped.
+  const self = hashKey(ctx.queryKey)
+  void client.cancelQueries({
+    queryKey: [...callQueries.all(), 'feed'],
+    predicate: (q) => q.queryHash !== self && q.getObserversCount() === 0,
+  })
   const wait = lastPollAt + MIN_POLL_PERIOD_MS - Date.now()
   if (wait > 0) await pause(wait, signal)
   lastPollAt = Date.now()
@@ -48,9 +70,22 @@ async function pollOnce(exten: readonly string[], cursor: string | null, signal:
     { exten: [...exten], lastSequenceNumber: seq ?? '0', timeOut },
     { signal, timeoutMs: timeOut * 1000 + CLIENT_GRACE_MS },
   )
+  // A reply to a poll that was superseded (retry now, resync) must not move the cursor.
+  if (useFeed.getState().poll !== poll) throw new PbxError('aborted', 'Superseded poll')
   const now = Date.now()
   useFeed.getState().replyReceived({ seq, watching }, result, new Set(exten.map(extKey)), now)
   publishReply({ seq, watching }, result, now)
+  // Start the next poll now rather than after React has rendered this reply; the render's
+  // useQuery then finds it in flight under the same key. Only for a poll a component drives.
+  const driven =
+    (client.getQueryCache().find({ queryKey: ctx.queryKey, exact: true })?.getObserversCount() ??
+      0) > 0
+  if (driven)
+    setTimeout(() => {
+      const next = useFeed.getState()
+      if (next.poll === poll + 1)
+        void client.prefetchQuery(callQueries.feed(exten, next.seq, next.poll))
+    }, 0)
   return result.seq
 }
 
@@ -60,7 +95,7 @@ export const callQueries = {
   feed: (exten: readonly string[], seq: string | null, poll: number) =>
     queryOptions({
       queryKey: [...callQueries.all(), 'feed', exten, seq, poll] as const,
-      queryFn: ({ signal }) => pollOnce(exten, seq, signal),
+      queryFn: (ctx) => pollOnce(exten, seq, poll, ctx),
       staleTime: Infinity,
       gcTime: 0,
       retry: (_count, error) => !(isPbxError(error) && error.kind === 'aborted'),
