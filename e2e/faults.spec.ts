@@ -267,7 +267,7 @@ test('a PBX restart (seq reset): a call ringing after it shows within 2 s', asyn
   const shownAfter = Date.now() - t0
   // The calls the restart dropped end; they do not ring forever.
   await expect(region(page, '410').getByRole('article', { name: /^Ended: 0291110001/ })).toBeVisible()
-  await expect(page.getByText('Resynchronised with the PBX (the PBX restarted)')).toBeVisible()
+  await expect(page.getByText("Resynchronised with the PBX (the PBX's sequence went back)")).toBeVisible()
   await expect(status(page)).toHaveText('Live')
   await expectPanelMatchesSim(page, sim, EXTS)
   const subs = await subscribesSince(sim, start.mark)
@@ -279,7 +279,7 @@ test('a PBX restart (seq reset): a call ringing after it shows within 2 s', asyn
   const showed = await statusSince(page, start.logMark)
   note(info, {
     fault: 'PBX restart (seq back to 0, calls dropped, held poll cut)',
-    showed: `${[...showed, 'Live'].join(' → ')}; notice "Resynchronised with the PBX (the PBX restarted)"; dropped calls shown Ended`,
+    showed: `${[...showed, 'Live'].join(' → ')}; notice "Resynchronised with the PBX (the PBX's sequence went back)"; dropped calls shown Ended`,
     requests: `2 ≤ 2 (retry with the old cursor, timeOut=0 → lower seq → snapshot lastSequenceNumber=0&timeOut=0)`,
     recovered: `new call on screen ${shownAfter} ms after the restart`,
   })

@@ -74,6 +74,12 @@ export function pbxProxy(target: PbxTarget): Record<string, ProxyOptions> {
           proxyReq.removeHeader('cookie')
           proxyReq.removeHeader('authorization')
         })
+        // The PBX dropped the connection mid-reply: drop the browser's too, or it hangs to its deadline.
+        proxy.on('proxyRes', (proxyRes, _req, res) => {
+          proxyRes.on('close', () => {
+            if (!proxyRes.complete) res.destroy()
+          })
+        })
         // Tell the panel the PBX was unreachable, rather than a bare 500 that reads as the PBX's.
         proxy.on('error', (err, _req, res) => {
           if (!('writeHead' in res) || res.headersSent) return

@@ -126,7 +126,7 @@ describe('bad input never corrupts the feed', () => {
     expect(useFeed.getState().seq).toBe('9007199254740995')
     // One below: identical as a float, lower as an integer — that is a restart.
     await poll('{"Data":{},"seq":9007199254740994,"Code":0}')
-    expect(useFeed.getState()).toMatchObject({ seq: null, resyncReason: 'the PBX restarted' })
+    expect(useFeed.getState()).toMatchObject({ seq: null, resyncReason: "the PBX's sequence went back" })
   })
 
   it('refuses a negative or non-numeric seq without moving the cursor', async () => {

@@ -45,8 +45,8 @@ describe('replyReceived', () => {
     receive('50', reply('3', [ev('410', 'ghost', 'Ringing')]), T0 + 1000)
     const s = useFeed.getState()
     expect(s.seq).toBeNull()
-    expect(s.notice).toBe('The PBX restarted; resynchronising')
-    expect(s.resyncReason).toBe('the PBX restarted')
+    expect(s.notice).toBe("The PBX's sequence went back (a restart?); resynchronising")
+    expect(s.resyncReason).toBe("the PBX's sequence went back")
     // Events from a reply with a reset cursor are not trusted; the snapshot will tell.
     expect(ids('410')).toEqual(['a:Ringing'])
     expect(useDiagnostics.getState().entries.some((e) => e.type === 'resync')).toBe(true)
@@ -54,7 +54,7 @@ describe('replyReceived', () => {
     receive(null, reply('4', [ev('410', 'b', 'Ringing')]), T0 + 2000)
     const after = useFeed.getState()
     expect(after.seq).toBe('4')
-    expect(after.notice).toBe('Resynchronised with the PBX (the PBX restarted)')
+    expect(after.notice).toBe("Resynchronised with the PBX (the PBX's sequence went back)")
     expect(after.resyncReason).toBeNull()
     // The call the restarted PBX no longer lists is ended, not left ringing.
     expect(after.model.byExt['410'].find((c) => c.id === 'a')).toMatchObject({ vanished: true, endedAt: T0 + 2000 })

@@ -72,7 +72,10 @@ export const useFeed = create<FeedState>()((set, get) => ({
   replyReceived: (sent, result, watched, now) => {
     const s = get()
     const events = result.events.filter((e) => watched.has(extKey(e.ext)))
-    const base = { watching: sent.watching, poll: s.poll + 1, healthy: true, lastReplyAt: now, connection: { phase: 'live' as const } }
+    // A poll held across going offline can still land; it does not make the feed live.
+    const phase = typeof navigator !== 'undefined' && navigator.onLine === false ? ('offline' as const) : ('live' as const)
+    const connection: Connection = phase === 'live' ? { phase } : { phase, error: 'This computer is offline' }
+    const base = { watching: sent.watching, poll: s.poll + 1, healthy: phase === 'live', lastReplyAt: now, connection }
     recordDiag('reply', `seq ${result.seq}, ${result.events.length} events${result.rejected ? `, ${result.rejected} malformed events dropped` : ''}`)
     if (sent.seq === null) {
       const notice = s.resyncReason ? { notice: `Resynchronised with the PBX (${s.resyncReason})`, noticeAt: now } : {}
@@ -81,8 +84,8 @@ export const useFeed = create<FeedState>()((set, get) => ({
     }
     if (BigInt(result.seq) < BigInt(sent.seq)) {
       // The PBX's counter went backwards: it restarted. Our cursor means nothing there now.
-      recordDiag('resync', `seq went back from ${sent.seq} to ${result.seq}: PBX restarted`)
-      set({ ...base, seq: null, resyncReason: 'the PBX restarted', notice: 'The PBX restarted; resynchronising', noticeAt: now })
+      recordDiag('resync', `seq went back from ${sent.seq} to ${result.seq}: PBX restarted or a stale reply`)
+      set({ ...base, seq: null, resyncReason: "the PBX's sequence went back", notice: "The PBX's sequence went back (a restart?); resynchronising", noticeAt: now })
       return
     }
     if (result.seq === sent.seq && events.length > 0) {
