@@ -8,7 +8,7 @@ export const ExtensionColumn = memo(function ExtensionColumn({ ext, mine = false
   return (
     <section
       aria-labelledby={headingId}
-      className="flex w-72 shrink-0 flex-col gap-2 rounded-xl bg-white p-3 shadow-sm dark:bg-slate-900"
+      className="offscreen-skip flex w-72 shrink-0 flex-col gap-2 rounded-xl bg-white p-3 shadow-sm dark:bg-slate-900"
     >
       <div className="flex items-center gap-2">
         <h2 id={headingId} className="text-sm font-semibold text-slate-700 dark:text-slate-200">
