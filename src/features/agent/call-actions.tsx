@@ -8,12 +8,16 @@ const canHangUp = (call: Call) => call.endedAt === undefined && (call.status ===
 
 /** Hang up and record, on calls in progress; the card renders this next to Answer. */
 export function CallActions({ call }: { call: Call }) {
+  // Hooks only where the controls show: a thousand ringing cards need no mutation observers.
+  return canHangUp(call) ? <InProgressActions call={call} /> : null
+}
+
+function InProgressActions({ call }: { call: Call }) {
   const hangup = useHangup()
   const record = useRecording()
   const hangState = useAgent((s) => s.hangups[call.id])
   const recording = useAgent((s) => s.recordings[call.id])
   const recordError = useAgent((s) => s.recordErrors[call.id])
-  if (!canHangUp(call)) return null
   const hangError = typeof hangState === 'object' ? hangState.error : undefined
   const connected = call.status === 'Connected'
   return (

@@ -11,7 +11,7 @@ import { useAnswerCall } from './use-answer-call.ts'
 
 const toneClass = {
   ringing:
-    'border-amber-500 bg-amber-50 ring-2 ring-amber-400 motion-safe:animate-pulse dark:bg-amber-950 dark:border-amber-400',
+    'border-amber-500 bg-amber-50 ring-2 ring-amber-400 motion-safe:ring-attention dark:bg-amber-950 dark:border-amber-400',
   connected: 'border-emerald-600 bg-emerald-50 dark:bg-emerald-950 dark:border-emerald-500',
   ended: 'border-slate-300 bg-slate-100 text-slate-600 dark:bg-slate-900 dark:text-slate-400 dark:border-slate-700',
   other: 'border-sky-500 bg-white dark:bg-slate-900',
@@ -32,9 +32,12 @@ function Timer({ call }: { call: Call }) {
 }
 
 function AnswerControl({ call }: { call: Call }) {
+  return canOfferAnswer(call) ? <AnswerButton call={call} /> : null
+}
+
+function AnswerButton({ call }: { call: Call }) {
   const answerCall = useAnswerCall()
   const state = useAnswerState(answerKey(call.ext, call.id))
-  if (!canOfferAnswer(call)) return null
   const busy = state?.state === 'sending' || state?.state === 'sent'
   return (
     <div className="mt-2 flex flex-col gap-1">
