@@ -1,19 +1,10 @@
-import { expect, test, type Page } from '@playwright/test'
-import { simControl } from './sim.ts'
+import { expect, test } from '@playwright/test'
+import { seedSettings, simControl } from './sim.ts'
 
 test.beforeEach(async ({ request }) => {
   await simControl(request).reset()
 })
 
-/** Start with stored settings, as an agent who set them up yesterday. */
-async function seedSettings(page: Page, settings: Record<string, unknown>) {
-  await page.addInitScript((s) => {
-    if (!sessionStorage.getItem('seeded')) {
-      localStorage.setItem('switchboard.settings', JSON.stringify({ state: s, version: 1 }))
-      sessionStorage.setItem('seeded', '1')
-    }
-  }, settings)
-}
 
 test('the ringtone plays only while a call rings on my extension, after one click on "Enable sound"', async ({ page, request }) => {
   const sim = simControl(request)

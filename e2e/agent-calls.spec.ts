@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test'
-import { simControl } from './sim.ts'
+import { expect, test } from '@playwright/test'
+import { seedSettings, simControl } from './sim.ts'
 
 // Long user flows on a shared, busy machine.
 test.describe.configure({ timeout: 120_000 })
@@ -8,14 +8,6 @@ test.beforeEach(async ({ request }) => {
   await simControl(request).reset()
 })
 
-async function seedSettings(page: Page, settings: Record<string, unknown>) {
-  await page.addInitScript((s) => {
-    if (!sessionStorage.getItem('seeded')) {
-      localStorage.setItem('switchboard.settings', JSON.stringify({ state: s, version: 1 }))
-      sessionStorage.setItem('seeded', '1')
-    }
-  }, settings)
-}
 
 test('dial: junk refused, no own extension explained, a good number dialled from SIP/<my ext> with auto-answer', async ({
   page,

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
-import { simControl } from './sim.ts'
+import { seedSettings, simControl } from './sim.ts'
 
 // Long user flows on a shared, busy machine.
 test.describe.configure({ timeout: 120_000 })
@@ -8,14 +8,6 @@ test.beforeEach(async ({ request }) => {
   await simControl(request).reset()
 })
 
-async function seedSettings(page: Page, settings: Record<string, unknown>) {
-  await page.addInitScript((s) => {
-    if (!sessionStorage.getItem('seeded')) {
-      localStorage.setItem('switchboard.settings', JSON.stringify({ state: s, version: 1 }))
-      sessionStorage.setItem('seeded', '1')
-    }
-  }, settings)
-}
 
 /** Tab forward until `target` has focus; fails if it is not in the tab order. */
 async function tabTo(page: Page, target: ReturnType<Page['getByRole']>, max = 40) {

@@ -1,4 +1,4 @@
-import type { APIRequestContext } from '@playwright/test'
+import type { APIRequestContext, Page } from '@playwright/test'
 
 /** The built-in PBX's control surface (`/__sim/*`), reached through the dev server. */
 export function simControl(request: APIRequestContext) {
@@ -30,4 +30,14 @@ export function simControl(request: APIRequestContext) {
     requests: () =>
       call<{ requests: { method: string; params: Record<string, string>; at: number }[] }>('requests').then((r) => r.requests),
   }
+}
+
+/** Start with stored settings, as an agent who set them up yesterday (once per tab, not per reload). */
+export async function seedSettings(page: Page, settings: Record<string, unknown>) {
+  await page.addInitScript((s) => {
+    if (!sessionStorage.getItem('seeded')) {
+      localStorage.setItem('switchboard.settings', JSON.stringify({ state: s, version: 1 }))
+      sessionStorage.setItem('seeded', '1')
+    }
+  }, settings)
 }
