@@ -12,10 +12,17 @@ const pageNow = (page) => page.evaluate(() => performance.now())
 /** The reply that brought a DOM change: the last subscribe reply to end before it. */
 const replyBefore = (replies, t) => replies.filter((r) => r.end <= t).reduce((a, r) => (!a || r.end > a.end ? r : a), null)
 
-/** Reply received → next subscribe sent, for every reply in the window. */
-function turnarounds(replies, from) {
+/** The PBX's minimum poll period, which the client deliberately waits out (call-queries.ts). */
+const MIN_POLL_PERIOD_MS = 100
+
+/**
+ * Reply received → next subscribe sent, for every reply in the window. `paced: false` is the raw
+ * gap; `paced: true` starts the clock when the client may poll again (reply end, or the previous
+ * poll's start + 100 ms, whichever is later), so it measures our latency, not the contract's wait.
+ */
+function turnarounds(replies, from, paced) {
   const s = replies.filter((r) => r.start >= from).sort((a, b) => a.start - b.start)
-  return s.slice(1).map((r, i) => r.start - s[i].end)
+  return s.slice(1).map((r, i) => r.start - (paced ? Math.max(s[i].end, s[i].start + MIN_POLL_PERIOD_MS) : s[i].end))
 }
 
 /**
@@ -56,7 +63,8 @@ export async function eventToScreen({ browser, url, sim }, n, runs = 5, perRun =
       p95: quantile(dom, 0.95),
       max: Math.max(...dom),
       paintP95: quantile(painted, 0.95),
-      turnaround: median(turnarounds(replies, from)),
+      turnaround: median(turnarounds(replies, from, true)),
+      turnaroundRaw: median(turnarounds(replies, from, false)),
       samples: dom,
     })
   }
