@@ -1,10 +1,11 @@
+// Loaded from src/index.css with `@config`. Tailwind 4 reads the dark variant and the project's
+// own utilities from the CSS itself; this file holds only theme additions.
 /** @type {import('tailwindcss').Config} */
 export default {
-  darkMode: 'class',
   theme: {
     extend: {
-      colors: {
-        ringing: { DEFAULT: '#b45309', soft: '#fef3c7' },
+      fontFamily: {
+        sans: ['system-ui', '-apple-system', 'Segoe UI', 'Roboto', 'Helvetica Neue', 'Arial', 'sans-serif'],
       },
     },
   },
