@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import type { FeedEvent } from '../pbx/pbx-client.ts'
 import type { CallData } from '../pbx/pbx-schemas.ts'
-import { applyEvents, applySnapshot, emptyModel, expireEnded, extKey, type CallModel } from './call-model.ts'
+import { applyEvents, applySnapshot, emptyModel, expireEnded, extKey, MAX_TOMBSTONES, type CallModel } from './call-model.ts'
 
 const T0 = 1_700_000_000_000
 
@@ -228,5 +228,17 @@ describe('expireEnded', () => {
   it('forgets tombstones after half an hour', () => {
     const later = expireEnded(ended, T0 + 1000 + 30 * 60_000, LINGER)
     expect(later.ended).toEqual({})
+  })
+})
+
+describe('tombstones are bounded', () => {
+  it('keeps at most MAX_TOMBSTONES, dropping the oldest first', () => {
+    const ended: Record<string, number> = {}
+    for (let i = 0; i < MAX_TOMBSTONES + 50; i++) ended[`410|c${i}`] = 1000 + i
+    const model = expireEnded({ byExt: {}, ended }, 2000, 8000)
+    const keys = Object.keys(model.ended)
+    expect(keys).toHaveLength(MAX_TOMBSTONES)
+    expect(keys[0]).toBe('410|c50')
+    expect(model.ended['410|c49']).toBeUndefined()
   })
 })

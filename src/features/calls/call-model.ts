@@ -144,6 +144,8 @@ export function applySnapshot(model: CallModel, events: readonly FeedEvent[], no
 
 /** How long tombstones are kept: replays come at once (duplicates); stale ones force a snapshot. */
 const TOMBSTONE_MS = 2 * 60_000
+/** …and at most this many, so a busy PBX cannot grow the heap through them. */
+export const MAX_TOMBSTONES = 1000
 
 /** Drop ended calls after they have lingered; forget old tombstones. Same object if nothing went. */
 export function expireEnded(model: CallModel, now: number, lingerMs: number): CallModel {
@@ -156,10 +158,13 @@ export function expireEnded(model: CallModel, now: number, lingerMs: number): Ca
     else delete (byExt as Record<string, readonly Call[]>)[ext]
   }
   let ended = model.ended
-  for (const [key, at] of Object.entries(model.ended)) {
-    if (now - at < TOMBSTONE_MS) continue
+  const keys = Object.keys(model.ended)
+  // Oldest first (insertion order): past the cap, the oldest go whatever their age.
+  const over = keys.length - MAX_TOMBSTONES
+  keys.forEach((key, i) => {
+    if (i >= over && now - model.ended[key] < TOMBSTONE_MS) return
     if (ended === model.ended) ended = { ...ended }
     delete (ended as Record<string, number>)[key]
-  }
+  })
   return byExt === model.byExt && ended === model.ended ? model : { byExt, ended }
 }
