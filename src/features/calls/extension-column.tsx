@@ -1,9 +1,10 @@
-import { memo } from 'react'
+import { memo, useDeferredValue } from 'react'
 import { CallCard } from './call-card.tsx'
 import { useCallsFor } from './feed-store.ts'
 
 export const ExtensionColumn = memo(function ExtensionColumn({ ext, mine = false }: { ext: string; mine?: boolean }) {
-  const calls = useCallsFor(ext)
+  // Deferred: a burst across many extensions renders in yielding slices, not one long task.
+  const calls = useDeferredValue(useCallsFor(ext))
   const headingId = `ext-${ext.replace(/\W/g, '-')}`
   return (
     <section
