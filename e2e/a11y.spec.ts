@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright'
 import { expect, test, type Page } from '@playwright/test'
+import { seriousViolations } from './axe.ts'
 import { simControl } from './sim.ts'
 
 test.beforeEach(async ({ request }) => {
@@ -7,16 +7,6 @@ test.beforeEach(async ({ request }) => {
   test.slow()
   await simControl(request).reset()
 })
-
-/** Serious and critical axe violations, one readable line per failing node. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const { violations, passes } = await new AxeBuilder({ page }).analyze()
-  // A scan that never checked contrast would pass vacuously.
-  expect([...passes, ...violations].map((r) => r.id)).toContain('color-contrast')
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')} — ${n.failureSummary?.split('\n')[1]?.trim() ?? ''}`))
-}
 
 async function ringSome(page: Page, sim: ReturnType<typeof simControl>) {
   const a = await sim.ring('400', { callerId: '0298765432' })

@@ -1,19 +1,11 @@
-import AxeBuilder from '@axe-core/playwright'
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test } from '@playwright/test'
+import { seriousViolations } from './axe.ts'
 import { simControl } from './sim.ts'
 
 test.beforeEach(async ({ request }) => {
   test.slow()
   await simControl(request).reset()
 })
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const { violations, passes } = await new AxeBuilder({ page }).analyze()
-  expect([...passes, ...violations].map((r) => r.id)).toContain('color-contrast')
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')}`))
-}
 
 const entry = (id: string, kind: string, endedAt: number) => ({
   key: `410|${id}`,
