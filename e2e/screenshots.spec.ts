@@ -45,6 +45,9 @@ test('supervisor grid screenshots', async ({ page, request }) => {
   // Two calls wait past the 30 s threshold and turn the escalation colour.
   await sim.ring('407', { callerId: '0298001122', queue: true })
   await sim.ring('431', { callerId: '0411998877' })
+  // Both must be on screen before the clock jumps, or the wait starts after it.
+  for (const ext of ['407', '431'])
+    await expect(page.getByRole('listitem', { name: new RegExp(`^Extension ${ext}: Ringing`) })).toBeVisible()
   await page.clock.fastForward('00:34')
   for (const [ext, caller] of [['402', '0733334444'], ['415', '0390001234'], ['426', '0861234567'], ['443', '0755512345'], ['452', '0412345678']])
     await sim.ring(ext, { callerId: caller })
