@@ -1,4 +1,4 @@
-import { act, render, screen } from '@testing-library/react'
+import { act, render, screen, waitFor } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Call, CallModel } from '../features/calls/call-model.ts'
 import { resetFeedStore, useFeed } from '../features/calls/feed-store.ts'
@@ -38,15 +38,19 @@ describe('newRingingSentences', () => {
 describe('RingingAnnouncer', () => {
   afterEach(() => resetFeedStore())
 
-  it('puts one sentence per new ringing call in a polite log', () => {
+  it('puts one sentence per new ringing call in a polite log', async () => {
     render(<RingingAnnouncer />)
     const log = screen.getByRole('log', { name: 'Call announcements' })
     expect(log).toHaveAttribute('aria-live', 'polite')
     expect(log).toBeEmptyDOMElement()
     const model: CallModel = { byExt: { '410': [call({ id: 'x', ext: '410', callerId: '0411222333' })] }, ended: {} }
     act(() => useFeed.setState({ model }))
-    expect(log).toHaveTextContent('Call ringing on extension 410 from 0411222333.')
+    // Announced in a task of its own, after the reply's.
+    await waitFor(() => expect(log).toHaveTextContent('Call ringing on extension 410 from 0411222333.'))
     act(() => useFeed.setState({ model: { ...model, byExt: { ...model.byExt } } }))
-    expect(log.children).toHaveLength(1)
+    const later = { ...model, byExt: { ...model.byExt, '420': [call({ id: 'y', ext: '420', callerId: '0299' })] } }
+    act(() => useFeed.setState({ model: later }))
+    await waitFor(() => expect(log).toHaveTextContent('Call ringing on extension 420 from 0299.'))
+    expect(log.children).toHaveLength(2)
   })
 })

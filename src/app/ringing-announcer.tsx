@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react'
 import type { Call } from '../features/calls/call-model.ts'
 import { useFeed } from '../features/calls/feed-store.ts'
+import { nextTask } from '../lib/next-task.ts'
 
 type ByExt = Readonly<Record<string, readonly Call[]>>
 
@@ -37,11 +38,27 @@ export function RingingAnnouncer() {
     // Calls already ringing when this mounts are known, not news.
     newRingingSentences({}, useFeed.getState().model.byExt, seen)
     let key = 0
-    return useFeed.subscribe((s, prev) => {
-      if (s.model.byExt === prev.model.byExt) return
-      const sentences = newRingingSentences(prev.model.byExt, s.model.byExt, seen)
+    let last = useFeed.getState().model.byExt
+    let queued = false
+    let live = true
+    // In a task of its own: a burst's reply is not made longer for a polite announcement.
+    const announce = () => {
+      queued = false
+      const next = useFeed.getState().model.byExt
+      if (!live || next === last) return
+      const sentences = newRingingSentences(last, next, seen)
+      last = next
       if (sentences.length) setLines((old) => [...old, ...sentences.map((text) => ({ key: ++key, text }))].slice(-KEPT))
+    }
+    const unsubscribe = useFeed.subscribe((s, prev) => {
+      if (s.model.byExt === prev.model.byExt || queued) return
+      queued = true
+      nextTask(announce)
     })
+    return () => {
+      live = false
+      unsubscribe()
+    }
   }, [])
   return (
     <div role="log" aria-live="polite" aria-label="Call announcements" className="sr-only">

@@ -1,23 +1,53 @@
+import { useEffect, useRef } from 'react'
+import { WindowRows, type WindowRowsHandle } from '../../components/ui/window-rows.tsx'
+import { extKey } from '../calls/call-model.ts'
 import { ExtensionColumn } from '../calls/extension-column.tsx'
 import { HistoryPanel } from '../history/history-panel.tsx'
 import { useAgent } from './agent-store.ts'
 import { isMine, useMyExtensions } from './my-extensions.ts'
+import { registerReveal } from './reveal-extension.ts'
 import { useDial } from './use-dial.ts'
 
-/** The agent view: my extensions' columns first (marked "mine"), the watched ones, then my call history. */
+/**
+ * The agent view: my extensions' columns first (marked "mine"), then the watched ones, only the
+ * rows on screen rendered; my call history beside them.
+ */
 export function AgentColumns({ extensions }: { extensions: readonly string[] }) {
   const mine = useMyExtensions()
   const dial = useDial()
+  const rows = useRef<WindowRowsHandle>(null)
   const redial = (number: string) => {
     useAgent.getState().dialInputChanged(number)
     dial(number)
   }
+  useEffect(
+    () =>
+      registerReveal((ext) => {
+        const i = extensions.findIndex((e) => extKey(e) === extKey(ext))
+        if (i < 0 || !rows.current) return false
+        rows.current.scrollToItem(i)
+        return true
+      }),
+    [extensions],
+  )
   return (
-    <div className="flex flex-wrap items-start gap-3">
-      {extensions.map((ext) => (
-        <ExtensionColumn key={ext} ext={ext} mine={isMine(ext, mine)} />
-      ))}
-      {mine.length > 0 && <HistoryPanel onRedial={redial} />}
+    <div className="flex items-start gap-3">
+      <div className="min-w-0 flex-1">
+        <WindowRows
+          items={extensions}
+          itemRem={18}
+          gapRem={0.75}
+          estimateRowPx={150}
+          itemKey={(ext) => ext}
+          renderItem={(ext) => <ExtensionColumn ext={ext} mine={isMine(ext, mine)} />}
+          handle={rows}
+        />
+      </div>
+      {mine.length > 0 && (
+        <div className="sticky top-4 shrink-0">
+          <HistoryPanel onRedial={redial} />
+        </div>
+      )}
     </div>
   )
 }

@@ -1,5 +1,5 @@
 import { useEffect } from 'react'
-import { useAnswerCall } from '../calls/use-answer-call.ts'
+import { answerCall } from '../calls/answer-call.ts'
 import { useFeed } from '../calls/feed-store.ts'
 import { useSettings } from '../settings/settings-store.ts'
 import { useAgent } from './agent-store.ts'
@@ -9,7 +9,6 @@ import { shortcutFor } from './shortcuts.ts'
 
 /** The panel's keyboard shortcuts (see SHORTCUTS), on the whole window. */
 export function useShortcuts() {
-  const answerCall = useAnswerCall()
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const action = shortcutFor(e)
@@ -29,5 +28,5 @@ export function useShortcuts() {
     }
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
-  }, [answerCall])
+  }, [])
 }

@@ -1,3 +1,4 @@
+import { revealExtension } from '../agent/reveal-extension.ts'
 import type { Call } from '../calls/call-model.ts'
 import { useSettings } from '../settings/settings-store.ts'
 import { chooseView, useUrlView } from '../supervisor/view-mode.ts'
@@ -14,10 +15,15 @@ const cardSelector = (ext: string, id: string) => `article[data-ext="${CSS.escap
 
 /** Bring a call's card into view and give it focus, switching to the agent view if need be. */
 export function focusCard(ext: string, id: string): void {
-  const go = () => {
+  const focus = () => {
     const card = document.querySelector<HTMLElement>(cardSelector(ext, id))
     card?.scrollIntoView({ block: 'center' })
     card?.focus()
+    return !!card
+  }
+  // Columns far off screen are not rendered: bring the extension's row near first.
+  const go = () => {
+    if (!focus() && revealExtension(ext)) requestAnimationFrame(() => requestAnimationFrame(focus))
   }
   if ((useUrlView.getState().fromUrl ?? useSettings.getState().view) !== 'agent') {
     chooseView('agent')

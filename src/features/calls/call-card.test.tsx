@@ -9,7 +9,7 @@ import type { CallData } from '../pbx/pbx-schemas.ts'
 import { CallCard } from './call-card.tsx'
 import { applyEvents, type Call } from './call-model.ts'
 import { resetFeedStore, useFeed } from './feed-store.ts'
-import { ANSWER_CONFIRM_MS } from './use-answer-call.ts'
+import { ANSWER_CONFIRM_MS } from './answer-call.ts'
 
 const { sim, server } = setupTestPbx()
 afterEach(cleanup)

@@ -7,11 +7,11 @@ import { useNow } from '../../lib/use-now.ts'
 import type { Call } from './call-model.ts'
 import { canOfferAnswer, statusTone, statusWords } from './call-status.ts'
 import { answerKey, useAnswerState } from './feed-store.ts'
-import { useAnswerCall } from './use-answer-call.ts'
+import { answerCall } from './answer-call.ts'
 
 const toneClass = {
   ringing:
-    'border-amber-500 bg-amber-50 ring-2 ring-amber-400 motion-safe:ring-attention dark:bg-amber-950 dark:border-amber-400',
+    'border-amber-500 bg-amber-50 ring-2 ring-amber-400 dark:bg-amber-950 dark:border-amber-400',
   connected: 'border-emerald-600 bg-emerald-50 dark:bg-emerald-950 dark:border-emerald-500',
   ended: 'border-slate-300 bg-slate-100 text-slate-600 dark:bg-slate-900 dark:text-slate-400 dark:border-slate-700',
   other: 'border-sky-500 bg-white dark:bg-slate-900',
@@ -31,12 +31,17 @@ function Timer({ call }: { call: Call }) {
   )
 }
 
+/**
+ * A ringing call pulses a few times as it arrives — on this dot, not the whole card: a screen of
+ * cards each animating costs every frame a full repaint.
+ */
+const RingDot = () => <span aria-hidden="true" className="size-2.5 rounded-full bg-amber-500 motion-safe:ring-attention" />
+
 function AnswerControl({ call }: { call: Call }) {
   return canOfferAnswer(call) ? <AnswerButton call={call} /> : null
 }
 
 function AnswerButton({ call }: { call: Call }) {
-  const answerCall = useAnswerCall()
   const state = useAnswerState(answerKey(call.ext, call.id))
   const busy = state?.state === 'sending' || state?.state === 'sent'
   return (
@@ -65,13 +70,16 @@ export const CallCard = memo(function CallCard({ call }: { call: Call }) {
       data-ext={call.ext}
       tabIndex={-1}
       data-status={call.status}
-      className={`rounded-lg border-l-4 border p-3 shadow-sm focus:outline-2 focus:outline-offset-2 focus:outline-sky-500 ${toneClass[tone]}`}
+      className={`rounded-lg border-l-4 border p-3 focus:outline-2 focus:outline-offset-2 focus:outline-sky-500 ${toneClass[tone]}`}
     >
       <div className="flex items-baseline justify-between gap-2">
         <p className="truncate text-base font-semibold" title={who}>
           {who}
         </p>
-        <p className="text-sm font-semibold">{words}</p>
+        <p className="flex shrink-0 items-center gap-1.5 text-sm font-semibold">
+          {tone === 'ringing' && <RingDot />}
+          {words}
+        </p>
       </div>
       <div className="mt-1 flex flex-wrap items-center gap-1.5 text-xs">
         {direction && <Badge>{direction}</Badge>}

@@ -31,7 +31,7 @@ export interface CallModel {
 export const emptyModel: CallModel = { byExt: {}, ended: {} }
 
 /** `SIP/410` and `410` are the same extension. */
-export const extKey = (ext: string) => ext.replace(/^[A-Za-z]+\//, '')
+export const extKey = (ext: string) => (ext.includes('/') ? ext.replace(/^[A-Za-z]+\//, '') : ext)
 const callKey = (ext: string, id: string) => `${ext}|${id}`
 
 function merge(prev: Call | undefined, ev: FeedEvent, ext: string, now: number): Call {

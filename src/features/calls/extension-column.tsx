@@ -1,15 +1,16 @@
-import { memo, useDeferredValue } from 'react'
+import { memo } from 'react'
 import { CallCard } from './call-card.tsx'
-import { useCallsFor } from './feed-store.ts'
+import { useCallsFor } from './shown-calls.ts'
 
+/** One extension's region: its heading and a card per call (an idle line when none). */
 export const ExtensionColumn = memo(function ExtensionColumn({ ext, mine = false }: { ext: string; mine?: boolean }) {
-  // Deferred: a burst across many extensions renders in yielding slices, not one long task.
-  const calls = useDeferredValue(useCallsFor(ext))
+  const calls = useCallsFor(ext)
   const headingId = `ext-${ext.replace(/\W/g, '-')}`
   return (
     <section
       aria-labelledby={headingId}
-      className="offscreen-skip flex w-72 shrink-0 flex-col gap-2 rounded-xl bg-white p-3 shadow-sm dark:bg-slate-900"
+      data-ext={ext}
+      className="flex w-72 shrink-0 flex-col gap-2 rounded-xl border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900"
     >
       <div className="flex items-center gap-2">
         <h2 id={headingId} className="text-sm font-semibold text-slate-700 dark:text-slate-200">

@@ -129,6 +129,15 @@ describe('bad input never corrupts the feed', () => {
     expect(useFeed.getState()).toMatchObject({ seq: null, resyncReason: "the PBX's sequence went back" })
   })
 
+  it('refuses a Data that is not lists by extension, without moving the cursor', async () => {
+    await poll({ Data: {}, seq: 7, Code: 0 })
+    for (const Data of [{ '410': event('z', 'Ringing') }, { '410': 'Ringing' }, [event('z', 'Ringing')], 'x', 5]) {
+      await expect(poll({ Data, seq: 8, Code: 0 })).rejects.toMatchObject({ kind: 'malformed' })
+      expect(useFeed.getState().seq).toBe('7')
+    }
+    expect(allCards()).toEqual([])
+  })
+
   it('refuses a negative or non-numeric seq without moving the cursor', async () => {
     await poll({ Data: {}, seq: 7, Code: 0 })
     for (const seq of [-1, '12a', 1.5, null]) {

@@ -1,8 +1,7 @@
 import { create } from 'zustand'
-import { useShallow } from 'zustand/react/shallow'
 import type { SubscribeResult } from '../pbx/pbx-client.ts'
 import type { PbxError } from '../pbx/pbx-error.ts'
-import { applyEvents, applySnapshot, emptyModel, expireEnded, extKey, type Call, type CallModel } from './call-model.ts'
+import { applyEvents, applySnapshot, emptyModel, expireEnded, extKey, type CallModel } from './call-model.ts'
 import { recordDiag } from './diagnostics-store.ts'
 
 export type Phase = 'connecting' | 'live' | 'reconnecting' | 'auth' | 'offline' | 'idle'
@@ -133,14 +132,10 @@ export const useFeed = create<FeedState>()((set, get) => ({
     }),
 }))
 
-const NO_CALLS: readonly Call[] = []
-
-/** Narrow selectors: a card list re-renders only when its own extension changes. */
-export const useCallsFor = (ext: string) => useFeed((s) => s.model.byExt[extKey(ext)] ?? NO_CALLS)
+/** Narrow selectors (the cards' own is `useCallsFor` in shown-calls.ts). */
 export const useConnection = () => useFeed((s) => s.connection)
 export const useAnswerState = (key: string) => useFeed((s) => s.answers[key])
 export const useRingingCount = (exts: readonly string[]) =>
   useFeed((s) => exts.reduce((n, e) => n + (s.model.byExt[extKey(e)]?.filter((c) => c.status === 'Ringing').length ?? 0), 0))
-export const useCallIds = (ext: string) => useFeed(useShallow((s) => (s.model.byExt[extKey(ext)] ?? NO_CALLS).map((c) => c.id)))
 
 export const resetFeedStore = () => useFeed.setState(initial)

@@ -42,10 +42,13 @@ export function unionOf(own: readonly string[], lists: Record<string, string[]>)
 }
 
 const post = (m: Msg) => channel?.postMessage(m)
+const othersListen = () => Object.keys(useTabs.getState().lists).some((t) => t !== tabId)
 
 /** Leader: tell the other tabs what the PBX said. */
 export function publishReply(sent: { seq: string | null; watching: string }, result: SubscribeResult, now: number) {
-  if (useTabs.getState().isLeader) post({ type: 'reply', sent, result, now })
+  // Alone, nobody listens: a 1,000-event reply is not cloned for nothing. A tab that opens later
+  // asks ('watch') and is sent the state.
+  if (useTabs.getState().isLeader && othersListen()) post({ type: 'reply', sent, result, now })
 }
 
 export function publishStatus(connection: Connection) {

@@ -1,10 +1,11 @@
 // The only module that talks HTTP to the PBX (through the proxy, which adds the API key).
 import type { z } from 'zod/mini'
+import { yieldToMain } from '../../lib/next-task.ts'
 import { PbxError } from './pbx-error.ts'
 import {
   actionReplySchema,
   envelopeSchema,
-  eventSchema,
+  parseEvent,
   subscribeSchema,
   type ActionReply,
   type CallData,
@@ -119,6 +120,9 @@ export interface SubscribeResult {
   rejected: number
 }
 
+/** Validating a large reply yields to the browser this often. */
+const SLICE_MS = 8
+
 export interface SubscribeParams {
   exten: string[]
   lastSequenceNumber: string
@@ -142,9 +146,16 @@ export async function subscribe(p: SubscribeParams, opts: RequestOptions = {}): 
   const events: FeedEvent[] = []
   let rejected = 0
   if (reply.Data && !Array.isArray(reply.Data)) {
+    let sliceStart = performance.now()
     for (const [ext, list] of Object.entries(reply.Data)) {
       for (const raw of list) {
-        const ev = eventSchema.safeParse(raw)
+        // A burst of odd events (the slow, schema path) is validated in slices of a few ms.
+        if (performance.now() - sliceStart > SLICE_MS) {
+          await yieldToMain()
+          if (opts.signal?.aborted) throw new PbxError('aborted', 'Request cancelled')
+          sliceStart = performance.now()
+        }
+        const ev = parseEvent(raw)
         if (ev.success) events.push({ ext, data: ev.data.CallData, callId: ev.data.CallID })
         else rejected++
       }

@@ -2,7 +2,7 @@ import { memo, useMemo, type ReactNode } from 'react'
 import { formatDuration } from '../../lib/time.ts'
 import { useNow } from '../../lib/use-now.ts'
 import { statusWords } from '../calls/call-status.ts'
-import { useCallsFor } from '../calls/feed-store.ts'
+import { useCallsFor } from '../calls/shown-calls.ts'
 import { useSettings } from '../settings/settings-store.ts'
 import { isEscalated, summarize, tileLabel, type TileState, type TileSummary } from './grid-model.ts'
 

@@ -1,0 +1,51 @@
+import { answer } from '../pbx/pbx-client.ts'
+import { describeError } from '../pbx/pbx-error.ts'
+import { HANDSETS } from '../pbx/handsets.ts'
+import { useSettings } from '../settings/settings-store.ts'
+import { extKey } from './call-model.ts'
+import { recordDiag } from './diagnostics-store.ts'
+import { answerKey, useFeed } from './feed-store.ts'
+
+/** If no Connected event follows an accepted answer within this time, say so and re-enable. */
+export const ANSWER_CONFIRM_MS = 15_000
+
+async function send(ext: string, id: string): Promise<void> {
+  const key = answerKey(ext, id)
+  try {
+    await answer({ uniqueId: id, exten: ext, answerString: HANDSETS[useSettings.getState().handset].answerString })
+  } catch (error) {
+    recordDiag('answer', `answer ${id} on ${ext} failed: ${describeError(error)}`)
+    useFeed.getState().answerChanged(key, { state: 'error', message: describeError(error) })
+    return
+  }
+  recordDiag('answer', `answer ${id} on ${ext}: accepted`)
+  useFeed.getState().answerChanged(key, { state: 'sent', at: Date.now() })
+  setTimeout(() => {
+    const s = useFeed.getState()
+    const call = s.model.byExt[extKey(ext)]?.find((c) => c.id === id)
+    if (s.answers[key]?.state === 'sent' && call?.status === 'Ringing')
+      s.answerChanged(key, {
+        state: 'error',
+        message: 'The PBX accepted the answer but the call did not connect. Check the handset type in Settings.',
+      })
+  }, ANSWER_CONFIRM_MS)
+}
+
+/**
+ * Answer a ringing call: sent once per click, never retried, confirmed only by a Connected event.
+ * A plain function, its state in the feed store: a screen of ringing cards needs no observer each.
+ */
+export function answerCall(ext: string, id: string): void {
+  const s = useFeed.getState()
+  const key = answerKey(ext, id)
+  const pending = s.answers[key]
+  if (pending && pending.state !== 'error') return
+  const call = s.model.byExt[extKey(ext)]?.find((c) => c.id === id)
+  if (!call || call.status !== 'Ringing') {
+    s.answerChanged(key, { state: 'error', message: `This call is no longer ringing${call ? ` (${call.status})` : ''}.` })
+    return
+  }
+  // Marked before the request leaves, so a double click cannot send twice.
+  s.answerChanged(key, { state: 'sending' })
+  void send(ext, id)
+}

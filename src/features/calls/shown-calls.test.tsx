@@ -1,0 +1,95 @@
+import { act, cleanup, render, screen, waitFor } from '@testing-library/react'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { FeedEvent } from '../pbx/pbx-client.ts'
+import { resetFeedStore, useFeed } from './feed-store.ts'
+import { SLICE, useCallsFor, useShown } from './shown-calls.ts'
+
+const T0 = 1_700_000_000_000
+const exts = (n: number, from = 5000) => Array.from({ length: n }, (_, i) => String(from + i))
+const ringing = (list: string[]): FeedEvent[] => list.map((ext) => ({ ext, data: { uniqueCallId: `c-${ext}`, status: 'Ringing' } }))
+
+/** Replies carrying `events` for `watched` extensions, the cursor chained from the last one. */
+let seq = 0
+function reply(events: FeedEvent[], watched: string[]) {
+  const sent = seq === 0 ? null : String(seq)
+  seq += 1
+  useFeed.getState().replyReceived({ seq: sent, watching: watched.join(',') }, { seq: String(seq), events, rejected: 0 }, new Set(watched), T0)
+}
+
+/** What a column renders: its extension's shown calls. */
+function Column({ ext }: { ext: string }) {
+  const calls = useCallsFor(ext)
+  return <p data-testid={ext}>{calls.map((c) => c.id).join(',') || 'idle'}</p>
+}
+
+/** How many of `list` each update of the shown copy changed, update by update. */
+function recordUpdates(list: string[]) {
+  const sizes: number[] = []
+  const unsubscribe = useShown.subscribe((s, prev) => sizes.push(list.filter((e) => s.byExt[e] !== prev.byExt[e]).length))
+  return { sizes, unsubscribe }
+}
+
+beforeEach(() => {
+  seq = 0
+  resetFeedStore()
+})
+afterEach(() => cleanup())
+
+describe('the shown copy of the model', () => {
+  it('shows a small change at once, in the same task as the reply', () => {
+    const all = exts(3)
+    render(all.map((e) => <Column key={e} ext={e} />))
+    reply([], all)
+    act(() => reply(ringing(['5001']), all))
+    expect(screen.getByTestId('5001')).toHaveTextContent('c-5001')
+    expect(useShown.getState().byExt).toBe(useFeed.getState().model.byExt)
+  })
+
+  it(`brings a burst on rendered extensions to screen ${SLICE} extensions per task, and all of it in the end`, async () => {
+    const shownOnes = exts(SLICE * 2 + 5)
+    const hidden = exts(300, 7000)
+    const watched = [...shownOnes, ...hidden]
+    render(shownOnes.map((e) => <Column key={e} ext={e} />))
+    reply([], watched)
+    const { sizes, unsubscribe } = recordUpdates(shownOnes)
+    act(() => reply(ringing(watched), watched))
+    // In the reply's own task: what nothing renders is up to date; no rendered column changed yet.
+    expect(hidden.every((e) => useShown.getState().byExt[e]?.[0]?.id === `c-${e}`)).toBe(true)
+    expect(screen.getByTestId(shownOnes[0])).toHaveTextContent('idle')
+    await waitFor(() => expect(useShown.getState().byExt).toBe(useFeed.getState().model.byExt))
+    unsubscribe()
+    for (const e of shownOnes) expect(screen.getByTestId(e)).toHaveTextContent(`c-${e}`)
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(SLICE)
+    expect(sizes.filter((n) => n > 0)).toEqual([SLICE, SLICE, 5])
+  })
+
+  it('keeps every extension whole and converges when replies land while slicing', async () => {
+    const all = exts(SLICE * 3)
+    render(all.map((e) => <Column key={e} ext={e} />))
+    reply([], all)
+    act(() => reply(ringing(all), all))
+    // A later reply ends a call the slices have not shown yet: the screen ends up with the truth.
+    act(() => reply([{ ext: all.at(-1)!, data: { uniqueCallId: `c-${all.at(-1)}`, status: 'Connected' } }], all))
+    await waitFor(() => expect(useShown.getState().byExt).toBe(useFeed.getState().model.byExt))
+    expect(useShown.getState().byExt[all.at(-1)!]?.[0]?.status).toBe('Connected')
+  })
+
+  it('a column mounted while a burst is sliced shows its latest calls', async () => {
+    const all = exts(SLICE * 3)
+    const { rerender } = render(all.map((e) => <Column key={e} ext={e} />))
+    reply([], [...all, '9999'])
+    act(() => reply(ringing([...all, '9999']), [...all, '9999']))
+    rerender([...all, '9999'].map((e) => <Column key={e} ext={e} />))
+    await waitFor(() => expect(screen.getByTestId('9999')).toHaveTextContent('c-9999'))
+  })
+
+  it('a reset clears the screen at once', () => {
+    const all = exts(SLICE * 2)
+    render(all.map((e) => <Column key={e} ext={e} />))
+    reply([], all)
+    act(() => reply(ringing(all), all))
+    act(() => resetFeedStore())
+    expect(useShown.getState().byExt).toEqual({})
+    expect(screen.getByTestId(all[0])).toHaveTextContent('idle')
+  })
+})

@@ -1,0 +1,37 @@
+// Yielding to the browser between slices of a long job, so no single task blocks input or paint.
+
+interface Scheduler {
+  postTask?: (f: () => void, options: { priority: 'user-blocking' | 'user-visible' | 'background' }) => Promise<unknown>
+  yield?: () => Promise<void>
+}
+const scheduler = () => (globalThis as { scheduler?: Scheduler }).scheduler
+
+/** A MessageChannel task: no setTimeout 4 ms clamp once nested (as React's own scheduler). */
+const messageTask: (f: () => void) => void = (() => {
+  if (typeof MessageChannel === 'undefined') return (f: () => void) => void setTimeout(f, 0)
+  const queue: (() => void)[] = []
+  const channel = new MessageChannel()
+  channel.port1.onmessage = () => queue.shift()?.()
+  // Node (unit tests): an open port must not keep the process alive.
+  ;(channel.port1 as { unref?: () => void }).unref?.()
+  return (f: () => void) => {
+    queue.push(f)
+    channel.port2.postMessage(null)
+  }
+})()
+
+/**
+ * Runs `f` in a new task: what the user is waiting to see, so ahead of ordinary tasks where the
+ * browser can prioritise (scheduler.postTask), else as soon as a message task can.
+ */
+export function nextTask(f: () => void): void {
+  const s = scheduler()
+  if (s?.postTask) void s.postTask(f, { priority: 'user-blocking' })
+  else messageTask(f)
+}
+
+/** Lets the browser handle input and paint, then continues (ahead of other tasks where supported). */
+export const yieldToMain = (): Promise<void> => {
+  const s = scheduler()
+  return s?.yield ? s.yield() : new Promise((resolve) => messageTask(resolve))
+}
