@@ -73,71 +73,91 @@ export async function eventToScreen({ browser, url, sim }, n, runs = 5, perRun =
 }
 
 /**
- * Every extension region on screen (or within a screen of it: the app renders those) holds a
- * card — the page is settled — and the number of cards in the DOM. Runs in the page.
+ * The two views: what marks an extension on screen, and the probe's record of its call arriving
+ * (agent view: a card added; grid: a tile turning "ringing").
  */
-const screenState = () => {
-  const h = innerHeight
-  const sections = [...document.querySelectorAll('section[data-ext]')]
-  const onScreen = sections.filter((s) => {
+const VIEWS = {
+  agent: { query: '', kind: 'card', value: null, region: 'section[data-ext]', shows: '[data-call-id]' },
+  grid: { query: '&view=grid', kind: 'tile', value: 'ringing', region: 'li[data-ext]', shows: null },
+}
+
+/** Extensions on screen, whether each shows its call, how many call elements the DOM holds. Runs in the page. */
+const screenState = ({ region, shows }) => {
+  const regions = [...document.querySelectorAll(region)]
+  const onScreen = regions.filter((s) => {
     const r = s.getBoundingClientRect()
-    return r.bottom > 0 && r.top < h
+    return r.bottom > 0 && r.top < innerHeight
   })
-  return { onScreen: onScreen.length, filled: onScreen.every((s) => s.querySelector('[data-call-id]')), cards: document.querySelectorAll('[data-call-id]').length }
+  const has = (s) => (shows ? !!s.querySelector(shows) : s.getAttribute('data-state') !== 'idle')
+  return { onScreen: onScreen.length, filled: onScreen.every(has), rendered: shows ? document.querySelectorAll(shows).length : regions.length }
 }
 
 /**
- * One reply carrying 1,000 Ringing events, one per extension. The app renders the calls of the
- * extensions on or near the screen (windowing), so "settled" is: every extension on screen shows
- * its card, and no more cards arrive; then it scrolls to the last extension to prove the rest are
- * there, timing scroll → that card in the DOM.
+ * One reply carrying 1,000 Ringing events, one per extension, in the agent view or the grid.
+ * Only what is on or near the screen is rendered (windowing), so "settled" is: every extension
+ * on screen shows its call, and nothing more arrives for 500 ms (waiting on the probe's log, so
+ * no layout is forced while measuring). Then it scrolls to the last extension, to prove the rest
+ * is there, timing scroll → its call in the DOM.
  */
-export async function burst({ browser, url, sim }, n = 1000, runs = 5) {
+export async function burst({ browser, url, sim }, n = 1000, runs = 5, view = 'agent') {
+  const v = VIEWS[view]
   const exts = range(n, 4000)
+  const arrived = (d) => d.kind === v.kind && (v.value === null || d.value === v.value)
   const out = []
   for (let r = 0; r < runs; r++) {
     await sim('reset')
-    const p = await openPage(browser, pageUrl(url, exts))
+    const p = await openPage(browser, pageUrl(url, exts) + v.query)
     await untilPollHeld(sim)
     await sleep(300)
     const from = await pageNow(p.page)
     await sim('burst', { exts })
-    // Waits on the probe's log (no layout forced while measuring): cards came, then 500 ms quiet.
-    await p.page.waitForFunction(() => window.__bench.count('card') > 0, null, { polling: 100, timeout: 30_000 })
-    for (let seen = -1, now = 0; seen !== now; ) {
+    const count = () => p.page.evaluate(([kind, value]) => window.__bench.dom.filter((d) => d.kind === kind && (value === null || d.value === value)).length, [v.kind, v.value])
+    for (let seen = -1, now = 0; seen !== now || now === 0; ) {
       seen = now
       await sleep(500)
-      now = await p.page.evaluate(() => window.__bench.count('card'))
+      now = await count()
     }
-    const shown = await p.page.evaluate(screenState)
-    if (!shown.filled) throw new Error(`burst: ${shown.onScreen} extensions on screen, not all with their card`)
-    const cards = (await domLog(p.page)).filter((d) => d.kind === 'card' && d.t > from)
+    const shown = await p.page.evaluate(screenState, v)
+    if (!shown.filled) throw new Error(`burst (${view}): ${shown.onScreen} extensions on screen, not all showing their call`)
+    const calls = (await domLog(p.page)).filter((d) => arrived(d) && d.t > from)
     const replies = await resourceTimings(p.page, 'subscribe')
-    const firstReply = replyBefore(replies, Math.min(...cards.map((c) => c.t)))
-    const last = cards.reduce((a, c) => (c.t > a.t ? c : a))
-    if (process.env.BENCH_DEBUG) console.log(cards.map((c) => Math.round(c.t - firstReply.end)).join(" "))
+    const firstReply = replyBefore(replies, Math.min(...calls.map((c) => c.t)))
+    const last = calls.reduce((a, c) => (c.t > a.t ? c : a))
     const { longTasks, lafs } = await p.page.evaluate(() => ({ longTasks: window.__bench.longTasks, lafs: window.__bench.lafs }))
     const inWindow = (e) => e.start + e.duration >= from && e.start <= last.paint.paintAt
     const tasks = longTasks.filter(inWindow)
-    // The rest of the burst is there: jump to the last extension, its card follows.
+    // The rest of the burst is there: jump to the last extension, its call follows.
     const lastExt = exts.at(-1)
     const scrolledAt = await p.page.evaluate(() => {
       scrollTo(0, document.documentElement.scrollHeight)
       return performance.now()
     })
-    const lastCard = await p.page.waitForSelector(`article[data-ext="${lastExt}"]`, { timeout: 10_000 })
-    const lastId = await lastCard.getAttribute('data-call-id')
-    const lastCardAt = await p.page.evaluate((id) => window.__bench.waitFor('card', id), lastId)
+    const lastAt = await p.page.evaluate(
+      ([kind, value, ext]) => {
+        const el = document.querySelector(kind === 'card' ? `article[data-ext="${ext}"]` : `li[data-ext="${ext}"][data-state="${value}"]`)
+        const seen = el && window.__bench.dom.find((d) => d.kind === kind && d.id === (kind === 'card' ? el.getAttribute('data-call-id') : ext))
+        if (seen) return seen.t
+        return new Promise((resolve) => {
+          const check = () => {
+            const hit = window.__bench.dom.find((d) => d.kind === kind && (kind === 'card' ? d.value === 'Ringing' && document.querySelector(`article[data-ext="${ext}"][data-call-id="${d.id}"]`) : d.id === ext && d.value === value))
+            if (hit) resolve(hit.t)
+            else requestAnimationFrame(check)
+          }
+          check()
+        })
+      },
+      [v.kind, v.value, lastExt],
+    )
     out.push({
-      replies: new Set(cards.map((c) => replyBefore(replies, c.t).start)).size,
-      cardsRendered: shown.cards,
+      replies: new Set(calls.map((c) => replyBefore(replies, c.t).start)).size,
+      rendered: shown.rendered,
       onScreen: shown.onScreen,
       settledDom: last.t - firstReply.end,
       settledPaint: last.paint.paintAt - firstReply.end,
       longestTask: Math.max(0, ...tasks.map((t) => t.duration)),
       tasksOver50: tasks.filter((t) => t.duration >= 50).length,
       longestFrame: Math.max(0, ...lafs.filter(inWindow).map((t) => t.duration)),
-      scrollToCard: lastCardAt - scrolledAt,
+      scrollToLast: lastAt - scrolledAt,
     })
     await p.close()
   }

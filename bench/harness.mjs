@@ -99,7 +99,8 @@ function probe() {
     const paint = markPaint()
     for (const r of records) {
       if (r.type === 'attributes') {
-        note('status', r.target.getAttribute('data-call-id'), r.target.getAttribute('data-status'), t, paint)
+        if (r.attributeName === 'data-state') note('tile', r.target.getAttribute('data-ext'), r.target.getAttribute('data-state'), t, paint)
+        else note('status', r.target.getAttribute('data-call-id'), r.target.getAttribute('data-status'), t, paint)
       } else if (r.type === 'characterData') {
         if (r.target.data === 'Answering…') note('text', null, 'Answering…', t, paint)
       } else {
@@ -108,11 +109,13 @@ function probe() {
           if (n.nodeType !== 1) continue
           const cards = n.matches('[data-call-id]') ? [n] : n.querySelectorAll('[data-call-id]')
           for (const c of cards) note('card', c.getAttribute('data-call-id'), c.getAttribute('data-status'), t, paint)
+          const tiles = n.matches('li[data-state]') ? [n] : n.querySelectorAll('li[data-state]')
+          for (const c of tiles) note('tile', c.getAttribute('data-ext'), c.getAttribute('data-state'), t, paint)
           if (n.textContent === 'Answering…') note('text', null, 'Answering…', t, paint)
         }
       }
     }
-  }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['data-status'] })
+  }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['data-status', 'data-state'] })
   addEventListener('click', (e) => b.clicks.push({ input: e.timeStamp, handled: performance.now() }), true)
   const observe = (type, into) => {
     try {

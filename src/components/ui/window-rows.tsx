@@ -1,42 +1,35 @@
 import { useWindowVirtualizer } from '@tanstack/react-virtual'
 import { Fragment, useCallback, useImperativeHandle, useLayoutEffect, useRef, useState, type ReactNode, type Ref } from 'react'
 
-export interface WindowRowsHandle {
-  /** Scrolls the item's row into view (it renders once near the screen). */
-  scrollToItem: (index: number) => void
-}
-
-interface Props<T> {
-  items: readonly T[]
-  /** Fixed item width and gap, in rem (the item must render at that width). */
-  itemRem: number
-  gapRem: number
-  /** A row's likely height in px before it is measured. */
-  estimateRowPx: number
-  renderItem: (item: T) => ReactNode
-  itemKey: (item: T) => string
-  handle?: Ref<WindowRowsHandle>
-}
+// Windowing: with a thousand extensions, only the rows on or next to the screen are in the DOM,
+// so a burst, a tick or a scroll costs what a screenful costs — in rendering, style, layout and
+// memory. Items have a fixed width (rem) and wrap into rows as wide as the list. Where there is
+// no layout to measure (no ResizeObserver: unit tests), every item renders.
 
 const measurable = typeof ResizeObserver !== 'undefined'
 const remPx = () => parseFloat(getComputedStyle(document.documentElement).fontSize) || 16
 
-/**
- * Fixed-width items wrapped into rows as wide as the container, and only the rows on screen
- * (plus one above and below) in the DOM: a thousand extensions cost what a screenful costs, in
- * rendering, style, layout and memory. Rows grow with their content (measured). Where there is no
- * layout to measure (no ResizeObserver), every item renders in one wrapping row.
- */
-export function WindowRows<T>({ items, itemRem, gapRem, estimateRowPx, renderItem, itemKey, handle }: Props<T>) {
-  const ref = useRef<HTMLDivElement>(null)
-  const [box, setBox] = useState({ width: 0, top: 0 })
+interface RowsOptions {
+  count: number
+  itemRem: number
+  gapRem: number
+  /** A row's height in rem: exact for fixed rows, an estimate for measured ones. */
+  rowRem: number
+  /** Rows grow with their content and are measured; else every row is `rowRem` high. */
+  measured: boolean
+}
+
+/** The list's width and page offset, items per row, and a window virtualizer over the rows. */
+export function useWindowedRows({ count, itemRem, gapRem, rowRem, measured }: RowsOptions) {
+  const ref = useRef<HTMLElement | null>(null)
+  const [box, setBox] = useState({ width: 0, top: 0, rem: 16 })
   useLayoutEffect(() => {
     const el = ref.current
     if (!el || !measurable) return
     const measure = () => {
       const r = el.getBoundingClientRect()
-      const next = { width: r.width, top: r.top + window.scrollY }
-      setBox((b) => (b.width === next.width && b.top === next.top ? b : next))
+      const next = { width: r.width, top: r.top + window.scrollY, rem: remPx() }
+      setBox((b) => (b.width === next.width && b.top === next.top && b.rem === next.rem ? b : next))
     }
     measure()
     const ro = new ResizeObserver(measure)
@@ -45,45 +38,71 @@ export function WindowRows<T>({ items, itemRem, gapRem, estimateRowPx, renderIte
     ro.observe(document.body)
     return () => ro.disconnect()
   }, [])
-
-  const rem = box.width > 0 ? remPx() : 16
   // Until measured (a layout effect, before the first paint) no row renders.
-  const perRow = box.width > 0 ? Math.max(1, Math.floor((box.width + gapRem * rem) / ((itemRem + gapRem) * rem))) : 1
-  const rowCount = Math.ceil(items.length / perRow)
+  const perRow = box.width > 0 ? Math.max(1, Math.floor((box.width + gapRem * box.rem) / ((itemRem + gapRem) * box.rem))) : 1
   const v = useWindowVirtualizer({
-    count: rowCount,
-    estimateSize: () => estimateRowPx,
+    count: Math.ceil(count / perRow),
+    estimateSize: () => rowRem * box.rem,
     overscan: 1,
     scrollMargin: box.top,
     enabled: measurable && box.width > 0,
-    // A row growing by a card moves the rows below by direct style writes, not a React render;
-    // `top`, not translate3d: no compositor layer per row (software rasterising pays per layer).
-    directDomUpdates: true,
+    // Measured rows: one growing by a card moves the rows below by direct style writes, not a
+    // React render; `top`, not translate3d, so no compositor layer per row.
+    directDomUpdates: measured,
+    // A resize is rendered in React's own time, not forced inside the ResizeObserver callback.
+    useFlushSync: false,
     directDomUpdatesMode: 'position',
   })
-  useImperativeHandle(handle, () => ({ scrollToItem: (i) => v.scrollToIndex(Math.floor(i / perRow), { align: 'center' }) }), [v, perRow])
+  return { ref, perRow, v, measurable }
+}
 
+/** Whether a row is in the virtualizer's visible range (not the overscan). */
+export const isOnScreen = (range: { startIndex: number; endIndex: number } | null, row: number) =>
+  !range || (row >= range.startIndex && row <= range.endIndex)
+
+interface Props<T> {
+  items: readonly T[]
+  itemRem: number
+  gapRem: number
+  /** A row's likely height in rem before it is measured. */
+  estimateRowRem: number
+  /** `onScreen`: in a row on screen now, not one rendered ahead of a scroll. */
+  renderItem: (item: T, onScreen: boolean) => ReactNode
+  itemKey: (item: T) => string
+  handle?: Ref<WindowRowsHandle>
+}
+
+export interface WindowRowsHandle {
+  /** Scrolls the item's row into view (it renders once near the screen). */
+  scrollToItem: (index: number) => void
+}
+
+/** Fixed-width items in rows that grow with their content; only rows near the screen render. */
+export function WindowRows<T>({ items, itemRem, gapRem, estimateRowRem, renderItem, itemKey, handle }: Props<T>) {
+  const { ref, perRow, v } = useWindowedRows({ count: items.length, itemRem, gapRem, rowRem: estimateRowRem, measured: true })
+  useImperativeHandle(handle, () => ({ scrollToItem: (i) => v.scrollToIndex(Math.floor(i / perRow), { align: 'center' }) }), [v, perRow])
   const container = useCallback(
     (el: HTMLDivElement | null) => {
       ref.current = el
       v.containerRef(el)
     },
-    [v],
+    [v, ref],
   )
-  const row = (index: number) => items.slice(index * perRow, (index + 1) * perRow)
   const rowStyle = { gap: `${gapRem}rem`, paddingBottom: `${gapRem}rem` }
-  const each = (list: readonly T[]) => list.map((item) => <Fragment key={itemKey(item)}>{renderItem(item)}</Fragment>)
+  const each = (list: readonly T[], onScreen: boolean) =>
+    list.map((item) => <Fragment key={itemKey(item)}>{renderItem(item, onScreen)}</Fragment>)
+  const rows = v.getVirtualItems()
   if (!measurable)
     return (
-      <div ref={ref} className="flex flex-wrap items-start" style={rowStyle}>
-        {each(items)}
+      <div className="flex flex-wrap items-start" style={rowStyle}>
+        {each(items, true)}
       </div>
     )
   return (
     <div ref={container} className="relative">
-      {v.getVirtualItems().map((r) => (
+      {rows.map((r) => (
         <div key={r.key} data-index={r.index} ref={v.measureElement} className="absolute left-0 flex w-full items-start" style={rowStyle}>
-          {each(row(r.index))}
+          {each(items.slice(r.index * perRow, (r.index + 1) * perRow), isOnScreen(v.range, r.index))}
         </div>
       ))}
     </div>

@@ -37,9 +37,9 @@ export function AgentColumns({ extensions }: { extensions: readonly string[] }) 
           items={extensions}
           itemRem={18}
           gapRem={0.75}
-          estimateRowPx={150}
+          estimateRowRem={9}
           itemKey={(ext) => ext}
-          renderItem={(ext) => <ExtensionColumn ext={ext} mine={isMine(ext, mine)} />}
+          renderItem={(ext, onScreen) => <ExtensionColumn ext={ext} mine={isMine(ext, mine)} onScreen={onScreen} />}
           handle={rows}
         />
       </div>

@@ -37,7 +37,7 @@ describe('callQueries.feed', () => {
   const opts = callQueries.feed(['400', '410'], '7', 3)
 
   it('keys each poll by extensions, cursor and poll counter', () => {
-    expect(opts.queryKey).toEqual(['calls', 'feed', ['400', '410'], '7', 3])
+    expect(opts.queryKey).toEqual(['calls', 'feed', '400,410', '7', 3])
   })
 
   it('retries every failure except an abort', () => {

@@ -94,7 +94,9 @@ export const callQueries = {
   /** One long poll: each reply bumps `poll`, which keys the next one, so exactly one is in flight. */
   feed: (exten: readonly string[], seq: string | null, poll: number) =>
     queryOptions({
-      queryKey: [...callQueries.all(), 'feed', exten, seq, poll] as const,
+      // The list joined: hashing a key calls a replacer per array element, 1,000 of them for a
+      // supervisor's list, several times a poll.
+      queryKey: [...callQueries.all(), 'feed', exten.join(','), seq, poll] as const,
       queryFn: (ctx) => pollOnce(exten, seq, poll, ctx),
       staleTime: Infinity,
       gcTime: 0,

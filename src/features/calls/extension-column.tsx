@@ -2,9 +2,12 @@ import { memo } from 'react'
 import { CallCard } from './call-card.tsx'
 import { useCallsFor } from './shown-calls.ts'
 
-/** One extension's region: its heading and a card per call (an idle line when none). */
-export const ExtensionColumn = memo(function ExtensionColumn({ ext, mine = false }: { ext: string; mine?: boolean }) {
-  const calls = useCallsFor(ext)
+/**
+ * One extension's region: its heading and a card per call (an idle line when none). `onScreen`:
+ * visible now, not rendered ahead of a scroll (it is brought up to date first after a burst).
+ */
+export const ExtensionColumn = memo(function ExtensionColumn({ ext, mine = false, onScreen = true }: { ext: string; mine?: boolean; onScreen?: boolean }) {
+  const calls = useCallsFor(ext, onScreen)
   const headingId = `ext-${ext.replace(/\W/g, '-')}`
   return (
     <section

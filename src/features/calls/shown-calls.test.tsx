@@ -2,7 +2,7 @@ import { act, cleanup, render, screen, waitFor } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { FeedEvent } from '../pbx/pbx-client.ts'
 import { resetFeedStore, useFeed } from './feed-store.ts'
-import { SLICE, useCallsFor, useShown } from './shown-calls.ts'
+import { resetSlicing, SMALL, useCallsFor, useShown } from './shown-calls.ts'
 
 const T0 = 1_700_000_000_000
 const exts = (n: number, from = 5000) => Array.from({ length: n }, (_, i) => String(from + i))
@@ -17,21 +17,22 @@ function reply(events: FeedEvent[], watched: string[]) {
 }
 
 /** What a column renders: its extension's shown calls. */
-function Column({ ext }: { ext: string }) {
-  const calls = useCallsFor(ext)
+function Column({ ext, onScreen = true }: { ext: string; onScreen?: boolean }) {
+  const calls = useCallsFor(ext, onScreen)
   return <p data-testid={ext}>{calls.map((c) => c.id).join(',') || 'idle'}</p>
 }
 
-/** How many of `list` each update of the shown copy changed, update by update. */
+/** Which of `list` each update of the shown copy changed, update by update. */
 function recordUpdates(list: string[]) {
-  const sizes: number[] = []
-  const unsubscribe = useShown.subscribe((s, prev) => sizes.push(list.filter((e) => s.byExt[e] !== prev.byExt[e]).length))
-  return { sizes, unsubscribe }
+  const updates: string[][] = []
+  const unsubscribe = useShown.subscribe((s, prev) => updates.push(list.filter((e) => s.byExt[e] !== prev.byExt[e])))
+  return { updates, unsubscribe }
 }
 
 beforeEach(() => {
   seq = 0
   resetFeedStore()
+  resetSlicing()
 })
 afterEach(() => cleanup())
 
@@ -45,26 +46,36 @@ describe('the shown copy of the model', () => {
     expect(useShown.getState().byExt).toBe(useFeed.getState().model.byExt)
   })
 
-  it(`brings a burst on rendered extensions to screen ${SLICE} extensions per task, and all of it in the end`, async () => {
-    const shownOnes = exts(SLICE * 2 + 5)
+  it('brings a burst on rendered extensions to screen in slices, those on screen first, all in the end', async () => {
+    const ahead = exts(60)
+    const visible = exts(12, 6000)
     const hidden = exts(300, 7000)
-    const watched = [...shownOnes, ...hidden]
-    render(shownOnes.map((e) => <Column key={e} ext={e} />))
+    const watched = [...ahead, ...visible, ...hidden]
+    // Rendered ahead of a scroll, listed first; then the ones on screen.
+    render([...ahead.map((e) => <Column key={e} ext={e} onScreen={false} />), ...visible.map((e) => <Column key={e} ext={e} />)])
     reply([], watched)
-    const { sizes, unsubscribe } = recordUpdates(shownOnes)
+    const { updates, unsubscribe } = recordUpdates([...ahead, ...visible])
     act(() => reply(ringing(watched), watched))
     // In the reply's own task: what nothing renders is up to date; no rendered column changed yet.
     expect(hidden.every((e) => useShown.getState().byExt[e]?.[0]?.id === `c-${e}`)).toBe(true)
-    expect(screen.getByTestId(shownOnes[0])).toHaveTextContent('idle')
+    expect(screen.getByTestId(visible[0])).toHaveTextContent('idle')
+    expect(updates.flat()).toEqual([])
     await waitFor(() => expect(useShown.getState().byExt).toBe(useFeed.getState().model.byExt))
     unsubscribe()
-    for (const e of shownOnes) expect(screen.getByTestId(e)).toHaveTextContent(`c-${e}`)
-    expect(Math.max(...sizes)).toBeLessThanOrEqual(SLICE)
-    expect(sizes.filter((n) => n > 0)).toEqual([SLICE, SLICE, 5])
+    for (const e of [...ahead, ...visible]) expect(screen.getByTestId(e)).toHaveTextContent(`c-${e}`)
+    const slices = updates.filter((u) => u.length > 0)
+    expect(slices.length).toBeGreaterThan(1)
+    // Every extension on screen reached the screen no later than any rendered ahead of a scroll.
+    const sliceOf = (e: string) => slices.findIndex((u) => u.includes(e))
+    const lastVisible = Math.max(...visible.map(sliceOf))
+    const firstAhead = Math.min(...ahead.map(sliceOf))
+    expect(lastVisible).toBeLessThanOrEqual(firstAhead)
+    // The first slice (16 to start with) takes the 12 on screen.
+    expect(visible.every((e) => slices[0].includes(e))).toBe(true)
   })
 
   it('keeps every extension whole and converges when replies land while slicing', async () => {
-    const all = exts(SLICE * 3)
+    const all = exts(SMALL * 6)
     render(all.map((e) => <Column key={e} ext={e} />))
     reply([], all)
     act(() => reply(ringing(all), all))
@@ -75,7 +86,7 @@ describe('the shown copy of the model', () => {
   })
 
   it('a column mounted while a burst is sliced shows its latest calls', async () => {
-    const all = exts(SLICE * 3)
+    const all = exts(SMALL * 6)
     const { rerender } = render(all.map((e) => <Column key={e} ext={e} />))
     reply([], [...all, '9999'])
     act(() => reply(ringing([...all, '9999']), [...all, '9999']))
@@ -84,7 +95,7 @@ describe('the shown copy of the model', () => {
   })
 
   it('a reset clears the screen at once', () => {
-    const all = exts(SLICE * 2)
+    const all = exts(SMALL * 4)
     render(all.map((e) => <Column key={e} ext={e} />))
     reply([], all)
     act(() => reply(ringing(all), all))

@@ -28,12 +28,21 @@ const glyphs: Record<Look, string> = {
   escalated: '▲',
 }
 
-function Frame({ ext, look, label, word, children }: { ext: string; look: Look; label: string; word: string; children?: ReactNode }) {
+interface Place {
+  /** 1-based place in the whole (windowed) list, and its length. */
+  position?: number
+  of?: number
+}
+
+function Frame({ ext, look, label, word, children, position, of }: Place & { ext: string; look: Look; label: string; word: string; children?: ReactNode }) {
   return (
     <li
       aria-label={label}
+      aria-posinset={position}
+      aria-setsize={of}
+      data-ext={ext}
       data-state={look}
-      className={`grid-tile flex h-[4.75rem] flex-col justify-between rounded-md border border-l-4 px-2 py-1 text-xs ${looks[look]}`}
+      className={`flex h-[4.75rem] flex-col justify-between rounded-md border border-l-4 px-2 py-1 text-xs ${looks[look]}`}
     >
       <div className="flex items-baseline justify-between gap-1">
         <span className="text-sm font-bold tabular-nums">{ext}</span>
@@ -47,7 +56,7 @@ function Frame({ ext, look, label, word, children }: { ext: string; look: Look; 
   )
 }
 
-function LiveTile({ ext, summary }: { ext: string; summary: TileSummary }) {
+function LiveTile({ ext, summary, ...place }: Place & { ext: string; summary: TileSummary }) {
   const now = useNow()
   const afterSec = useSettings((s) => s.escalateAfterSec)
   const call = summary.call!
@@ -55,6 +64,7 @@ function LiveTile({ ext, summary }: { ext: string; summary: TileSummary }) {
   const since = call.status === 'Ringing' && call.isQueueCall ? call.firstSeenAt : call.statusSince
   return (
     <Frame
+      {...place}
       ext={ext}
       look={escalated ? 'escalated' : summary.state}
       label={tileLabel(ext, summary, escalated)}
@@ -74,15 +84,15 @@ function LiveTile({ ext, summary }: { ext: string; summary: TileSummary }) {
 }
 
 /** One extension on the wall: subscribes to its own calls only; idle tiles never tick. */
-export const ExtensionTile = memo(function ExtensionTile({ ext }: { ext: string }) {
-  const calls = useCallsFor(ext)
+export const ExtensionTile = memo(function ExtensionTile({ ext, onScreen = true, ...place }: Place & { ext: string; onScreen?: boolean }) {
+  const calls = useCallsFor(ext, onScreen)
   const summary = useMemo(() => summarize(calls), [calls])
-  if (summary.state === 'idle' || !summary.call) return <Frame ext={ext} look="idle" label={tileLabel(ext, summary, false)} word="Idle" />
+  if (summary.state === 'idle' || !summary.call) return <Frame {...place} ext={ext} look="idle" label={tileLabel(ext, summary, false)} word="Idle" />
   if (summary.state === 'ended')
     return (
-      <Frame ext={ext} look="ended" label={tileLabel(ext, summary, false)} word={statusWords(summary.call)}>
+      <Frame {...place} ext={ext} look="ended" label={tileLabel(ext, summary, false)} word={statusWords(summary.call)}>
         <p className="truncate">{summary.call.callerId || 'Unknown caller'}</p>
       </Frame>
     )
-  return <LiveTile ext={ext} summary={summary} />
+  return <LiveTile {...place} ext={ext} summary={summary} />
 })

@@ -1,7 +1,43 @@
 import { useDeferredValue, useId, useState } from 'react'
+import { isOnScreen, useWindowedRows } from '../../components/ui/window-rows.tsx'
 import { ExtensionTile } from './extension-tile.tsx'
 import { GridCounts } from './grid-counts.tsx'
 import { useFilteredExtensions } from './use-grid.ts'
+
+/**
+ * The tiles, windowed: only the rows on or next to the screen are in the DOM (a thousand tiles
+ * cost a screenful); each says its place in the whole list to assistive technology.
+ */
+function TileList({ shown }: { shown: readonly string[] }) {
+  const { ref, perRow, v, measurable } = useWindowedRows({ count: shown.length, itemRem: 9.5, gapRem: 0.5, rowRem: 5.25, measured: false })
+  const rows = v.getVirtualItems()
+  const first = measurable ? (rows[0]?.index ?? 0) * perRow : 0
+  const end = measurable ? (rows.length ? rows[rows.length - 1].index + 1 : 0) * perRow : shown.length
+  const pad = measurable && rows.length > 0
+    ? { paddingTop: rows[0].start - v.options.scrollMargin, paddingBottom: v.getTotalSize() - (rows[rows.length - 1].end - v.options.scrollMargin) }
+    : undefined
+  return (
+    <ul
+      ref={(el) => {
+        ref.current = el
+      }}
+      role="list"
+      aria-label="Extensions"
+      className="grid grid-cols-[repeat(auto-fill,minmax(9.5rem,1fr))] gap-2"
+      style={pad}
+    >
+      {shown.slice(first, end).map((ext, i) => (
+        <ExtensionTile
+          key={ext}
+          ext={ext}
+          position={first + i + 1}
+          of={shown.length}
+          onScreen={!measurable || isOnScreen(v.range, Math.floor((first + i) / perRow))}
+        />
+      ))}
+    </ul>
+  )
+}
 
 /** The wall-screen view: a compact tile per extension, a filter and the counts. */
 export function SupervisorGrid({ extensions }: { extensions: readonly string[] }) {
@@ -31,11 +67,7 @@ export function SupervisorGrid({ extensions }: { extensions: readonly string[] }
       {shown.length === 0 ? (
         <p className="text-sm text-slate-600 dark:text-slate-300">No extension or caller matches “{deferred}”.</p>
       ) : (
-        <ul role="list" aria-label="Extensions" className="grid grid-cols-[repeat(auto-fill,minmax(9.5rem,1fr))] gap-2">
-          {shown.map((ext) => (
-            <ExtensionTile key={ext} ext={ext} />
-          ))}
-        </ul>
+        <TileList shown={shown} />
       )}
     </section>
   )
