@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react'
+import { useState, type ReactNode } from 'react'
 import { Button } from '../../components/ui/button.tsx'
 import { useNow } from '../../lib/use-now.ts'
 import { useConnection, useFeed } from './feed-store.ts'
@@ -13,7 +13,10 @@ const dot = {
 }
 
 function NextTry({ at }: { at: number }) {
-  const now = useNow()
+  // The shared ticker's time can be up to a second old when this mounts: never count from
+  // before the moment the wait was set, or a 30 s wait reads "31 s".
+  const [shownSince] = useState(() => Date.now())
+  const now = Math.max(useNow(), shownSince)
   const s = Math.max(0, Math.ceil((at - now) / 1000))
   return <>{s > 0 ? `next try in ${s} s` : 'trying now'}</>
 }
@@ -44,7 +47,7 @@ export function ConnectionStatus({ watching }: { watching: number }) {
           {c.nextRetryAt && (
             <>
               {' '}
-              — <NextTry at={c.nextRetryAt} />
+              — <NextTry key={c.nextRetryAt} at={c.nextRetryAt} />
             </>
           )}
         </>
@@ -57,7 +60,7 @@ export function ConnectionStatus({ watching }: { watching: number }) {
           {c.nextRetryAt && (
             <>
               {' '}
-              — <NextTry at={c.nextRetryAt} />
+              — <NextTry key={c.nextRetryAt} at={c.nextRetryAt} />
             </>
           )}
         </>

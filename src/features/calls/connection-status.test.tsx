@@ -1,0 +1,28 @@
+import { act, render, screen } from '@testing-library/react'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { useNow } from '../../lib/use-now.ts'
+import { resetFeedStore, useFeed } from './feed-store.ts'
+import { ConnectionStatus } from './connection-status.tsx'
+
+/** Something else on screen already runs the shared 1 s ticker (a call's timer). */
+function SomeTimer() {
+  return <span>{useNow()}</span>
+}
+
+beforeEach(() => vi.useFakeTimers({ now: 1_700_000_000_000 }))
+afterEach(() => {
+  vi.useRealTimers()
+  resetFeedStore()
+})
+
+describe('ConnectionStatus countdown', () => {
+  it('never says more than the wait that was set, even with the ticker nearly a second old', () => {
+    render(<SomeTimer />)
+    act(() => vi.advanceTimersByTime(900))
+    act(() => useFeed.setState({ connection: { phase: 'reconnecting', error: 'HTTP 503', nextRetryAt: Date.now() + 30_000 } }))
+    render(<ConnectionStatus watching={1} />)
+    expect(screen.getByRole('status')).toHaveTextContent('Reconnecting: HTTP 503 — next try in 30 s')
+    act(() => vi.advanceTimersByTime(1_100))
+    expect(screen.getByRole('status')).toHaveTextContent('next try in 29 s')
+  })
+})
