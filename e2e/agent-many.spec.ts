@@ -35,10 +35,15 @@ test('a 1,000-extension agent view holds a screenful in the DOM and shows any co
   await expect(last.getByRole('article', { name: 'Ringing: 0733334444' })).toBeInViewport()
   await expect(column(page, '3001')).toHaveCount(0)
 
-  // The middle, found by scrolling as an agent would, answered from there.
+  // The middle, found by scrolling as an agent would (up or down by the extensions in view), answered there.
   await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight / 2))
   const middle = column(page, '3500')
-  for (let i = 0; i < 20 && !(await middle.count()); i++) await page.mouse.wheel(0, (await page.evaluate(() => window.scrollY)) > 0 ? -400 : 400)
+  for (let i = 0; i < 40 && !(await middle.count()); i++) {
+    const shown = await page.locator('section[data-ext]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-ext'))))
+    await page.mouse.wheel(0, Math.min(...shown) > 3500 ? -400 : 400)
+    // Two frames: the scroll lands and the window of rows follows it.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))
+  }
   await middle.getByRole('button', { name: 'Answer' }).click()
   await expect(middle.getByRole('article', { name: /^Connected: 0411222333/ })).toBeVisible()
 

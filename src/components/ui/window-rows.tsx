@@ -20,8 +20,8 @@ interface RowsOptions {
 }
 
 /** The list's width and page offset, items per row, and a window virtualizer over the rows. */
-export function useWindowedRows({ count, itemRem, gapRem, rowRem, measured }: RowsOptions) {
-  const ref = useRef<HTMLElement | null>(null)
+export function useWindowedRows<E extends HTMLElement>({ count, itemRem, gapRem, rowRem, measured }: RowsOptions) {
+  const ref = useRef<E | null>(null)
   const [box, setBox] = useState({ width: 0, top: 0, rem: 16 })
   useLayoutEffect(() => {
     const el = ref.current
@@ -79,7 +79,7 @@ export interface WindowRowsHandle {
 
 /** Fixed-width items in rows that grow with their content; only rows near the screen render. */
 export function WindowRows<T>({ items, itemRem, gapRem, estimateRowRem, renderItem, itemKey, handle }: Props<T>) {
-  const { ref, perRow, v } = useWindowedRows({ count: items.length, itemRem, gapRem, rowRem: estimateRowRem, measured: true })
+  const { ref, perRow, v } = useWindowedRows<HTMLDivElement>({ count: items.length, itemRem, gapRem, rowRem: estimateRowRem, measured: true })
   useImperativeHandle(handle, () => ({ scrollToItem: (i) => v.scrollToIndex(Math.floor(i / perRow), { align: 'center' }) }), [v, perRow])
   const container = useCallback(
     (el: HTMLDivElement | null) => {

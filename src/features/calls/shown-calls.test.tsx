@@ -2,7 +2,7 @@ import { act, cleanup, render, screen, waitFor } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { FeedEvent } from '../pbx/pbx-client.ts'
 import { resetFeedStore, useFeed } from './feed-store.ts'
-import { resetSlicing, SMALL, useCallsFor, useShown } from './shown-calls.ts'
+import { SMALL, useCallsFor, useShown } from './shown-calls.ts'
 
 const T0 = 1_700_000_000_000
 const exts = (n: number, from = 5000) => Array.from({ length: n }, (_, i) => String(from + i))
@@ -32,7 +32,6 @@ function recordUpdates(list: string[]) {
 beforeEach(() => {
   seq = 0
   resetFeedStore()
-  resetSlicing()
 })
 afterEach(() => cleanup())
 
@@ -70,7 +69,7 @@ describe('the shown copy of the model', () => {
     const lastVisible = Math.max(...visible.map(sliceOf))
     const firstAhead = Math.min(...ahead.map(sliceOf))
     expect(lastVisible).toBeLessThanOrEqual(firstAhead)
-    // The first slice (16 to start with) takes the 12 on screen.
+    // The first slice takes the 12 on screen.
     expect(visible.every((e) => slices[0].includes(e))).toBe(true)
   })
 

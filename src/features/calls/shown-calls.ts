@@ -1,10 +1,10 @@
 // The screen's copy of the call model. The feed store's model is the truth and changes in one
 // step per reply; the screen follows it here. Extensions nothing renders (rows far off screen)
 // follow at once: it costs nothing. Rendered ones follow at once when few changed (no added
-// latency); after a burst they follow in slices, one task each: those on screen first, in one
-// slice (one frame), then the rest in slices sized to render in about SLICE_MS — so React never
-// renders a thousand cards in one long task and a click on Answer is never stuck behind one. Each extension's list is always a whole
-// list from the model.
+// latency); after a burst they follow a slice per task — those on screen first, all in one slice
+// (one frame), then the rest SLICE at a time — so React never renders a thousand cards in one
+// long task and a click on Answer is never stuck behind one. Each extension's list is always a
+// whole list from the model.
 import { useEffect } from 'react'
 import { create } from 'zustand'
 import { nextTask } from '../../lib/next-task.ts'
@@ -13,11 +13,11 @@ import { useFeed } from './feed-store.ts'
 
 type ByExt = Readonly<Record<string, readonly Call[]>>
 
-/** A change touching at most this many extensions is shown at once, in the reply's own task. */
+/** A change touching at most this many rendered extensions is shown at once, in the reply's task. */
 export const SMALL = 16
-/** The render time a slice aims at; its size is learnt from the slices before it. */
-export const SLICE_MS = 20
-/** …except that the extensions on screen are brought up in one slice, up to this many. */
+/** Rendered extensions off screen (ahead of a scroll) brought up to date per task after a burst. */
+export const SLICE = 32
+/** The extensions on screen go in one slice, up to this many. */
 const MAX_ON_SCREEN_SLICE = 128
 
 export const useShown = create<{ byExt: ByExt }>()(() => ({ byExt: useFeed.getState().model.byExt }))
@@ -26,8 +26,6 @@ export const useShown = create<{ byExt: ByExt }>()(() => ({ byExt: useFeed.getSt
 const rendered = new Map<string, { mounted: number; onScreen: number }>()
 
 let scheduled = false
-/** Rendered extensions per slice: starts small, then follows what the last slice cost. */
-let sliceSize = SMALL
 
 /**
  * Brings the screen up to date with the model, or part of the way and schedules the rest: the
@@ -48,27 +46,22 @@ export function catchUp(inSlice = false): void {
   for (const ext in target) if (shown[ext] !== target[ext]) sort(ext)
   for (const ext in shown) if (!(ext in target)) sort(ext)
   const stale = [...onScreen, ...nearby]
+  const size = Math.max(SLICE, Math.min(onScreen.length, MAX_ON_SCREEN_SLICE))
   // A small change with no slices under way (they keep their order), or the last slice: all at
   // once. A reset (empty model) too: nothing to render, only to remove.
-  // What is on screen goes in one slice (one frame, not several), up to a point.
-  const size = Math.max(sliceSize, Math.min(onScreen.length, MAX_ON_SCREEN_SLICE))
-  const few = stale.length <= (inSlice ? size : SMALL) && (inSlice || !scheduled)
+  const few = inSlice ? stale.length <= size : stale.length <= SMALL && !scheduled
   if (few || Object.keys(target).length === 0) {
     useShown.setState({ byExt: target })
     return
   }
-  const slice = inSlice ? stale.slice(0, size) : []
-  const take = [...free, ...slice]
+  const take = inSlice ? [...free, ...stale.slice(0, size)] : free
   if (take.length > 0) {
     const next: Record<string, readonly Call[]> = { ...shown }
     for (const ext of take) {
       if (ext in target) next[ext] = target[ext]
       else delete next[ext]
     }
-    const started = performance.now()
     useShown.setState({ byExt: next })
-    // React renders the slice in a microtask queued by the set; this one runs after it.
-    if (slice.length > 0) queueMicrotask(() => learn(slice.length, performance.now() - started))
   }
   if (!scheduled) {
     scheduled = true
@@ -77,17 +70,6 @@ export function catchUp(inSlice = false): void {
       catchUp(true)
     })
   }
-}
-
-/** Forget what slices cost (tests start from the same place). */
-export const resetSlicing = () => {
-  sliceSize = SMALL
-}
-
-/** Sizes the next slice from what this one cost: about SLICE_MS of rendering, within bounds. */
-function learn(count: number, ms: number) {
-  const perItem = Math.max(ms, 0.5) / count
-  sliceSize = Math.min(200, Math.max(4, Math.floor(SLICE_MS / perItem)))
 }
 
 useFeed.subscribe((s, prev) => {

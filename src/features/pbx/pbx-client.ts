@@ -121,7 +121,7 @@ export interface SubscribeResult {
 }
 
 /** Validating a large reply yields to the browser this often. */
-const SLICE_MS = 8
+const YIELD_AFTER_MS = 8
 
 export interface SubscribeParams {
   exten: string[]
@@ -150,7 +150,7 @@ export async function subscribe(p: SubscribeParams, opts: RequestOptions = {}): 
     for (const [ext, list] of Object.entries(reply.Data)) {
       for (const raw of list) {
         // A burst of odd events (the slow, schema path) is validated in slices of a few ms.
-        if (performance.now() - sliceStart > SLICE_MS) {
+        if (performance.now() - sliceStart > YIELD_AFTER_MS) {
           await yieldToMain()
           if (opts.signal?.aborted) throw new PbxError('aborted', 'Request cancelled')
           sliceStart = performance.now()

@@ -83,8 +83,7 @@ export const envelopeSchema = z.object({
 /** seq as a non-negative integer; a string of digits is accepted and kept exact. */
 export const seqSchema = z.union([z.number().check(z.nonnegative(), z.refine(Number.isInteger)), z.string().check(z.regex(/^\d+$/))])
 
-const isListsByExt = (v: unknown): v is Record<string, unknown[]> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every(Array.isArray)
+const isListsByExt = (v: unknown): v is Record<string, unknown[]> => isRecord(v) && Object.values(v).every(Array.isArray)
 
 export const subscribeSchema = z.object({
   Code: z.int(),

@@ -9,7 +9,7 @@ import { useFilteredExtensions } from './use-grid.ts'
  * cost a screenful); each says its place in the whole list to assistive technology.
  */
 function TileList({ shown }: { shown: readonly string[] }) {
-  const { ref, perRow, v, measurable } = useWindowedRows({ count: shown.length, itemRem: 9.5, gapRem: 0.5, rowRem: 5.25, measured: false })
+  const { ref, perRow, v, measurable } = useWindowedRows<HTMLUListElement>({ count: shown.length, itemRem: 9.5, gapRem: 0.5, rowRem: 5.25, measured: false })
   const rows = v.getVirtualItems()
   const first = measurable ? (rows[0]?.index ?? 0) * perRow : 0
   const end = measurable ? (rows.length ? rows[rows.length - 1].index + 1 : 0) * perRow : shown.length
@@ -18,9 +18,7 @@ function TileList({ shown }: { shown: readonly string[] }) {
     : undefined
   return (
     <ul
-      ref={(el) => {
-        ref.current = el
-      }}
+      ref={ref}
       role="list"
       aria-label="Extensions"
       className="grid grid-cols-[repeat(auto-fill,minmax(9.5rem,1fr))] gap-2"
