@@ -41,7 +41,8 @@ export function RingingAnnouncer() {
     let last = useFeed.getState().model.byExt
     let queued = false
     let live = true
-    // In a task of its own: a burst's reply is not made longer for a polite announcement.
+    // In a task of its own, after what is waiting to be shown: a burst's reply and its cards on
+    // screen are not held up for a polite announcement.
     const announce = () => {
       queued = false
       const next = useFeed.getState().model.byExt
@@ -53,7 +54,7 @@ export function RingingAnnouncer() {
     const unsubscribe = useFeed.subscribe((s, prev) => {
       if (s.model.byExt === prev.model.byExt || queued) return
       queued = true
-      nextTask(announce)
+      nextTask(announce, 'user-visible')
     })
     return () => {
       live = false

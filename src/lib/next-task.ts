@@ -21,12 +21,13 @@ const messageTask: (f: () => void) => void = (() => {
 })()
 
 /**
- * Runs `f` in a new task: what the user is waiting to see, so ahead of ordinary tasks where the
- * browser can prioritise (scheduler.postTask), else as soon as a message task can.
+ * Runs `f` in a new task: by default what the user is waiting to see, so ahead of ordinary tasks
+ * where the browser can prioritise (scheduler.postTask), else as soon as a message task can.
+ * `user-visible`: after any waiting user-blocking task (where the browser can tell).
  */
-export function nextTask(f: () => void): void {
+export function nextTask(f: () => void, priority: 'user-blocking' | 'user-visible' = 'user-blocking'): void {
   const s = scheduler()
-  if (s?.postTask) void s.postTask(f, { priority: 'user-blocking' })
+  if (s?.postTask) void s.postTask(f, { priority })
   else messageTask(f)
 }
 
@@ -34,4 +35,20 @@ export function nextTask(f: () => void): void {
 export const yieldToMain = (): Promise<void> => {
   const s = scheduler()
   return s?.yield ? s.yield() : new Promise((resolve) => messageTask(resolve))
+}
+
+/**
+ * Runs `f` in a task after the browser has produced its next frame (what is in the DOM now is
+ * then on screen). Hidden pages produce no frames: after `fallbackMs` it runs anyway.
+ */
+export function afterNextFrame(f: () => void, fallbackMs = 100): void {
+  let done = false
+  const run = () => {
+    if (done) return
+    done = true
+    clearTimeout(timer)
+    f()
+  }
+  const timer = setTimeout(run, fallbackMs)
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => nextTask(run))
 }

@@ -1,7 +1,9 @@
 import { useEffect, useRef } from 'react'
+import { Rehearsal } from '../../components/ui/rehearsal.tsx'
 import { WindowRows, type WindowRowsHandle } from '../../components/ui/window-rows.tsx'
 import { extKey } from '../calls/call-model.ts'
-import { ExtensionColumn } from '../calls/extension-column.tsx'
+import { ColumnView, ExtensionColumn } from '../calls/extension-column.tsx'
+import { SAMPLE_CALLS } from '../calls/sample-calls.ts'
 import { HistoryPanel } from '../history/history-panel.tsx'
 import { useAgent } from './agent-store.ts'
 import { isMine, useMyExtensions } from './my-extensions.ts'
@@ -42,6 +44,9 @@ export function AgentColumns({ extensions }: { extensions: readonly string[] }) 
           renderItem={(ext, onScreen) => <ExtensionColumn ext={ext} mine={isMine(ext, mine)} onScreen={onScreen} />}
           handle={rows}
         />
+        <Rehearsal>
+          <ColumnView ext="rehearsal" calls={SAMPLE_CALLS} />
+        </Rehearsal>
       </div>
       {mine.length > 0 && (
         <div className="sticky top-4 shrink-0">

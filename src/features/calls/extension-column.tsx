@@ -1,4 +1,5 @@
 import { memo } from 'react'
+import type { Call } from './call-model.ts'
 import { CallCard } from './call-card.tsx'
 import { useCallsFor } from './shown-calls.ts'
 
@@ -7,7 +8,11 @@ import { useCallsFor } from './shown-calls.ts'
  * visible now, not rendered ahead of a scroll (it is brought up to date first after a burst).
  */
 export const ExtensionColumn = memo(function ExtensionColumn({ ext, mine = false, onScreen = true }: { ext: string; mine?: boolean; onScreen?: boolean }) {
-  const calls = useCallsFor(ext, onScreen)
+  return <ColumnView ext={ext} mine={mine} calls={useCallsFor(ext, onScreen)} />
+})
+
+/** The column itself, for the calls given. */
+export function ColumnView({ ext, mine = false, calls }: { ext: string; mine?: boolean; calls: readonly Call[] }) {
   const headingId = `ext-${ext.replace(/\W/g, '-')}`
   return (
     <section
@@ -28,4 +33,4 @@ export const ExtensionColumn = memo(function ExtensionColumn({ ext, mine = false
       )}
     </section>
   )
-})
+}

@@ -1,8 +1,8 @@
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { FeedEvent } from '../pbx/pbx-client.ts'
 import { resetFeedStore, useFeed } from './feed-store.ts'
-import { SMALL, useCallsFor, useShown } from './shown-calls.ts'
+import { catchUp, SLICE_BUDGET_MS, SMALL, STEP, useCallsFor, useShown } from './shown-calls.ts'
 
 const T0 = 1_700_000_000_000
 const exts = (n: number, from = 5000) => Array.from({ length: n }, (_, i) => String(from + i))
@@ -33,7 +33,10 @@ beforeEach(() => {
   seq = 0
   resetFeedStore()
 })
-afterEach(() => cleanup())
+afterEach(() => {
+  cleanup()
+  vi.restoreAllMocks()
+})
 
 describe('the shown copy of the model', () => {
   it('shows a small change at once, in the same task as the reply', () => {
@@ -45,7 +48,7 @@ describe('the shown copy of the model', () => {
     expect(useShown.getState().byExt).toBe(useFeed.getState().model.byExt)
   })
 
-  it('brings a burst on rendered extensions to screen in slices, those on screen first, all in the end', async () => {
+  it('brings a burst on rendered extensions to screen in slices, those on screen first, the rest after a frame', async () => {
     const ahead = exts(60)
     const visible = exts(12, 6000)
     const hidden = exts(300, 7000)
@@ -54,6 +57,7 @@ describe('the shown copy of the model', () => {
     render([...ahead.map((e) => <Column key={e} ext={e} onScreen={false} />), ...visible.map((e) => <Column key={e} ext={e} />)])
     reply([], watched)
     const { updates, unsubscribe } = recordUpdates([...ahead, ...visible])
+    const frame = vi.spyOn(globalThis, 'requestAnimationFrame')
     act(() => reply(ringing(watched), watched))
     // In the reply's own task: what nothing renders is up to date; no rendered column changed yet.
     expect(hidden.every((e) => useShown.getState().byExt[e]?.[0]?.id === `c-${e}`)).toBe(true)
@@ -63,14 +67,30 @@ describe('the shown copy of the model', () => {
     unsubscribe()
     for (const e of [...ahead, ...visible]) expect(screen.getByTestId(e)).toHaveTextContent(`c-${e}`)
     const slices = updates.filter((u) => u.length > 0)
-    expect(slices.length).toBeGreaterThan(1)
-    // Every extension on screen reached the screen no later than any rendered ahead of a scroll.
+    // Every extension on screen reached the screen before any rendered ahead of a scroll.
     const sliceOf = (e: string) => slices.findIndex((u) => u.includes(e))
     const lastVisible = Math.max(...visible.map(sliceOf))
     const firstAhead = Math.min(...ahead.map(sliceOf))
-    expect(lastVisible).toBeLessThanOrEqual(firstAhead)
-    // The first slice takes the 12 on screen.
-    expect(visible.every((e) => slices[0].includes(e))).toBe(true)
+    expect(lastVisible).toBeLessThan(firstAhead)
+    // A step never mixes them, nor exceeds STEP extensions.
+    expect(slices.every((u) => u.length <= STEP)).toBe(true)
+    // The ones ahead waited for a frame to show the ones on screen.
+    expect(frame).toHaveBeenCalled()
+  })
+
+  it('a slice stops taking steps once its task has used its budget', () => {
+    const visible = exts(40)
+    render(visible.map((e) => <Column key={e} ext={e} />))
+    reply([], visible)
+    act(() => reply(ringing(visible), visible))
+    expect(screen.getByTestId(visible[0])).toHaveTextContent('idle')
+    // A clock that moves 10 ms at every reading: the budget allows steps at 10 and 20 ms, not 30.
+    let t = 0
+    act(() => catchUp(true, () => (t += 10)))
+    const shownNow = visible.filter((e) => useShown.getState().byExt[e]?.length)
+    expect(SLICE_BUDGET_MS).toBeGreaterThan(20)
+    expect(SLICE_BUDGET_MS).toBeLessThanOrEqual(30)
+    expect(shownNow).toEqual(visible.slice(0, 2 * STEP))
   })
 
   it('keeps every extension whole and converges when replies land while slicing', async () => {

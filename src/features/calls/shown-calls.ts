@@ -1,13 +1,15 @@
 // The screen's copy of the call model. The feed store's model is the truth and changes in one
 // step per reply; the screen follows it here. Extensions nothing renders (rows far off screen)
 // follow at once: it costs nothing. Rendered ones follow at once when few changed (no added
-// latency); after a burst they follow a slice per task — those on screen first, all in one slice
-// (one frame), then the rest SLICE at a time — so React never renders a thousand cards in one
-// long task and a click on Answer is never stuck behind one. Each extension's list is always a
-// whole list from the model.
+// latency); after a burst they follow in slices, starting in the next task — those on screen
+// first, the rest once a frame has shown those — a few extensions rendered and committed at a
+// time until the task has used its budget, then the next task. So React never renders a thousand cards in one long task, a click on Answer
+// is never stuck behind one, and a slow machine gets smaller slices, a fast one bigger. Each
+// extension's list is always a whole list from the model.
 import { useEffect } from 'react'
+import { flushSync } from 'react-dom'
 import { create } from 'zustand'
-import { nextTask } from '../../lib/next-task.ts'
+import { afterNextFrame, nextTask } from '../../lib/next-task.ts'
 import { extKey, type Call } from './call-model.ts'
 import { useFeed } from './feed-store.ts'
 
@@ -15,10 +17,10 @@ type ByExt = Readonly<Record<string, readonly Call[]>>
 
 /** A change touching at most this many rendered extensions is shown at once, in the reply's task. */
 export const SMALL = 16
-/** Rendered extensions off screen (ahead of a scroll) brought up to date per task after a burst. */
-export const SLICE = 32
-/** The extensions on screen go in one slice, up to this many. */
-const MAX_ON_SCREEN_SLICE = 128
+/** Rendered extensions brought up to date (rendered and committed) in one step of a slice. */
+export const STEP = 4
+/** A slice takes steps until it has used this much of its task; the rest goes in the next task. */
+export const SLICE_BUDGET_MS = 24
 
 export const useShown = create<{ byExt: ByExt }>()(() => ({ byExt: useFeed.getState().model.byExt }))
 
@@ -27,12 +29,23 @@ const rendered = new Map<string, { mounted: number; onScreen: number }>()
 
 let scheduled = false
 
+/** The shown copy with `exts` brought up to date with `target`. */
+function withUpdated(shown: ByExt, target: ByExt, exts: readonly string[]): ByExt {
+  const next: Record<string, readonly Call[]> = { ...shown }
+  for (const ext of exts) {
+    if (ext in target) next[ext] = target[ext]
+    else delete next[ext]
+  }
+  return next
+}
+
 /**
  * Brings the screen up to date with the model, or part of the way and schedules the rest: the
  * extensions nothing renders at once, whatever their number; the rendered ones a slice per task,
- * starting in the next task so the reply's own task stays short. `inSlice`: this is such a task.
+ * starting in the next task so the reply's own task stays short. `inSlice`: this is such a task;
+ * `clock` times its budget.
  */
-export function catchUp(inSlice = false): void {
+export function catchUp(inSlice = false, clock: () => number = () => performance.now()): void {
   const target = useFeed.getState().model.byExt
   const shown = useShown.getState().byExt
   if (shown === target) return
@@ -46,26 +59,34 @@ export function catchUp(inSlice = false): void {
   for (const ext in target) if (shown[ext] !== target[ext]) sort(ext)
   for (const ext in shown) if (!(ext in target)) sort(ext)
   const stale = [...onScreen, ...nearby]
-  const size = Math.max(SLICE, Math.min(onScreen.length, MAX_ON_SCREEN_SLICE))
-  // A small change with no slices under way (they keep their order), or the last slice: all at
-  // once. A reset (empty model) too: nothing to render, only to remove.
-  const few = inSlice ? stale.length <= size : stale.length <= SMALL && !scheduled
-  if (few || Object.keys(target).length === 0) {
+  // A small change with no slices under way (they keep their order), or nothing rendered left:
+  // all at once. A reset (empty model) too: nothing to render, only to remove.
+  if ((stale.length <= SMALL && !scheduled) || (inSlice && stale.length === 0) || Object.keys(target).length === 0) {
     useShown.setState({ byExt: target })
     return
   }
-  const take = inSlice ? [...free, ...stale.slice(0, size)] : free
-  if (take.length > 0) {
-    const next: Record<string, readonly Call[]> = { ...shown }
-    for (const ext of take) {
-      if (ext in target) next[ext] = target[ext]
-      else delete next[ext]
+  if (free.length > 0) useShown.setState({ byExt: withUpdated(shown, target, free) })
+  let next: (f: () => void) => void = nextTask
+  if (inSlice) {
+    // The extensions on screen, then — once a frame has shown them — the ones rendered ahead of
+    // a scroll: the browser does not stop to render between tasks of this priority, so without
+    // the wait the first frame would carry them all.
+    const now = onScreen.length > 0 ? onScreen : nearby
+    const start = clock()
+    let done = 0
+    while (done < now.length && clock() - start < SLICE_BUDGET_MS) {
+      const step = now.slice(done, done + STEP)
+      done += step.length
+      // Rendered and committed now, so the budget counts React's work too.
+      if (done === stale.length) flushSync(() => useShown.setState({ byExt: target }))
+      else flushSync(() => useShown.setState((s) => ({ byExt: withUpdated(s.byExt, target, step) })))
     }
-    useShown.setState({ byExt: next })
+    if (done === stale.length) return
+    if (done === onScreen.length && onScreen.length > 0) next = afterNextFrame
   }
   if (!scheduled) {
     scheduled = true
-    nextTask(() => {
+    next(() => {
       scheduled = false
       catchUp(true)
     })

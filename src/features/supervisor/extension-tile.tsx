@@ -1,6 +1,7 @@
 import { memo, useMemo, type ReactNode } from 'react'
 import { formatDuration } from '../../lib/time.ts'
 import { useNow } from '../../lib/use-now.ts'
+import type { Call } from '../calls/call-model.ts'
 import { statusWords } from '../calls/call-status.ts'
 import { useCallsFor } from '../calls/shown-calls.ts'
 import { useSettings } from '../settings/settings-store.ts'
@@ -85,7 +86,11 @@ function LiveTile({ ext, summary, ...place }: Place & { ext: string; summary: Ti
 
 /** One extension on the wall: subscribes to its own calls only; idle tiles never tick. */
 export const ExtensionTile = memo(function ExtensionTile({ ext, onScreen = true, ...place }: Place & { ext: string; onScreen?: boolean }) {
-  const calls = useCallsFor(ext, onScreen)
+  return <TileView {...place} ext={ext} calls={useCallsFor(ext, onScreen)} />
+})
+
+/** The tile itself, for the calls given. */
+export function TileView({ ext, calls, ...place }: Place & { ext: string; calls: readonly Call[] }) {
   const summary = useMemo(() => summarize(calls), [calls])
   if (summary.state === 'idle' || !summary.call) return <Frame {...place} ext={ext} look="idle" label={tileLabel(ext, summary, false)} word="Idle" />
   if (summary.state === 'ended')
@@ -95,4 +100,4 @@ export const ExtensionTile = memo(function ExtensionTile({ ext, onScreen = true,
       </Frame>
     )
   return <LiveTile {...place} ext={ext} summary={summary} />
-})
+}

@@ -1,6 +1,8 @@
 import { useDeferredValue, useId, useState } from 'react'
+import { Rehearsal } from '../../components/ui/rehearsal.tsx'
 import { isOnScreen, useWindowedRows } from '../../components/ui/window-rows.tsx'
-import { ExtensionTile } from './extension-tile.tsx'
+import { SAMPLE_CALLS } from '../calls/sample-calls.ts'
+import { ExtensionTile, TileView } from './extension-tile.tsx'
 import { GridCounts } from './grid-counts.tsx'
 import { useFilteredExtensions } from './use-grid.ts'
 
@@ -37,6 +39,19 @@ function TileList({ shown }: { shown: readonly string[] }) {
   )
 }
 
+/** The tiles' rehearsal (see Rehearsal): one per state, before the first burst needs them. */
+function TileRehearsal() {
+  return (
+    <Rehearsal>
+      <ul className="grid grid-cols-[repeat(auto-fill,minmax(9.5rem,1fr))] gap-2">
+        {SAMPLE_CALLS.map((call) => (
+          <TileView key={call.id} ext="rehearsal" calls={[call]} />
+        ))}
+      </ul>
+    </Rehearsal>
+  )
+}
+
 /** The wall-screen view: a compact tile per extension, a filter and the counts. */
 export function SupervisorGrid({ extensions }: { extensions: readonly string[] }) {
   const [query, setQuery] = useState('')
@@ -67,6 +82,7 @@ export function SupervisorGrid({ extensions }: { extensions: readonly string[] }
       ) : (
         <TileList shown={shown} />
       )}
+      <TileRehearsal />
     </section>
   )
 }
