@@ -17,18 +17,16 @@ const toneClass = {
   other: 'border-sky-500 bg-white dark:bg-slate-900',
 }
 
+/** How long the call has been in its state (or how it ended), one text node, figures aligned. */
 function Timer({ call }: { call: Call }) {
   const now = useNow()
-  if (call.endedAt !== undefined) {
-    const talked = call.connectedAt ? ` after ${formatDuration(call.endedAt - call.connectedAt)}` : ''
-    return <span>ended{talked}</span>
+  let text: string
+  if (call.endedAt !== undefined) text = `ended${call.connectedAt ? ` after ${formatDuration(call.endedAt - call.connectedAt)}` : ''}`
+  else {
+    const label = call.status === 'Ringing' ? 'ringing for' : call.status === 'Connected' ? 'talking for' : 'for'
+    text = `${label} ${formatDuration(now - call.statusSince)}`
   }
-  const label = call.status === 'Ringing' ? 'ringing for' : call.status === 'Connected' ? 'talking for' : 'for'
-  return (
-    <span>
-      {label} <span className="tabular-nums">{formatDuration(now - call.statusSince)}</span>
-    </span>
-  )
+  return <span className="ml-auto tabular-nums text-slate-600 dark:text-slate-300">{text}</span>
 }
 
 /**
@@ -44,16 +42,20 @@ function AnswerControl({ call }: { call: Call }) {
 function AnswerButton({ call }: { call: Call }) {
   const state = useAnswerState(answerKey(call.ext, call.id))
   const busy = state?.state === 'sending' || state?.state === 'sent'
+  const button = (
+    <Button variant="primary" className="mt-2 w-full" disabled={busy} aria-disabled={busy} onClick={() => answerCall(call.ext, call.id)}>
+      {busy ? 'Answering…' : 'Answer'}
+    </Button>
+  )
+  // The wrapper only when there is a message to put under the button: a screen of ringing cards
+  // is a screen of Answer buttons.
+  if (state?.state !== 'error') return button
   return (
-    <div className="mt-2 flex flex-col gap-1">
-      <Button variant="primary" disabled={busy} aria-disabled={busy} onClick={() => answerCall(call.ext, call.id)}>
-        {busy ? 'Answering…' : 'Answer'}
-      </Button>
-      {state?.state === 'error' && (
-        <p role="alert" className="text-sm text-red-700 dark:text-red-300">
-          {state.message}
-        </p>
-      )}
+    <div className="flex flex-col gap-1">
+      {button}
+      <p role="alert" className="text-sm text-red-700 dark:text-red-300">
+        {state.message}
+      </p>
     </div>
   )
 }
@@ -85,9 +87,7 @@ export const CallCard = memo(function CallCard({ call }: { call: Call }) {
         {direction && <Badge>{direction}</Badge>}
         {call.isQueueCall && <Badge tone="violet">Queue</Badge>}
         {call.isClickToDialCall && <Badge tone="sky">Click-to-dial</Badge>}
-        <span className="ml-auto text-slate-600 dark:text-slate-300">
-          <Timer call={call} />
-        </span>
+        <Timer call={call} />
       </div>
       <AnswerControl call={call} />
       <CallActions call={call} />
