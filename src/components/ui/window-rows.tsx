@@ -13,14 +13,12 @@ interface RowsOptions {
   count: number
   itemRem: number
   gapRem: number
-  /** A row's height in rem: exact for fixed rows, an estimate for measured ones. */
+  /** A row's height in rem: exact for fixed rows, an estimate for rows measured as they render. */
   rowRem: number
-  /** Rows grow with their content and are measured; else every row is `rowRem` high. */
-  measured: boolean
 }
 
 /** The list's width and page offset, items per row, and a window virtualizer over the rows. */
-export function useWindowedRows<E extends HTMLElement>({ count, itemRem, gapRem, rowRem, measured }: RowsOptions) {
+export function useWindowedRows<E extends HTMLElement>({ count, itemRem, gapRem, rowRem }: RowsOptions) {
   const ref = useRef<E | null>(null)
   const [box, setBox] = useState({ width: 0, top: 0, rem: 16 })
   useLayoutEffect(() => {
@@ -46,12 +44,8 @@ export function useWindowedRows<E extends HTMLElement>({ count, itemRem, gapRem,
     overscan: 1,
     scrollMargin: box.top,
     enabled: measurable && box.width > 0,
-    // Measured rows: one growing by a card moves the rows below by direct style writes, not a
-    // React render; `top`, not translate3d, so no compositor layer per row.
-    directDomUpdates: measured,
     // A resize is rendered in React's own time, not forced inside the ResizeObserver callback.
     useFlushSync: false,
-    directDomUpdatesMode: 'position',
   })
   return { ref, perRow, v, measurable }
 }
@@ -59,6 +53,21 @@ export function useWindowedRows<E extends HTMLElement>({ count, itemRem, gapRem,
 /** Whether a row is in the virtualizer's visible range (not the overscan). */
 export const isOnScreen = (range: { startIndex: number; endIndex: number } | null, row: number) =>
   !range || (row >= range.startIndex && row <= range.endIndex)
+
+/**
+ * The rendered rows stay in normal flow; padding stands for the rows above and below them. A row
+ * that grows by a card pushes the ones below it in the same layout — nothing to reposition.
+ * (Where rows change height, the list sets `overflow-anchor: none`: the virtualizer keeps the
+ * scroll position, the browser's scroll anchoring would do it a second time.)
+ */
+export function windowPadding(v: ReturnType<typeof useWindowVirtualizer>) {
+  const rows = v.getVirtualItems()
+  if (rows.length === 0) return undefined
+  return {
+    paddingTop: rows[0].start - v.options.scrollMargin,
+    paddingBottom: v.getTotalSize() - (rows[rows.length - 1].end - v.options.scrollMargin),
+  }
+}
 
 interface Props<T> {
   items: readonly T[]
@@ -79,7 +88,7 @@ export interface WindowRowsHandle {
 
 /** Fixed-width items in rows that grow with their content; only rows near the screen render. */
 export function WindowRows<T>({ items, itemRem, gapRem, estimateRowRem, renderItem, itemKey, handle }: Props<T>) {
-  const { ref, perRow, v } = useWindowedRows<HTMLDivElement>({ count: items.length, itemRem, gapRem, rowRem: estimateRowRem, measured: true })
+  const { ref, perRow, v } = useWindowedRows<HTMLDivElement>({ count: items.length, itemRem, gapRem, rowRem: estimateRowRem })
   useImperativeHandle(handle, () => ({ scrollToItem: (i) => v.scrollToIndex(Math.floor(i / perRow), { align: 'center' }) }), [v, perRow])
   const container = useCallback(
     (el: HTMLDivElement | null) => {
@@ -99,9 +108,9 @@ export function WindowRows<T>({ items, itemRem, gapRem, estimateRowRem, renderIt
       </div>
     )
   return (
-    <div ref={container} className="relative">
+    <div ref={container} style={{ ...windowPadding(v), overflowAnchor: 'none' }}>
       {rows.map((r) => (
-        <div key={r.key} data-index={r.index} ref={v.measureElement} className="absolute left-0 flex w-full items-start" style={rowStyle}>
+        <div key={r.key} data-index={r.index} ref={v.measureElement} className="flex w-full items-start" style={rowStyle}>
           {each(items.slice(r.index * perRow, (r.index + 1) * perRow), isOnScreen(v.range, r.index))}
         </div>
       ))}

@@ -1,6 +1,6 @@
 import { useDeferredValue, useId, useState } from 'react'
 import { Rehearsal } from '../../components/ui/rehearsal.tsx'
-import { isOnScreen, useWindowedRows } from '../../components/ui/window-rows.tsx'
+import { isOnScreen, useWindowedRows, windowPadding } from '../../components/ui/window-rows.tsx'
 import { SAMPLE_CALLS } from '../calls/sample-calls.ts'
 import { ExtensionTile, TileView } from './extension-tile.tsx'
 import { GridCounts } from './grid-counts.tsx'
@@ -11,13 +11,11 @@ import { useFilteredExtensions } from './use-grid.ts'
  * cost a screenful); each says its place in the whole list to assistive technology.
  */
 function TileList({ shown }: { shown: readonly string[] }) {
-  const { ref, perRow, v, measurable } = useWindowedRows<HTMLUListElement>({ count: shown.length, itemRem: 9.5, gapRem: 0.5, rowRem: 5.25, measured: false })
+  const { ref, perRow, v, measurable } = useWindowedRows<HTMLUListElement>({ count: shown.length, itemRem: 9.5, gapRem: 0.5, rowRem: 5.25 })
   const rows = v.getVirtualItems()
   const first = measurable ? (rows[0]?.index ?? 0) * perRow : 0
   const end = measurable ? (rows.length ? rows[rows.length - 1].index + 1 : 0) * perRow : shown.length
-  const pad = measurable && rows.length > 0
-    ? { paddingTop: rows[0].start - v.options.scrollMargin, paddingBottom: v.getTotalSize() - (rows[rows.length - 1].end - v.options.scrollMargin) }
-    : undefined
+  const pad = measurable ? windowPadding(v) : undefined
   return (
     <ul
       ref={ref}
