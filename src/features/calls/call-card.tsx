@@ -30,10 +30,12 @@ function Timer({ call }: { call: Call }) {
 }
 
 /**
- * A ringing call pulses a few times as it arrives — on this dot, not the whole card: a screen of
- * cards each animating costs every frame a full repaint.
+ * A ringing call's dot. It does not pulse: a burst of ringing cards would start an animation (and
+ * a compositor layer) per card in the frame that first shows them — the single largest piece of
+ * that frame — and the ring already has colour, a ring, a word, a sound, the title and a
+ * notification.
  */
-const RingDot = () => <span aria-hidden="true" className="size-2.5 rounded-full bg-amber-500 motion-safe:ring-attention" />
+const RingDot = () => <span aria-hidden="true" className="size-2.5 rounded-full bg-amber-500" />
 
 function AnswerControl({ call }: { call: Call }) {
   return canOfferAnswer(call) ? <AnswerButton call={call} /> : null
