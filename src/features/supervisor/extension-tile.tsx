@@ -43,7 +43,7 @@ function Frame({ ext, look, label, word, children, position, of }: Place & { ext
       aria-setsize={of}
       data-ext={ext}
       data-state={look}
-      className={`flex h-[4.75rem] flex-col justify-between rounded-md border border-l-4 px-2 py-1 text-xs ${looks[look]}`}
+      className={`flex h-[4.75rem] flex-col [contain:strict] justify-between rounded-md border border-l-4 px-2 py-1 text-xs ${looks[look]}`}
     >
       <div className="flex items-baseline justify-between gap-1">
         <span className="text-sm font-bold tabular-nums">{ext}</span>

@@ -21,7 +21,7 @@ function TileList({ shown }: { shown: readonly string[] }) {
       ref={ref}
       role="list"
       aria-label="Extensions"
-      className="grid grid-cols-[repeat(auto-fill,minmax(9.5rem,1fr))] gap-2"
+      className="grid auto-rows-[4.75rem] grid-cols-[repeat(auto-fill,minmax(9.5rem,1fr))] gap-2"
       style={pad}
     >
       {shown.slice(first, end).map((ext, i) => (
@@ -41,7 +41,7 @@ function TileList({ shown }: { shown: readonly string[] }) {
 function TileRehearsal() {
   return (
     <Rehearsal>
-      <ul className="grid grid-cols-[repeat(auto-fill,minmax(9.5rem,1fr))] gap-2">
+      <ul className="grid auto-rows-[4.75rem] grid-cols-[repeat(auto-fill,minmax(9.5rem,1fr))] gap-2">
         {SAMPLE_CALLS.map((call) => (
           <TileView key={call.id} ext="rehearsal" calls={[call]} />
         ))}
