@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query'
-import { useEffect } from 'react'
+import { useDeferredValue, useEffect } from 'react'
+import { useShallow } from 'zustand/react/shallow'
 import { callQueries, POLL_TIMEOUT_S } from './call-queries.ts'
 import { useFeed } from './feed-store.ts'
 
@@ -9,8 +10,10 @@ export const STALE_AFTER_MS = (POLL_TIMEOUT_S + 30) * 1000
 
 /** Drives the long poll for `exten` while mounted and leading; state lands in the feed store. */
 export function useCallFeed(exten: readonly string[], leading = true) {
-  const seq = useFeed((s) => s.seq)
-  const poll = useFeed((s) => s.poll)
+  // Deferred: a reply's own task shows its calls first; moving the query to the next poll's key
+  // (and cancelling the old one) can wait for React's next render. The next poll itself is
+  // started from the reply (pollOnce), so this does not delay it.
+  const { seq, poll } = useDeferredValue(useFeed(useShallow((s) => ({ seq: s.seq, poll: s.poll }))))
   const enabled = leading && exten.length > 0
 
   useQuery({ ...callQueries.feed(exten, seq, poll), enabled })
