@@ -23,4 +23,7 @@ function subscribe(listener: () => void) {
   }
 }
 
-export const useNow = () => useSyncExternalStore(subscribe, () => now)
+const unsubscribed = () => () => {}
+
+/** The shared clock, re-rendering each second; `ticking` false: read once, never re-rendered by it. */
+export const useNow = (ticking = true) => useSyncExternalStore(ticking ? subscribe : unsubscribed, () => now)

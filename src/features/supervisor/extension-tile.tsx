@@ -5,7 +5,7 @@ import type { Call } from '../calls/call-model.ts'
 import { statusWords } from '../calls/call-status.ts'
 import { useCallsFor } from '../calls/shown-calls.ts'
 import { useSettings } from '../settings/settings-store.ts'
-import { isEscalated, summarize, tileLabel, type TileState, type TileSummary } from './grid-model.ts'
+import { isEscalated, summarize, tileLabel, type TileState } from './grid-model.ts'
 
 type Look = TileState | 'escalated'
 
@@ -57,20 +57,34 @@ function Frame({ ext, look, label, word, children, position, of }: Place & { ext
   )
 }
 
-function LiveTile({ ext, summary, ...place }: Place & { ext: string; summary: TileSummary }) {
-  const now = useNow()
+/** One extension on the wall: subscribes to its own calls only; idle tiles never tick. */
+export const ExtensionTile = memo(function ExtensionTile({ ext, onScreen = true, ...place }: Place & { ext: string; onScreen?: boolean }) {
+  return <TileView {...place} ext={ext} calls={useCallsFor(ext, onScreen)} />
+})
+
+/**
+ * The tile itself, for the calls given. Every state renders the same Frame, so a tile that starts
+ * ringing is the same element updated, not one removed and another created — a burst changes a
+ * screenful of them at once.
+ */
+export function TileView({ ext, calls, ...place }: Place & { ext: string; calls: readonly Call[] }) {
+  const summary = useMemo(() => summarize(calls), [calls])
+  const call = summary.call
+  const live = call !== undefined && summary.state !== 'idle' && summary.state !== 'ended'
+  // Idle and ended tiles never tick.
+  const now = useNow(live)
   const afterSec = useSettings((s) => s.escalateAfterSec)
-  const call = summary.call!
+  if (!call || summary.state === 'idle') return <Frame {...place} ext={ext} look="idle" label={tileLabel(ext, summary, false)} word="Idle" />
+  if (!live)
+    return (
+      <Frame {...place} ext={ext} look="ended" label={tileLabel(ext, summary, false)} word={statusWords(call)}>
+        <p className="truncate">{call.callerId || 'Unknown caller'}</p>
+      </Frame>
+    )
   const escalated = isEscalated(call, now, afterSec)
   const since = call.status === 'Ringing' && call.isQueueCall ? call.firstSeenAt : call.statusSince
   return (
-    <Frame
-      {...place}
-      ext={ext}
-      look={escalated ? 'escalated' : summary.state}
-      label={tileLabel(ext, summary, escalated)}
-      word={statusWords(call)}
-    >
+    <Frame {...place} ext={ext} look={escalated ? 'escalated' : summary.state} label={tileLabel(ext, summary, escalated)} word={statusWords(call)}>
       <p className="truncate font-medium" title={call.callerId}>
         {call.callerId || 'Unknown caller'}
       </p>
@@ -82,22 +96,4 @@ function LiveTile({ ext, summary, ...place }: Place & { ext: string; summary: Ti
       </p>
     </Frame>
   )
-}
-
-/** One extension on the wall: subscribes to its own calls only; idle tiles never tick. */
-export const ExtensionTile = memo(function ExtensionTile({ ext, onScreen = true, ...place }: Place & { ext: string; onScreen?: boolean }) {
-  return <TileView {...place} ext={ext} calls={useCallsFor(ext, onScreen)} />
-})
-
-/** The tile itself, for the calls given. */
-export function TileView({ ext, calls, ...place }: Place & { ext: string; calls: readonly Call[] }) {
-  const summary = useMemo(() => summarize(calls), [calls])
-  if (summary.state === 'idle' || !summary.call) return <Frame {...place} ext={ext} look="idle" label={tileLabel(ext, summary, false)} word="Idle" />
-  if (summary.state === 'ended')
-    return (
-      <Frame {...place} ext={ext} look="ended" label={tileLabel(ext, summary, false)} word={statusWords(summary.call)}>
-        <p className="truncate">{summary.call.callerId || 'Unknown caller'}</p>
-      </Frame>
-    )
-  return <LiveTile {...place} ext={ext} summary={summary} />
 }

@@ -1,0 +1,37 @@
+import { render, screen } from '@testing-library/react'
+import { describe, expect, it } from 'vitest'
+import type { Call } from '../calls/call-model.ts'
+import { TileView } from './extension-tile.tsx'
+
+const now = Date.now()
+const call = (status: string, p: Partial<Call> = {}): Call => ({
+  id: 'c1',
+  ext: '410',
+  status,
+  callerId: '0298765432',
+  isQueueCall: false,
+  isClickToDialCall: false,
+  firstSeenAt: now,
+  statusSince: now,
+  ...p,
+})
+
+describe('TileView', () => {
+  it('updates one element through idle, ringing, connected and ended (a burst changes tiles, it does not replace them)', () => {
+    const ul = (calls: Call[]) => (
+      <ul>
+        <TileView ext="410" calls={calls} />
+      </ul>
+    )
+    const { rerender } = render(ul([]))
+    const tile = screen.getByRole('listitem', { name: 'Extension 410: Idle' })
+    rerender(ul([call('Ringing')]))
+    expect(screen.getByRole('listitem', { name: /^Extension 410: Ringing, 0298765432/ })).toBe(tile)
+    expect(tile).toHaveAttribute('data-state', 'ringing')
+    rerender(ul([call('Connected', { connectedAt: now })]))
+    expect(tile).toHaveAttribute('data-state', 'connected')
+    rerender(ul([call('Hungup', { endedAt: now })]))
+    expect(tile).toHaveAttribute('data-state', 'ended')
+    expect(screen.getByRole('listitem')).toBe(tile)
+  })
+})
