@@ -134,11 +134,11 @@ async function measureBurst(p, v, view, from) {
 
 /**
  * One reply carrying 1,000 Ringing events, one per extension, in the agent view or the grid.
- * Only what is on or near the screen is rendered (windowing), so "settled" is: every extension
- * on screen shows its call, and nothing more arrives for 500 ms (waiting on the probe's log, so
+ * Only what is on or near the screen is rendered (windowing), so "settled" is: the last extension
+ * on screen shows its call (every one does), nothing more arriving for 500 ms (waiting on the probe's log, so
  * no layout is forced while measuring). Then it scrolls to the last extension, to prove the rest
- * is there, timing scroll → its call in the DOM. `cold`: the first burst of a fresh page (the
- * engine has not compiled or cached anything for cards yet); `warm`: a second one in the same
+ * is there, timing scroll → its call in the DOM. `cold`: the first burst of a fresh page (no call
+ * shown yet, only the view's idle-time rehearsal of a card or tile per state); `warm`: a second one in the same
  * page once the first has ended and lingered out — any burst later in a shift.
  */
 export async function burst({ browser, url, sim }, n = 1000, runs = 5, view = 'agent') {
