@@ -1,18 +1,11 @@
 import { act, render, screen, waitFor } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Call, CallModel } from '../features/calls/call-model.ts'
+import { aCall } from '../testing/calls.ts'
 import { resetFeedStore, useFeed } from '../features/calls/feed-store.ts'
 import { newRingingSentences, RingingAnnouncer } from './ringing-announcer.tsx'
 
-const call = (p: Partial<Call> & { id: string; ext: string }): Call => ({
-  status: 'Ringing',
-  callerId: '0298765432',
-  isQueueCall: false,
-  isClickToDialCall: false,
-  firstSeenAt: 0,
-  statusSince: 0,
-  ...p,
-})
+const call = (p: Partial<Call> & { id: string; ext: string }): Call => aCall(p)
 
 describe('newRingingSentences', () => {
   it('announces a call once when it starts ringing, and again only if it rings anew', () => {

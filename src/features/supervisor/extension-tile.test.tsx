@@ -1,20 +1,11 @@
 import { render, screen } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import type { Call } from '../calls/call-model.ts'
+import { aCall } from '../../testing/calls.ts'
 import { TileView } from './extension-tile.tsx'
 
 const now = Date.now()
-const call = (status: string, p: Partial<Call> = {}): Call => ({
-  id: 'c1',
-  ext: '410',
-  status,
-  callerId: '0298765432',
-  isQueueCall: false,
-  isClickToDialCall: false,
-  firstSeenAt: now,
-  statusSince: now,
-  ...p,
-})
+const call = (status: string, p: Partial<Call> = {}): Call => aCall({ status, ...p }, now)
 
 describe('TileView', () => {
   it('updates one element through idle, ringing, connected and ended (a burst changes tiles, it does not replace them)', () => {

@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import type { Call } from '../calls/call-model.ts'
+import { aCall } from '../../testing/calls.ts'
 import { countStates, isEscalated, matchesFilter, summarize, tileLabel, waitingMs } from './grid-model.ts'
 
 const T0 = 1_000_000
 
-function call(p: Partial<Call> & { id: string }): Call {
-  return {
-    ext: '410',
-    status: 'Ringing',
-    callerId: '0298765432',
-    isQueueCall: false,
-    isClickToDialCall: false,
-    firstSeenAt: T0,
-    statusSince: T0,
-    ...p,
-  }
-}
+const call = (p: Partial<Call> & { id: string }): Call => aCall(p, T0)
 
 describe('summarize', () => {
   it('is idle without calls', () => {

@@ -2,19 +2,12 @@ import { act, render, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Call } from '../calls/call-model.ts'
+import { aCall } from '../../testing/calls.ts'
 import { resetFeedStore, useFeed } from '../calls/feed-store.ts'
 import { SupervisorGrid } from './supervisor-grid.tsx'
 
 const now = Date.now()
-const call = (p: Partial<Call> & { id: string; ext: string }): Call => ({
-  status: 'Ringing',
-  callerId: '0298765432',
-  isQueueCall: false,
-  isClickToDialCall: false,
-  firstSeenAt: now,
-  statusSince: now,
-  ...p,
-})
+const call = (p: Partial<Call> & { id: string; ext: string }): Call => aCall(p, now)
 
 describe('SupervisorGrid', () => {
   afterEach(() => resetFeedStore())
