@@ -52,3 +52,16 @@ export function afterNextFrame(f: () => void, fallbackMs = 100): void {
   const timer = setTimeout(run, fallbackMs)
   if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => nextTask(run))
 }
+
+type Idle = (f: () => void, options: { timeout: number }) => number
+
+/** Runs `f` when the browser is next idle (at most `timeoutMs` later); returns the cancel. */
+export function whenIdle(f: () => void, timeoutMs = 2000): () => void {
+  const g = globalThis as { requestIdleCallback?: Idle; cancelIdleCallback?: (id: number) => void }
+  if (g.requestIdleCallback && g.cancelIdleCallback) {
+    const id = g.requestIdleCallback(f, { timeout: timeoutMs })
+    return () => g.cancelIdleCallback?.(id)
+  }
+  const id = setTimeout(f, 200)
+  return () => clearTimeout(id)
+}

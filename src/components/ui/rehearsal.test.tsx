@@ -24,5 +24,4 @@ describe('Rehearsal', () => {
     expect(screen.queryByRole('button', { name: 'Answer' })).toBeNull()
     await waitFor(() => expect(container).toBeEmptyDOMElement())
   })
-
 })

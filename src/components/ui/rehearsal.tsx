@@ -1,15 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react'
-
-type Idle = (f: () => void, options: { timeout: number }) => number
-const whenIdle = (f: () => void): (() => void) => {
-  const ric = (globalThis as { requestIdleCallback?: Idle }).requestIdleCallback
-  if (ric) {
-    const id = ric(f, { timeout: 2000 })
-    return () => (globalThis as unknown as { cancelIdleCallback(id: number): void }).cancelIdleCallback(id)
-  }
-  const id = setTimeout(f, 200)
-  return () => clearTimeout(id)
-}
+import { whenIdle } from '../../lib/next-task.ts'
 
 /**
  * Renders `children` once, hidden, the first time the browser is idle after the view mounts, then

@@ -2,9 +2,11 @@ import { answer } from '../pbx/pbx-client.ts'
 import { describeError } from '../pbx/pbx-error.ts'
 import { HANDSETS } from '../pbx/handsets.ts'
 import { useSettings } from '../settings/settings-store.ts'
-import { extKey } from './call-model.ts'
+import { extKey, type Call } from './call-model.ts'
 import { recordDiag } from './diagnostics-store.ts'
 import { answerKey, useFeed } from './feed-store.ts'
+
+const callIn = (byExt: Readonly<Record<string, readonly Call[]>>, ext: string, id: string) => byExt[extKey(ext)]?.find((c) => c.id === id)
 
 /** If no Connected event follows an accepted answer within this time, say so and re-enable. */
 export const ANSWER_CONFIRM_MS = 15_000
@@ -22,7 +24,7 @@ async function send(ext: string, id: string): Promise<void> {
   useFeed.getState().answerChanged(key, { state: 'sent', at: Date.now() })
   setTimeout(() => {
     const s = useFeed.getState()
-    const call = s.model.byExt[extKey(ext)]?.find((c) => c.id === id)
+    const call = callIn(s.model.byExt, ext, id)
     if (s.answers[key]?.state === 'sent' && call?.status === 'Ringing')
       s.answerChanged(key, {
         state: 'error',
@@ -40,7 +42,7 @@ export function answerCall(ext: string, id: string): void {
   const key = answerKey(ext, id)
   const pending = s.answers[key]
   if (pending && pending.state !== 'error') return
-  const call = s.model.byExt[extKey(ext)]?.find((c) => c.id === id)
+  const call = callIn(s.model.byExt, ext, id)
   if (!call || call.status !== 'Ringing') {
     s.answerChanged(key, { state: 'error', message: `This call is no longer ringing${call ? ` (${call.status})` : ''}.` })
     return

@@ -3,9 +3,9 @@
 // follow at once: it costs nothing. Rendered ones follow at once when few changed (no added
 // latency); after a burst they follow in slices, starting in the next task — those on screen
 // first, the rest once a frame has shown those — a few extensions rendered and committed at a
-// time until the task has used its budget, then the next task. So React never renders a thousand cards in one long task, a click on Answer
-// is never stuck behind one, and a slow machine gets smaller slices, a fast one bigger. Each
-// extension's list is always a whole list from the model.
+// time until the task has used its budget, then the next task. So React never renders a thousand
+// cards in one long task, a click on Answer is never stuck behind one, and a slow machine gets
+// smaller slices, a fast one bigger. Each extension's list is always a whole list from the model.
 import { useEffect } from 'react'
 import { flushSync } from 'react-dom'
 import { create } from 'zustand'
@@ -110,7 +110,7 @@ export function useCallsFor(ext: string, onScreen = true): readonly Call[] {
     rendered.set(key, { mounted: r.mounted + 1, onScreen: r.onScreen + (onScreen ? 1 : 0) })
     // Mounted while a burst is being sliced: show its latest calls now.
     if (useShown.getState().byExt[key] !== useFeed.getState().model.byExt[key])
-      useShown.setState((s) => ({ byExt: { ...s.byExt, [key]: useFeed.getState().model.byExt[key] ?? NO_CALLS } }))
+      useShown.setState((s) => ({ byExt: withUpdated(s.byExt, useFeed.getState().model.byExt, [key]) }))
     return () => {
       const now = rendered.get(key)
       if (!now) return
