@@ -66,10 +66,10 @@ test.afterEach(async ({ page, request }, info) => {
 
 test.afterAll(() => writeReport())
 
-/** Open the panel with two calls in progress (one ringing, one talking) and a poll held at the PBX. */
 /** The client's next poll is at the PBX: a fault queued now hits the poll after it, not this one. */
 const untilPollHeld = (sim: Sim) => expect.poll(async () => (await sim.state([...EXTS])).heldPolls).toBe(1)
 
+/** Open the panel with two calls in progress (one ringing, one talking) and a poll held at the PBX. */
 async function openPanel(page: Page, sim: Sim) {
   await instrument(page)
   await page.goto(`/?exten=${EXTS.join(',')}`)

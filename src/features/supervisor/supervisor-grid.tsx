@@ -6,6 +6,9 @@ import { ExtensionTile, TileView } from './extension-tile.tsx'
 import { GridCounts } from './grid-counts.tsx'
 import { useFilteredExtensions } from './use-grid.ts'
 
+/** Tiles 9.5rem wide or more, 4.75rem high, 0.5rem apart (the windowing's figures below). */
+const TILE_GRID = 'grid auto-rows-[4.75rem] grid-cols-[repeat(auto-fill,minmax(9.5rem,1fr))] gap-2'
+
 /**
  * The tiles, windowed: only the rows on or next to the screen are in the DOM (a thousand tiles
  * cost a screenful); each says its place in the whole list to assistive technology.
@@ -21,7 +24,7 @@ function TileList({ shown }: { shown: readonly string[] }) {
       ref={ref}
       role="list"
       aria-label="Extensions"
-      className="grid auto-rows-[4.75rem] grid-cols-[repeat(auto-fill,minmax(9.5rem,1fr))] gap-2"
+      className={TILE_GRID}
       style={pad}
     >
       {shown.slice(first, end).map((ext, i) => (
@@ -41,7 +44,7 @@ function TileList({ shown }: { shown: readonly string[] }) {
 function TileRehearsal() {
   return (
     <Rehearsal>
-      <ul className="grid auto-rows-[4.75rem] grid-cols-[repeat(auto-fill,minmax(9.5rem,1fr))] gap-2">
+      <ul className={TILE_GRID}>
         {SAMPLE_CALLS.map((call) => (
           <TileView key={call.id} ext="rehearsal" calls={[call]} />
         ))}
