@@ -118,7 +118,6 @@ async function measureBurst(p, v, view, from) {
   const { longTasks, lafs } = await p.page.evaluate(() => ({ longTasks: window.__bench.longTasks, lafs: window.__bench.lafs }))
   // Tasks and frames until the whole burst is rendered, rows next to the screen too.
   const inWindow = (e) => e.start + e.duration >= from && e.start <= lastRendered.paint.paintAt
-  const tasks = longTasks.filter(inWindow)
   return {
     replies: new Set(calls.map((c) => replyBefore(replies, c.t).start)).size,
     rendered: shown.rendered,
@@ -126,8 +125,7 @@ async function measureBurst(p, v, view, from) {
     settledDom: last.t - firstReply.end,
     settledPaint: last.paint.paintAt - firstReply.end,
     allRendered: lastRendered.t - firstReply.end,
-    longestTask: Math.max(0, ...tasks.map((t) => t.duration)),
-    tasksOver50: tasks.filter((t) => t.duration >= 50).length,
+    longestTask: Math.max(0, ...longTasks.filter(inWindow).map((t) => t.duration)),
     longestFrame: Math.max(0, ...lafs.filter(inWindow).map((t) => t.duration)),
   }
 }
@@ -135,11 +133,12 @@ async function measureBurst(p, v, view, from) {
 /**
  * One reply carrying 1,000 Ringing events, one per extension, in the agent view or the grid.
  * Only what is on or near the screen is rendered (windowing), so "settled" is: the last extension
- * on screen shows its call (every one does), nothing more arriving for 500 ms (waiting on the probe's log, so
- * no layout is forced while measuring). Then it scrolls to the last extension, to prove the rest
- * is there, timing scroll → its call in the DOM. `cold`: the first burst of a fresh page (no call
- * shown yet, only the view's idle-time rehearsal of a card or tile per state); `warm`: a second one in the same
- * page once the first has ended and lingered out — any burst later in a shift.
+ * on screen shows its call (every one does), nothing more arriving for 500 ms (waiting on the
+ * probe's log, so no layout is forced while measuring). Then it scrolls to the last extension, to
+ * prove the rest is there, timing scroll → its call in the DOM. `cold`: the first burst of a fresh
+ * page (no call shown yet, only the view's idle-time rehearsal of a card or tile per state);
+ * `warm`: a second one in the same page once the first has ended and lingered out — any burst
+ * later in a shift.
  */
 export async function burst({ browser, url, sim }, n = 1000, runs = 5, view = 'agent') {
   const v = VIEWS[view]
