@@ -17,9 +17,9 @@ export function build() {
 }
 
 /** `vite preview` with the built-in PBX and no demo traffic; resolves once it answers. */
-export async function startServer(port) {
+export async function startServer(port, outDir = OUT_DIR) {
   const env = { ...process.env, SWITCHBOARD_SIM_DEMO: '0', NOOJEE_URL: '', NOOJEE_API_KEY: '' }
-  const args = ['vite', 'preview', '--outDir', OUT_DIR, '--port', String(port), '--strictPort', '--host', '127.0.0.1']
+  const args = ['vite', 'preview', '--outDir', outDir, '--port', String(port), '--strictPort', '--host', '127.0.0.1']
   // Its own process group, so stopping it also stops the simulator it started.
   const child = spawn('npx', args, { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
   let log = ''

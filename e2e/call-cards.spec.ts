@@ -58,3 +58,23 @@ test('a status the contract does not list is shown as the PBX sent it', async ({
   await expect(card.getByRole('button', { name: 'Answer' })).toHaveCount(0)
   await expect(page.getByRole('status')).toHaveText('Live')
 })
+
+test('a call that rings and is answered takes the room its column keeps: the columns below do not move', async ({ page, request }) => {
+  const sim = simControl(request)
+  await page.setViewportSize({ width: 1280, height: 800 })
+  await page.goto('/?exten=400,401,402,403,404,405,406,407')
+  await expect(page.getByRole('status')).toHaveText('Live')
+  const top = page.getByRole('region', { name: 'Extension 400' })
+  const below = page.getByRole('region', { name: 'Extension 407' })
+  const y = async () => (await below.boundingBox())!.y
+  const first = (await top.boundingBox())!
+  const before = await y()
+  expect(before).toBeGreaterThanOrEqual(first.y + first.height)
+
+  await sim.ring('400', { callerId: '0298765432', queue: true })
+  await expect(top.getByRole('article', { name: 'Ringing: 0298765432' })).toBeVisible()
+  expect(await y()).toBe(before)
+  await top.getByRole('button', { name: 'Answer' }).click()
+  await expect(top.getByRole('article', { name: /^Connected: 0298765432/ })).toBeVisible()
+  expect(await y()).toBe(before)
+})

@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react'
 import { Rehearsal } from '../../components/ui/rehearsal.tsx'
 import { WindowRows, type WindowRowsHandle } from '../../components/ui/window-rows.tsx'
 import { extKey } from '../calls/call-model.ts'
-import { ColumnView, ExtensionColumn } from '../calls/extension-column.tsx'
+import { COLUMN_MIN_REM, ColumnView, ExtensionColumn } from '../calls/extension-column.tsx'
 import { SAMPLE_CALLS } from '../calls/sample-calls.ts'
 import { HistoryPanel } from '../history/history-panel.tsx'
 import { useAgent } from './agent-store.ts'
@@ -39,7 +39,7 @@ export function AgentColumns({ extensions }: { extensions: readonly string[] }) 
           items={extensions}
           itemRem={18}
           gapRem={0.75}
-          estimateRowRem={9}
+          estimateRowRem={COLUMN_MIN_REM + 0.75}
           itemKey={(ext) => ext}
           renderItem={(ext, onScreen) => <ExtensionColumn ext={ext} mine={isMine(ext, mine)} onScreen={onScreen} />}
           handle={rows}

@@ -11,13 +11,22 @@ export const ExtensionColumn = memo(function ExtensionColumn({ ext, mine = false
   return <ColumnView ext={ext} mine={mine} calls={useCallsFor(ext, onScreen)} />
 })
 
-/** The column itself, for the calls given. */
+/** An idle column's height: that of a column holding one call, ringing or connected (the room it keeps). */
+export const COLUMN_MIN_REM = 10.625
+
+/**
+ * The column itself, for the calls given. It keeps room for one call while idle, so a call that
+ * starts ringing fills that room instead of pushing every column below it down the page — under
+ * the pointer of an agent about to click Answer elsewhere — and a burst of rings changes which
+ * columns are on screen for nobody.
+ */
 export function ColumnView({ ext, mine = false, calls }: { ext: string; mine?: boolean; calls: readonly Call[] }) {
   const headingId = `ext-${ext.replace(/\W/g, '-')}`
   return (
     <section
       aria-labelledby={headingId}
       data-ext={ext}
+      style={{ minHeight: `${COLUMN_MIN_REM}rem` }}
       className="flex w-72 shrink-0 flex-col gap-2 rounded-xl border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900"
     >
       <div className="flex items-center gap-2">
@@ -27,7 +36,9 @@ export function ColumnView({ ext, mine = false, calls }: { ext: string; mine?: b
         {mine && <span className="rounded bg-sky-700 px-1.5 text-xs text-white">mine</span>}
       </div>
       {calls.length === 0 ? (
-        <p className="text-sm text-slate-500 dark:text-slate-400">Idle — no calls</p>
+        <p className="flex grow items-center justify-center rounded-lg border border-dashed border-slate-300 text-sm text-slate-500 dark:border-slate-700 dark:text-slate-400">
+          Idle — no calls
+        </p>
       ) : (
         calls.map((c) => <CallCard key={c.id} call={c} />)
       )}
