@@ -2,8 +2,8 @@
 // step per reply; the screen follows it here. Extensions nothing renders (rows far off screen)
 // follow at once: it costs nothing. Rendered ones follow at once when few changed (no added
 // latency); after a burst they follow in slices, starting in the next task — those on screen
-// first, the rest once a frame has shown those — a few extensions rendered and committed at a
-// time until the task has used its budget, then the next task. So React never renders a thousand
+// first, the rest once a frame has shown those — a few extensions rendered and committed, then as
+// many as the time that took says fit, until the task has used its budget, then the next task. So React never renders a thousand
 // cards in one long task, a click on Answer is never stuck behind one, and a slow machine gets
 // smaller slices, a fast one bigger. Each extension's list is always a whole list from the model.
 import { useEffect } from 'react'
@@ -17,9 +17,12 @@ type ByExt = Readonly<Record<string, readonly Call[]>>
 
 /** A change touching at most this many rendered extensions is shown at once, in the reply's task. */
 export const SMALL = 16
-/** Rendered extensions brought up to date (rendered and committed) in one step of a slice. */
+/** Rendered extensions brought up to date (rendered and committed) in a slice's first step. */
 export const STEP = 4
-/** A slice takes steps until it has used this much of its task; the rest goes in the next task. */
+/**
+ * A slice takes steps until it has used this much of its task; the rest goes in the next task.
+ * After the first, each step takes as many extensions as the steps so far say fit in the rest.
+ */
 export const SLICE_BUDGET_MS = 24
 
 export const useShown = create<{ byExt: ByExt }>()(() => ({ byExt: useFeed.getState().model.byExt }))
@@ -74,12 +77,18 @@ export function catchUp(inSlice = false, clock: () => number = () => performance
     const now = onScreen.length > 0 ? onScreen : nearby
     const start = clock()
     let done = 0
-    while (done < now.length && clock() - start < SLICE_BUDGET_MS) {
-      const step = now.slice(done, done + STEP)
+    let size = STEP
+    while (done < now.length) {
+      const step = now.slice(done, done + size)
       done += step.length
       // Rendered and committed now, so the budget counts React's work too.
       if (done === stale.length) flushSync(() => useShown.setState({ byExt: target }))
       else flushSync(() => useShown.setState((s) => ({ byExt: withUpdated(s.byExt, target, step) })))
+      const used = clock() - start
+      if (used >= SLICE_BUDGET_MS) break
+      // What the steps so far cost per extension sizes the next one to what is left of the
+      // budget: few commits (each costs React a walk of the tree) without running over.
+      size = Math.max(1, Math.floor(((SLICE_BUDGET_MS - used) * done) / Math.max(used, 0.1)))
     }
     if (done === stale.length) return
     if (done === onScreen.length && onScreen.length > 0) next = afterNextFrame
