@@ -35,37 +35,34 @@ export const eventSchema = z.object({
 
 export type PbxEvent = z.output<typeof eventSchema>
 
-const TEXT_KEYS = ['callerId', 'otherPartyCallerId', 'connectedCallerIdNum', 'outboundDestination', 'callStartTime'] as const
-const FLAG_KEYS = ['canAnswer', 'inbound', 'isQueueCall', 'isClickToDialCall'] as const
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+const isText = (v: unknown) => v === undefined || typeof v === 'string'
+const isFlag = (v: unknown) => v === undefined || typeof v === 'boolean'
 
 /**
  * The usual event — every field already a plain string, boolean or number — read without
- * zod's cost (a cold zod takes ≈ 40 ms over a 1,000-event burst; this takes ≈ 1). Anything
- * else (numeric ids, "true" strings, nulls, a missing field) returns null and goes to
- * eventSchema. When it answers, it answers exactly what eventSchema would (a test checks).
+ * zod's cost (a cold zod takes ≈ 40 ms over a 1,000-event burst). Anything else (numeric ids,
+ * "true" strings, nulls, a missing field) returns null and goes to eventSchema. When it answers,
+ * it answers what eventSchema would (a field the PBX left out is undefined; a test checks over
+ * generated events). Every field is read and written by name, so the engine sees one shape:
+ * adding them one by one under computed names cost ≈ 9 µs an event on a fresh page.
  */
 export function plainEvent(raw: unknown): PbxEvent | null {
   if (!isRecord(raw) || !isRecord(raw.CallData)) return null
   const d = raw.CallData
-  if (typeof d.uniqueCallId !== 'string' || d.uniqueCallId === '' || typeof d.status !== 'string' || d.status === '') return null
+  const { uniqueCallId, status, callerId, otherPartyCallerId, connectedCallerIdNum, outboundDestination, callStartTime } = d
+  const { canAnswer, inbound, isQueueCall, isClickToDialCall } = d
+  if (typeof uniqueCallId !== 'string' || uniqueCallId === '' || typeof status !== 'string' || status === '') return null
   if (raw.CallID !== undefined && typeof raw.CallID !== 'number') return null
   if (raw.Code !== undefined && typeof raw.Code !== 'number') return null
-  const data: Record<string, unknown> = { uniqueCallId: d.uniqueCallId, status: d.status }
-  for (const k of TEXT_KEYS) {
-    if (d[k] === undefined) continue
-    if (typeof d[k] !== 'string') return null
-    data[k] = d[k]
-  }
-  for (const k of FLAG_KEYS) {
-    if (d[k] === undefined) continue
-    if (typeof d[k] !== 'boolean') return null
-    data[k] = d[k]
-  }
-  const event: Record<string, unknown> = { CallData: data }
-  if (raw.CallID !== undefined) event.CallID = raw.CallID
-  if (raw.Code !== undefined) event.Code = raw.Code
-  return event as PbxEvent
+  if (!(isText(callerId) && isText(otherPartyCallerId) && isText(connectedCallerIdNum) && isText(outboundDestination) && isText(callStartTime)))
+    return null
+  if (!(isFlag(canAnswer) && isFlag(inbound) && isFlag(isQueueCall) && isFlag(isClickToDialCall))) return null
+  return {
+    CallData: { uniqueCallId, status, callerId, otherPartyCallerId, connectedCallerIdNum, outboundDestination, callStartTime, canAnswer, inbound, isQueueCall, isClickToDialCall },
+    CallID: raw.CallID,
+    Code: raw.Code,
+  } as PbxEvent
 }
 
 /** One event of a subscribe reply: the plain reading when it applies, else the schema's. */
