@@ -106,7 +106,8 @@ function probe() {
       } else {
         for (const n of r.addedNodes) {
           if (n.nodeType === 3 && n.data === 'Answering…') note('text', null, 'Answering…', t, paint)
-          if (n.nodeType !== 1) continue
+          // A view's rehearsal (hidden sample cards and tiles, once, when the page is first idle) is not a call arriving.
+          if (n.nodeType !== 1 || n.closest('[data-rehearsal]')) continue
           const cards = n.matches('[data-call-id]') ? [n] : n.querySelectorAll('[data-call-id]')
           for (const c of cards) note('card', c.getAttribute('data-call-id'), c.getAttribute('data-status'), t, paint)
           const tiles = n.matches('li[data-state]') ? [n] : n.querySelectorAll('li[data-state]')
