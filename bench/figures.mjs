@@ -138,9 +138,9 @@ async function measureBurst(p, v, view, from) {
  * prove the rest is there, timing scroll → its call in the DOM. `cold`: the first burst of a fresh
  * page (no call shown yet, only the view's idle-time rehearsal of a card or tile per state);
  * `warm`: a second one in the same page once the first has ended and lingered out — any burst
- * later in a shift.
+ * later in a shift (skipped with `{ warm: false }`).
  */
-export async function burst({ browser, url, sim }, n = 1000, runs = 5, view = 'agent') {
+export async function burst({ browser, url, sim }, n = 1000, runs = 5, view = 'agent', { warm: again = true } = {}) {
   const v = VIEWS[view]
   const exts = range(n, 4000)
   const out = []
@@ -174,6 +174,11 @@ export async function burst({ browser, url, sim }, n = 1000, runs = 5, view = 'a
       },
       [v.kind, v.value, lastExt],
     )
+    if (!again) {
+      out.push({ ...cold, scrollToLast: lastAt - scrolledAt })
+      await p.close()
+      continue
+    }
     // Back to the top, every call ended and lingered out (8 s), then the same burst again.
     await p.page.evaluate(() => scrollTo(0, 0))
     await sim('endAll')
