@@ -10,6 +10,9 @@ import { isMine, useMyExtensions } from './my-extensions.ts'
 import { registerReveal } from './reveal-extension.ts'
 import { useDial } from './use-dial.ts'
 
+/** Space between columns and between rows of them. */
+const GAP_REM = 0.75
+
 /**
  * The agent view: my extensions' columns first (marked "mine"), then the watched ones, only the
  * rows on screen rendered; my call history beside them.
@@ -38,8 +41,8 @@ export function AgentColumns({ extensions }: { extensions: readonly string[] }) 
         <WindowRows
           items={extensions}
           itemRem={18}
-          gapRem={0.75}
-          estimateRowRem={COLUMN_MIN_REM + 0.75}
+          gapRem={GAP_REM}
+          estimateRowRem={COLUMN_MIN_REM + GAP_REM}
           itemKey={(ext) => ext}
           renderItem={(ext, onScreen) => <ExtensionColumn ext={ext} mine={isMine(ext, mine)} onScreen={onScreen} />}
           handle={rows}
