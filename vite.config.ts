@@ -22,7 +22,7 @@ export default defineConfig(async ({ command, mode }) => {
       const apiKey = randomUUID()
       g.__switchboardSim ??= startSimServer({ apiKey, demo: env.SWITCHBOARD_SIM_DEMO !== '0' })
       const sim = await g.__switchboardSim
-      target = { url: sim.url, apiKey: sim.sim.apiKey }
+      target = { url: sim.url, apiKey: sim.sim.apiKey, simulated: true }
       simulated = true
       proxy['/__sim'] = { target: sim.url }
       console.log(`\n  Switchboard: no NOOJEE_URL set, using the built-in simulated PBX (${sim.url})\n`)

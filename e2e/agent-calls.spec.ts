@@ -44,6 +44,8 @@ test('dial: junk refused, no own extension explained, a good number dialled from
   expect(dials[0].params).toMatchObject({
     number: '+61298765432',
     extenOrUniqueId: 'SIP/410',
+    callerId: '+61298765432',
+    phoneCaption: '+61298765432',
     autoAnswer: 'Alert-Info: Ring Answer',
     monitored: 'yes',
   })

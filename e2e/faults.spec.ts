@@ -401,6 +401,9 @@ test('the PBX down for a minute (page.clock)', async ({ page, request }, info) =
   await sim.fault(...outage)
   await sim.ring('420', { callerId: '0291110003' })
   await expect(status(page)).toHaveText(/^Reconnecting: The PBX answered HTTP 50[23]/)
+  // What is on screen is said to be as last heard, with the time, until the feed is back.
+  const staleNote = page.getByText(/^Not updating: calls below are as the PBX last reported them, at .+\. They may have changed since\.$/)
+  await expect(staleNote).toBeVisible()
   await sim.status(start.ringing, 'Hungup')
   await sim.ring('410', { callerId: '0291110004' })
   // A second at a time, each retry allowed to land before time moves on.
@@ -423,6 +426,7 @@ test('the PBX down for a minute (page.clock)', async ({ page, request }, info) =
     await expect.poll(async () => (await status(page).textContent()) === 'Live' || (await subscribeFetches(page)).started === (await subscribeFetches(page)).settled).toBe(true)
   }
   await expect(status(page)).toHaveText('Live')
+  await expect(staleNote).toHaveCount(0)
   await expectPanelMatchesSim(page, sim, EXTS)
   const recovered = (await pageNow(page)) - back
   expect(recovered).toBeLessThanOrEqual(CAP_MS + 1000)

@@ -127,4 +127,17 @@ describe('pbxProxy', () => {
     expect(res.body).toBe('Cannot reach the PBX: ECONNREFUSED')
     expect(res.body).not.toContain('SECRET')
   })
+
+  it('marks replies from the built-in simulator, and only those', () => {
+    const marked = (simulated: boolean) => {
+      const [[, opts]] = Object.entries(pbxProxy({ url: 'http://127.0.0.1:1', apiKey: 'K', simulated })) as [string, ProxyOptions][]
+      const proxy = new EventEmitter()
+      opts.configure?.(proxy as unknown as Parameters<NonNullable<ProxyOptions['configure']>>[0], opts)
+      const headers: Record<string, string> = {}
+      proxy.emit('proxyRes', new EventEmitter(), {}, { setHeader: (k: string, v: string) => (headers[k] = v) })
+      return headers
+    }
+    expect(marked(true)).toEqual({ 'X-Switchboard-Simulator': '1' })
+    expect(marked(false)).toEqual({})
+  })
 })

@@ -32,6 +32,8 @@ export interface PbxTarget {
   apiKey: string
   /** NOOJEE_INSECURE_TLS=1: accept a self-signed PBX certificate. */
   insecureTls?: boolean
+  /** The built-in simulated PBX: replies are marked so the panel says so. */
+  simulated?: boolean
 }
 
 /** Read and check NOOJEE_URL / NOOJEE_API_KEY; a bad value stops the server with a clear message. */
@@ -76,6 +78,8 @@ export function pbxProxy(target: PbxTarget): Record<string, ProxyOptions> {
         })
         // The PBX dropped the connection mid-reply: drop the browser's too, or it hangs to its deadline.
         proxy.on('proxyRes', (proxyRes, _req, res) => {
+          // The panel says so on screen: demo calls must never pass for real ones.
+          if (target.simulated) res.setHeader('X-Switchboard-Simulator', '1')
           proxyRes.on('close', () => {
             if (!proxyRes.complete) res.destroy()
           })

@@ -1,7 +1,7 @@
 import { useLayoutEffect, useState } from 'react'
 import { Button } from '../components/ui/button.tsx'
 import { ConnectionStatus } from '../features/calls/connection-status.tsx'
-import { useFeed } from '../features/calls/feed-store.ts'
+import { useFeed, useFeedTrust } from '../features/calls/feed-store.ts'
 import { ExtensionsForm } from '../features/settings/extensions-form.tsx'
 import { SettingsPanel } from '../features/settings/settings-panel.tsx'
 import { chooseExtensions, useUrlExtensions } from '../features/settings/watched-extensions.ts'
@@ -28,6 +28,19 @@ function Notice() {
         Dismiss
       </Button>
     </div>
+  )
+}
+
+/** While the feed is down: the calls on screen are as last heard, and say so. */
+function StaleNote() {
+  const stale = useFeedTrust() === 'stale'
+  const at = useFeed((s) => s.lastReplyAt)
+  if (!stale) return null
+  return (
+    <p className="rounded-md bg-amber-100 px-3 py-2 text-sm text-amber-950 dark:bg-amber-950 dark:text-amber-50">
+      Not updating: calls below are as the PBX last reported them, at {new Date(at).toLocaleTimeString()}. They may have
+      changed since.
+    </p>
   )
 }
 
@@ -64,6 +77,7 @@ export function App() {
         </p>
       )}
       <Notice />
+      {extensions.length > 0 && <StaleNote />}
       {settingsOpen && <SettingsPanel onClose={() => setSettingsOpen(false)} />}
       {diagnosticsOpen && <DiagnosticsPanel onClose={() => setDiagnosticsOpen(false)} />}
       {view === 'agent' && <AgentBar />}

@@ -52,10 +52,13 @@ describe('subscribe', () => {
     const a = sim.ring({ ext: '410', callerId: '0298765432' })
     sim.ring({ ext: '400' })
     const b = sim.ring({ ext: '420', fromExt: '410' })
-    const r = body(await poll('410,SIP/420', 0))
+    const r = body(await poll('410,420', 0))
     expect(r.Code).toBe(0)
     expect(r.seq).toBe(sim.seq)
     expect(Object.keys(r.Data ?? {}).sort()).toEqual(['410', '420'])
+    // Extensions are bare, as the PBX keys its events: a tech prefix names no extension.
+    await vi.advanceTimersByTimeAsync(100)
+    expect(Object.keys(body(await poll('SIP/420', 0)).Data ?? {})).toEqual([])
     expect(statuses(r, '410')).toEqual([`${a}:Ringing`, `${b}:Dialing Out`])
     expect(r.Data?.['410'][0].CallData).toMatchObject({ callerId: '0298765432', inbound: true, canAnswer: true, isQueueCall: false })
   })
@@ -227,14 +230,16 @@ describe('call control', () => {
     expect(sim.truth(['410'])['410'][id]).toBe('Connected')
   })
 
-  it('refuses to answer a call that is not ringing, cannot be answered, or without answerString', async () => {
+  it('refuses to answer a call that is not ringing, cannot be answered, or without a known answerString', async () => {
+    const header = 'Alert-Info: Ring Answer'
     const id = sim.ring({ ext: '410' })
     expect(body(await call('answer', { uniqueId: id, exten: '410' })).Code).toBe(-1)
-    expect(body(await call('answer', { uniqueId: 'nope', exten: '410', answerString: 'x' })).Code).toBe(-1)
+    expect(body(await call('answer', { uniqueId: id, exten: '410', answerString: 'Alert-Info: Ring' })).Message).toBe('Unknown answerString: Alert-Info: Ring')
+    expect(body(await call('answer', { uniqueId: 'nope', exten: '410', answerString: header })).Code).toBe(-1)
     const locked = sim.ring({ ext: '420', canAnswer: false })
-    expect(body(await call('answer', { uniqueId: locked, exten: '420', answerString: 'x' })).Code).toBe(-1)
+    expect(body(await call('answer', { uniqueId: locked, exten: '420', answerString: header })).Code).toBe(-1)
     sim.connect(id, '410')
-    expect(body(await call('answer', { uniqueId: id, exten: '410', answerString: 'x' })).Message).toContain('not ringing')
+    expect(body(await call('answer', { uniqueId: id, exten: '410', answerString: header })).Message).toContain('not ringing')
   })
 
   it('connects both legs of an internal call', () => {
@@ -254,13 +259,18 @@ describe('call control', () => {
   })
 
   it('dials out: a click-to-dial leg Dialing Out, Connected a second later', async () => {
-    const r = body(await call('dial', { number: '+61298765432', extenOrUniqueId: 'SIP/400', monitored: 'yes' }))
+    const main = { callerId: '+61298765432', phoneCaption: '+61298765432', autoAnswer: 'Call-info:answer-after=0' }
+    expect(body(await call('dial', { number: '+61298765432', extenOrUniqueId: 'SIP/400' }))).toEqual({
+      Code: -1,
+      Message: 'Missing parameter: callerId, phoneCaption, autoAnswer',
+    })
+    const r = body(await call('dial', { number: '+61298765432', extenOrUniqueId: 'SIP/400', ...main, monitored: 'yes' }))
     expect(r).toMatchObject({ Code: 0, SessionID: expect.stringMatching(/^sim-/) })
     const [leg] = sim.activeLegs('400')
     expect(leg).toMatchObject({ status: 'Dialing Out', inbound: false, isClickToDialCall: true, callerId: '+61298765432' })
     await vi.advanceTimersByTimeAsync(1000)
     expect(sim.activeLegs('400')[0].status).toBe('Connected')
-    expect(body(await call('dial', { number: '12ab', extenOrUniqueId: 'SIP/400' })).Code).toBe(-1)
+    expect(body(await call('dial', { number: '12ab', extenOrUniqueId: 'SIP/400', ...main })).Code).toBe(-1)
   })
 
   it('records: start by anyone, stop only by the owner', async () => {

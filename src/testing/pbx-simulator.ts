@@ -12,6 +12,8 @@ export type SimStatus =
   | (string & {})
 
 const ENDED = new Set(['Hungup', 'Busy', 'No Answer'])
+/** The contract's auto-answer headers (answer, by handset): anything else is refused. */
+const ANSWER_HEADERS = new Set(['Call-info:answer-after=0', 'Alert-Info: Ring Answer', 'Call-Info:\\; answer-after=0'])
 
 export interface SimLeg {
   ext: string
@@ -112,6 +114,8 @@ export class PbxSimulator {
   private waiters = new Set<Waiter>()
   private faults: SimFault[] = []
   private replay: SimReply | null = null
+  /** Cursors up to this one are no longer known (see forgetCursors); 0: all are. */
+  private forgottenUpTo = 0
   private lastPollAt = new Map<string, number>()
   private readonly opts: Required<Omit<SimOptions, 'apiKey'>>
   private epoch = Math.floor(Date.now() / 1000)
@@ -147,7 +151,23 @@ export class PbxSimulator {
     for (const w of this.waiters) this.release(w, { kind: 'reset' })
   }
 
+  /**
+   * The PBX drops its event history (a bounded log rotated, a cache flushed): every cursor it
+   * has issued so far is refused from now on (Code -1), held polls included; a snapshot
+   * (`lastSequenceNumber=0`) issues a new one.
+   */
+  forgetCursors(): void {
+    this.forgottenUpTo = this.seq
+    this.seq += 1
+    for (const w of this.waiters) this.release(w, this.unknownCursor(w.after))
+  }
+
+  private unknownCursor(last: number): SimReply {
+    return json({ Code: -1, Message: `Unknown lastSequenceNumber ${last}` })
+  }
+
   reset(): void {
+    this.forgottenUpTo = 0
     this.restart()
     this.clearFaults()
     this.requests = []
@@ -266,8 +286,10 @@ export class PbxSimulator {
     if (!/^\d+$/.test(p.lastSequenceNumber ?? ''))
       return json({ Code: -1, Message: 'Missing or invalid parameter: lastSequenceNumber' })
     const last = Number(p.lastSequenceNumber)
+    if (last !== 0 && last <= this.forgottenUpTo) return this.unknownCursor(last)
     const timeOut = p.timeOut === undefined ? 10 : Math.max(0, Number(p.timeOut) || 0)
-    const exts = new Set(p.exten.split(',').map((e) => e.trim().replace(/^[A-Za-z]+\//, '')))
+    // Taken as sent: the PBX keys events by the bare extension, so `SIP/410` watches nothing.
+    const exts = new Set(p.exten.split(',').map((e) => e.trim()))
 
     // The PBX enforces a minimum period between polls of one subscription.
     const now = this.opts.now()
@@ -350,6 +372,7 @@ export class PbxSimulator {
   private answer(p: Record<string, string>): SimReply {
     if (!p.uniqueId || !p.exten) return json({ Code: -1, Message: 'Missing parameter: uniqueId and exten are required' })
     if (!p.answerString) return json({ Code: -1, Message: 'Missing parameter: answerString' })
+    if (!ANSWER_HEADERS.has(p.answerString)) return json({ Code: -1, Message: `Unknown answerString: ${p.answerString}` })
     const call = this.calls.get(p.uniqueId)
     const leg = call?.legs.get(p.exten.replace(/^[A-Za-z]+\//, ''))
     if (!call || !leg) return json({ Code: -1, Message: `Call ${p.uniqueId} not found on extension ${p.exten}` })
@@ -380,7 +403,9 @@ export class PbxSimulator {
   }
 
   private dial(p: Record<string, string>): SimReply {
-    if (!p.number || !p.extenOrUniqueId) return json({ Code: -1, Message: 'Missing parameter: number and extenOrUniqueId are required' })
+    const missing = ['number', 'extenOrUniqueId', 'callerId', 'phoneCaption', 'autoAnswer'].filter((k) => !p[k])
+    if (missing.length) return json({ Code: -1, Message: `Missing parameter: ${missing.join(', ')}` })
+    if (!ANSWER_HEADERS.has(p.autoAnswer)) return json({ Code: -1, Message: `Unknown autoAnswer: ${p.autoAnswer}` })
     if (!/^[+\d*#]+$/.test(p.number)) return json({ Code: -1, Message: `Invalid number: ${p.number}` })
     const from = p.extenOrUniqueId.replace(/^[A-Za-z]+\//, '')
     const uniqueCallId = this.nextUniqueId()

@@ -13,6 +13,9 @@ export function useDial() {
       dial({
         number,
         extenOrUniqueId: dialSource(from),
+        // As the vendor's own client does: the number being dialled is the caller ID the
+        // handset shows for the first leg, and the caption beside it.
+        callerId: number,
         autoAnswer: HANDSETS[useSettings.getState().handset].answerString,
         monitored: 'yes',
         phoneCaption: number,

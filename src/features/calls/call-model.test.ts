@@ -137,20 +137,35 @@ describe('applyEvents: idempotence and identity', () => {
     expect(extKey('410')).toBe('410')
   })
 
-  it('never resurrects a hung-up call from a replayed Ringing', () => {
-    let m = applyEvents(emptyModel, [ev('410', 'a', 'Ringing'), ev('410', 'a', 'Hungup')], T0)
+  it('offers a call again when the PBX rings it again after it ended (a queue keeps its uniqueCallId)', () => {
+    let m = applyEvents(emptyModel, [ev('410', 'a', 'Ringing'), ev('410', 'a', 'No Answer')], T0)
     const ended = m
-    m = applyEvents(m, [ev('410', 'a', 'Ringing'), ev('410', 'a', 'Connected')], T0 + 1000)
-    expect(m).toBe(ended)
-    expect(only(m, '410')).toMatchObject({ status: 'Hungup' })
+    // Another end for an ended call changes nothing.
+    expect(applyEvents(m, [ev('410', 'a', 'No Answer'), ev('410', 'a', 'Hungup')], T0 + 500)).toBe(ended)
+    m = applyEvents(m, [ev('410', 'a', 'Ringing')], T0 + 1000)
+    // A fresh offer: one card, ringing since now, Answer offered again, no longer remembered as ended.
+    expect(callsOn(m, '410')).toHaveLength(1)
+    expect(only(m, '410')).toMatchObject({ status: 'Ringing', firstSeenAt: T0 + 1000, statusSince: T0 + 1000 })
+    expect(only(m, '410').endedAt).toBeUndefined()
+    expect(only(m, '410').canAnswer).not.toBe(false)
+    expect(m.ended['410|a']).toBeUndefined()
+    m = applyEvents(m, [ev('410', 'a', 'Connected')], T0 + 2000)
+    expect(only(m, '410')).toMatchObject({ status: 'Connected', connectedAt: T0 + 2000 })
+  })
+
+  it('follows one reply that ends a call, rings it again and ends another, in order', () => {
+    let m = applyEvents(emptyModel, [ev('410', 'a', 'Ringing'), ev('410', 'a', 'No Answer')], T0)
+    m = applyEvents(m, [ev('410', 'a', 'Ringing'), ev('420', 'b', 'Ringing'), ev('420', 'b', 'Busy'), ev('410', 'a', 'No Answer'), ev('410', 'a', 'Ringing')], T0 + 1000)
+    expect(only(m, '410')).toMatchObject({ status: 'Ringing' })
+    expect(only(m, '410').endedAt).toBeUndefined()
+    expect(m.ended).toEqual({ '420|b': T0 + 1000 })
   })
 
   it('remembers, but does not show, a call first seen already ended', () => {
-    let m = applyEvents(emptyModel, [ev('410', 'z', 'Busy')], T0)
+    const m = applyEvents(emptyModel, [ev('410', 'z', 'Busy')], T0)
     expect(callsOn(m, '410')).toEqual([])
     expect(m.ended['410|z']).toBe(T0)
-    m = applyEvents(m, [ev('410', 'z', 'Ringing')], T0 + 1)
-    expect(callsOn(m, '410')).toEqual([])
+    expect(applyEvents(m, [ev('410', 'z', 'Busy')], T0 + 1)).toBe(m)
   })
 
   it('keeps calls with the same uniqueCallId on two extensions apart (both legs)', () => {
@@ -221,8 +236,8 @@ describe('expireEnded', () => {
     const after = expireEnded(ended, T0 + 1000 + LINGER, LINGER)
     expect(callsOn(after, '410').map((c) => c.id)).toEqual(['live'])
     expect(after.byExt['420']).toBeUndefined()
-    // The tombstone stays, so a late replay still cannot bring it back.
-    expect(applyEvents(after, [ev('410', 'done', 'Ringing')], T0 + 20_000)).toBe(after)
+    // The tombstone stays, so a late duplicate of its end does not show it again.
+    expect(applyEvents(after, [ev('410', 'done', 'Hungup')], T0 + 20_000)).toBe(after)
   })
 
   it('forgets tombstones after half an hour', () => {

@@ -1,5 +1,7 @@
 // The call model: a pure, idempotent reducer from PBX events to calls per extension.
-import type { FeedEvent } from '../pbx/pbx-client.ts'
+import { extKey, type FeedEvent } from '../pbx/pbx-client.ts'
+
+export { extKey }
 
 export const ENDED_STATUSES: ReadonlySet<string> = new Set(['Hungup', 'Busy', 'No Answer'])
 export const isEnded = (status: string) => ENDED_STATUSES.has(status)
@@ -24,14 +26,12 @@ export interface Call {
 
 export interface CallModel {
   byExt: Readonly<Record<string, readonly Call[]>>
-  /** `${ext}|${id}` → ended at: late or replayed events never bring an ended call back. */
+  /** `${ext}|${id}` → ended at: a late duplicate of a call's end never shows it again. */
   ended: Readonly<Record<string, number>>
 }
 
 export const emptyModel: CallModel = { byExt: {}, ended: {} }
 
-/** `SIP/410` and `410` are the same extension. */
-export const extKey = (ext: string) => (ext.includes('/') ? ext.replace(/^[A-Za-z]+\//, '') : ext)
 const callKey = (ext: string, id: string) => `${ext}|${id}`
 
 function merge(prev: Call | undefined, ev: FeedEvent, ext: string, now: number): Call {
@@ -70,10 +70,16 @@ export function applyEvents(model: CallModel, events: readonly FeedEvent[], now:
     const ext = extKey(ev.ext)
     const id = ev.data.uniqueCallId
     const key = callKey(ext, id)
-    if ((ended ?? model.ended)[key] !== undefined) continue
     const list = copied.get(ext) ?? model.byExt[ext] ?? []
     const i = list.findIndex((c) => c.id === id)
-    const next = merge(list[i], ev, ext, now)
+    // A call that ended, reported again in a state that is not an end: the PBX offering it once
+    // more (a queue ringing this agent again after No Answer keeps the caller's uniqueCallId).
+    // Replies never repeat (the cursor sees to it), so this is news: a fresh call, Answer and all.
+    // Another end for an ended call changes nothing.
+    const wasEnded = (ended ?? model.ended)[key] !== undefined || list[i]?.endedAt !== undefined
+    if (wasEnded && isEnded(ev.data.status)) continue
+    const next = merge(wasEnded ? undefined : list[i], ev, ext, now)
+    if (wasEnded && (ended ?? model.ended)[key] !== undefined) delete (ended ??= { ...model.ended })[key]
     if (i >= 0 && next === list[i]) continue
     // A call first seen already ended (e.g. a replay) is remembered, not shown.
     if (i < 0 && next.endedAt !== undefined) {

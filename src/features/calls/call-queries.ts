@@ -63,7 +63,7 @@ async function pollOnce(
   const watching = exten.join(',')
   // The cursor still holds for the same or fewer extensions; any new one needs a snapshot.
   const covered = new Set(state.watching.split(','))
-  const seq = state.watching !== '' && exten.every((e) => covered.has(e)) ? cursor : null
+  const seq = state.watching !== '' && !state.relist && exten.every((e) => covered.has(e)) ? cursor : null
   const timeOut = seq === null || !state.healthy ? 0 : POLL_TIMEOUT_S
   recordDiag('request', `subscribe lastSequenceNumber=${seq ?? 0} timeOut=${timeOut}`)
   const result = await subscribe(

@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { useNow } from '../../lib/use-now.ts'
 import { resetFeedStore, useFeed } from './feed-store.ts'
 import { ConnectionStatus } from './connection-status.tsx'
+import { ColumnView } from './extension-column.tsx'
+import { TileView } from '../supervisor/extension-tile.tsx'
 
 /** Something else on screen already runs the shared 1 s ticker (a call's timer). */
 function SomeTimer() {
@@ -19,10 +21,50 @@ describe('ConnectionStatus countdown', () => {
   it('never says more than the wait that was set, even with the ticker nearly a second old', () => {
     render(<SomeTimer />)
     act(() => vi.advanceTimersByTime(900))
-    act(() => useFeed.setState({ connection: { phase: 'reconnecting', error: 'HTTP 503', nextRetryAt: Date.now() + 30_000 } }))
+    act(() => useFeed.setState({ lastReplyAt: Date.now() - 60_000, connection: { phase: 'reconnecting', error: 'HTTP 503', nextRetryAt: Date.now() + 30_000 } }))
     render(<ConnectionStatus watching={1} />)
     expect(screen.getByRole('status')).toHaveTextContent('Reconnecting: HTTP 503 — next try in 30 s')
     act(() => vi.advanceTimersByTime(1_100))
     expect(screen.getByRole('status')).toHaveTextContent('next try in 29 s')
+  })
+})
+
+describe('saying what is known', () => {
+  const live = { phase: 'live' } as const
+  const down = { phase: 'reconnecting', error: 'HTTP 503' } as const
+
+  it('an extension without calls is unknown until the PBX has answered, idle once it has, as last heard while the feed is down', () => {
+    render(
+      <>
+        <ColumnView ext="410" calls={[]} />
+        <ul>
+          <TileView ext="420" calls={[]} />
+        </ul>
+      </>,
+    )
+    expect(screen.getByRole('region', { name: 'Extension 410' })).toHaveTextContent('Not known yet — waiting for the PBX')
+    expect(screen.getByRole('listitem', { name: 'Extension 420: Unknown' })).toBeInTheDocument()
+    act(() => useFeed.setState({ connection: live, lastReplyAt: Date.now() }))
+    expect(screen.getByRole('region', { name: 'Extension 410' })).toHaveTextContent('Idle — no calls')
+    expect(screen.getByRole('listitem', { name: 'Extension 420: Idle' })).toBeInTheDocument()
+    act(() => useFeed.setState({ connection: down }))
+    expect(screen.getByRole('region', { name: 'Extension 410' })).toHaveTextContent('No calls when last heard')
+    expect(screen.getByRole('listitem', { name: 'Extension 420: Idle' })).toBeInTheDocument()
+  })
+
+  it('says "Cannot connect", not "Reconnecting", when the PBX has never answered', () => {
+    act(() => useFeed.setState({ connection: { phase: 'reconnecting', error: 'The server cannot reach the PBX (ECONNREFUSED)' } }))
+    render(<ConnectionStatus watching={1} />)
+    expect(screen.getByRole('status')).toHaveTextContent(/^Cannot connect: The server cannot reach the PBX \(ECONNREFUSED\)$/)
+  })
+
+  it('marks a simulated PBX on screen, next to the status, and nothing else', () => {
+    act(() => useFeed.setState({ connection: live, lastReplyAt: Date.now() }))
+    const { rerender } = render(<ConnectionStatus watching={1} />)
+    expect(screen.queryByText(/Simulated PBX/)).toBeNull()
+    act(() => useFeed.setState({ simulated: true }))
+    rerender(<ConnectionStatus watching={1} />)
+    expect(screen.getByText('Simulated PBX — demo calls')).toBeVisible()
+    expect(screen.getByRole('status')).toHaveTextContent(/^Live$/)
   })
 })

@@ -25,6 +25,9 @@ function NextTry({ at }: { at: number }) {
 export function ConnectionStatus({ watching }: { watching: number }) {
   const c = useConnection()
   const retryNow = useFeed((s) => s.retryNow)
+  const simulated = useFeed((s) => s.simulated)
+  // Never heard from the PBX: nothing to reconnect to yet.
+  const everHeard = useFeed((s) => s.lastReplyAt > 0)
   const phase = watching === 0 ? 'idle' : c.phase
   let text: ReactNode
   switch (phase) {
@@ -56,7 +59,7 @@ export function ConnectionStatus({ watching }: { watching: number }) {
     case 'reconnecting':
       text = (
         <>
-          Reconnecting: {c.error}
+          {everHeard ? 'Reconnecting' : 'Cannot connect'}: {c.error}
           {c.nextRetryAt && (
             <>
               {' '}
@@ -73,6 +76,14 @@ export function ConnectionStatus({ watching }: { watching: number }) {
         <span aria-hidden className={`h-2.5 w-2.5 shrink-0 rounded-full ${dot[phase]}`} />
         <span className="truncate">{text}</span>
       </div>
+      {simulated && (
+        <span
+          className="shrink-0 rounded bg-violet-200 px-1.5 py-0.5 text-xs font-semibold text-violet-950 dark:bg-violet-900 dark:text-violet-50"
+          title="No NOOJEE_URL is set on the server: these calls come from Switchboard's built-in simulator, not a real PBX."
+        >
+          Simulated PBX — demo calls
+        </span>
+      )}
       {(phase === 'reconnecting' || phase === 'auth' || phase === 'offline') && (
         <Button variant="ghost" onClick={retryNow}>
           Retry now

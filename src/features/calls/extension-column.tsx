@@ -1,6 +1,7 @@
 import { memo } from 'react'
 import type { Call } from './call-model.ts'
 import { CallCard } from './call-card.tsx'
+import { useFeedTrust, type FeedTrust } from './feed-store.ts'
 import { useCallsFor } from './shown-calls.ts'
 
 /**
@@ -20,7 +21,15 @@ export const COLUMN_MIN_REM = 10.625
  * the pointer of an agent about to click Answer elsewhere — and a burst of rings changes which
  * columns are on screen for nobody.
  */
+/** What a column without calls says: idle only when the PBX said so. */
+const NO_CALLS: Record<FeedTrust, string> = {
+  live: 'Idle — no calls',
+  waiting: 'Not known yet — waiting for the PBX',
+  stale: 'No calls when last heard',
+}
+
 export function ColumnView({ ext, mine = false, calls }: { ext: string; mine?: boolean; calls: readonly Call[] }) {
+  const trust = useFeedTrust()
   const headingId = `ext-${ext.replace(/\W/g, '-')}`
   return (
     <section
@@ -37,7 +46,7 @@ export function ColumnView({ ext, mine = false, calls }: { ext: string; mine?: b
       </div>
       {calls.length === 0 ? (
         <p className="flex grow items-center justify-center rounded-lg border border-dashed border-slate-300 text-sm text-slate-500 dark:border-slate-700 dark:text-slate-400">
-          Idle — no calls
+          {NO_CALLS[trust]}
         </p>
       ) : (
         calls.map((c) => <CallCard key={c.id} call={c} />)

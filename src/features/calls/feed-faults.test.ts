@@ -129,11 +129,20 @@ describe('bad input never corrupts the feed', () => {
     expect(useFeed.getState()).toMatchObject({ seq: null, resyncReason: "the PBX's sequence went back" })
   })
 
-  it('refuses a Data that is not lists by extension, without moving the cursor', async () => {
+  it('reads an extension sent one event rather than a list; skips one it cannot read, keeping the rest', async () => {
+    await poll({ Data: { '410': event('a', 'Ringing') }, seq: 7, Code: 0 })
+    expect(cards('410')).toEqual(['a:Ringing'])
+    await poll({ Data: { '400': 'Ringing', '411': null, '410': [event('b', 'Ringing')] }, seq: 8, Code: 0 })
+    expect(cards('410')).toEqual(['a:Ringing', 'b:Ringing'])
+    expect(useFeed.getState()).toMatchObject({ seq: '8', notice: expect.stringMatching(/1 event .*could not read/) })
+  })
+
+  it('refuses a Data that is not a map by extension, without moving the cursor', async () => {
     await poll({ Data: {}, seq: 7, Code: 0 })
-    for (const Data of [{ '410': event('z', 'Ringing') }, { '410': 'Ringing' }, [event('z', 'Ringing')], 'x', 5]) {
+    for (const Data of [[event('z', 'Ringing')], 'x', 5]) {
       await expect(poll({ Data, seq: 8, Code: 0 })).rejects.toMatchObject({ kind: 'malformed' })
       expect(useFeed.getState().seq).toBe('7')
+      await poll({ Data: {}, seq: 7, Code: 0 })
     }
     expect(allCards()).toEqual([])
   })
@@ -143,7 +152,42 @@ describe('bad input never corrupts the feed', () => {
     for (const seq of [-1, '12a', 1.5, null]) {
       await expect(poll({ Data: { '410': [event('z', 'Ringing')] }, seq, Code: 0 })).rejects.toMatchObject({ kind: 'malformed' })
       expect(useFeed.getState().seq).toBe('7')
+      // A good reply between: each refusal is judged alone (two in a row give the cursor up, below).
+      await poll({ Data: {}, seq: 7, Code: 0 })
     }
+    expect(allCards()).toEqual([])
+  })
+
+  it('gives the cursor up after two refused replies in a row: the next poll asks for the current state', async () => {
+    await poll({ Data: { '410': [event('a', 'Ringing')] }, seq: 7, Code: 0 })
+    await expect(poll({ Code: -1, Message: 'Unknown lastSequenceNumber 7' })).rejects.toMatchObject({ kind: 'pbx' })
+    expect(useFeed.getState()).toMatchObject({ seq: '7', refusals: 1 })
+    await expect(poll({ Code: -1, Message: 'Unknown lastSequenceNumber 7' })).rejects.toMatchObject({ kind: 'pbx' })
+    // The cursor is kept in the store (and the poll's key); only the next request asks for a snapshot.
+    expect(useFeed.getState()).toMatchObject({ seq: '7', refusals: 2, relist: true })
+    await poll({ Data: { '410': [event('b', 'Ringing')] }, seq: 12, Code: 0 })
+    expect(sent.at(-1)?.get('lastSequenceNumber')).toBe('0')
+    expect(sent.at(-1)?.get('timeOut')).toBe('0')
+    // The snapshot is the truth: the call it no longer lists has ended.
+    const calls = useFeed.getState().model.byExt['410']
+    expect(calls.map((c) => [c.id, c.status, c.endedAt !== undefined])).toEqual([
+      ['a', 'Ringing', true],
+      ['b', 'Ringing', false],
+    ])
+    expect(useFeed.getState()).toMatchObject({ seq: '12', refusals: 0, notice: expect.stringMatching(/^Resynchronised/) })
+  })
+
+  it('transport faults (HTTP errors, broken bodies) are not refusals: the cursor outlives an outage', async () => {
+    await poll({ Data: {}, seq: 7, Code: 0 })
+    for (const body of ['{"Data":{"410":[', '<html>Maintenance</html>']) await expect(poll(body)).rejects.toMatchObject({ kind: 'malformed' })
+    for (let i = 0; i < 3; i++) {
+      const { seq, poll: n } = useFeed.getState()
+      // No reply queued: the stand-in answers HTTP 500.
+      await expect(client.fetchQuery({ ...callQueries.feed(EXTS, seq, n), retry: false })).rejects.toMatchObject({ kind: 'http' })
+    }
+    expect(useFeed.getState()).toMatchObject({ seq: '7', refusals: 0, relist: false })
+    await poll({ Data: {}, seq: 7, Code: 0 })
+    expect(sent.at(-1)?.get('lastSequenceNumber')).toBe('7')
     expect(allCards()).toEqual([])
   })
 
@@ -173,11 +217,11 @@ describe('replayed events never create a second card', () => {
     expect(cards('410')).toEqual(['a:Ringing'])
   })
 
-  it('a replayed Ringing does not bring back a call that hung up', async () => {
+  it('a call rung again in a later reply after it ended is one card, ringing again', async () => {
     await poll({ Data: { '410': [event('a', 'Ringing')] }, seq: 2, Code: 0 })
-    await poll({ Data: { '410': [event('a', 'Hungup')] }, seq: 3, Code: 0 })
+    await poll({ Data: { '410': [event('a', 'No Answer')] }, seq: 3, Code: 0 })
     await poll({ Data: { '410': [event('a', 'Ringing'), event('b', 'Ringing')] }, seq: 5, Code: 0 })
-    expect(cards('410')).toEqual(['a:Hungup', 'b:Ringing'])
+    expect(cards('410')).toEqual(['a:Ringing', 'b:Ringing'])
   })
 
   it('a reply repeating the cursor with events is a replay: an answered call does not go back to Ringing', async () => {

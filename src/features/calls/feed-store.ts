@@ -17,6 +17,8 @@ export type AnswerState = { state: 'sending' } | { state: 'sent'; at: number } |
 
 /** How long an ended call stays on screen. */
 export const LINGER_MS = 8_000
+/** Polls in a row the PBX refuses before the cursor is given up for a snapshot. */
+export const REFUSALS_BEFORE_RESYNC = 2
 /** How long a resync notice stays up. */
 const NOTICE_MS = 10_000
 
@@ -29,9 +31,15 @@ interface FeedState {
   poll: number
   /** false after a failed poll: the next one asks with timeOut=0 to catch up at once. */
   healthy: boolean
+  /** Polls in a row the PBX answered with an error Code. */
+  refusals: number
+  /** The next poll (a retry too) asks for a snapshot, whatever cursor its key holds. */
+  relist: boolean
   model: CallModel
   connection: Connection
   lastReplyAt: number
+  /** The replies come from Switchboard's built-in simulated PBX (demo calls, not real ones). */
+  simulated: boolean
   notice: string | null
   noticeAt: number
   /** Why the next snapshot is a resync (shown once it lands); null for a first load or a new list. */
@@ -54,9 +62,12 @@ const initial = {
   watching: '',
   poll: 0,
   healthy: true,
+  refusals: 0,
+  relist: false,
   model: emptyModel,
   connection: { phase: 'connecting' } as Connection,
   lastReplyAt: 0,
+  simulated: false,
   notice: null,
   noticeAt: 0,
   resyncReason: null,
@@ -74,8 +85,12 @@ export const useFeed = create<FeedState>()((set, get) => ({
     // A poll held across going offline can still land; it does not make the feed live.
     const phase = typeof navigator !== 'undefined' && navigator.onLine === false ? ('offline' as const) : ('live' as const)
     const connection: Connection = phase === 'live' ? { phase } : { phase, error: 'This computer is offline' }
-    const base = { watching: sent.watching, poll: s.poll + 1, healthy: phase === 'live', lastReplyAt: now, connection }
     recordDiag('reply', `seq ${result.seq}, ${result.events.length} events${result.rejected ? `, ${result.rejected} malformed events dropped` : ''}`)
+    // Said on screen, not only in Diagnostics: something the PBX sent is not shown.
+    const unread = result.rejected
+      ? { notice: `The PBX sent ${result.rejected} event${result.rejected === 1 ? '' : 's'} Switchboard could not read and skipped; see Diagnostics`, noticeAt: now }
+      : {}
+    const base = { watching: sent.watching, poll: s.poll + 1, healthy: phase === 'live', refusals: 0, relist: false, lastReplyAt: now, simulated: result.simulated === true, connection, ...unread }
     if (sent.seq === null) {
       const notice = s.resyncReason ? { notice: `Resynchronised with the PBX (${s.resyncReason})`, noticeAt: now } : {}
       set({ ...base, seq: result.seq, model: applySnapshot(s.model, events, now), resyncReason: null, ...notice })
@@ -99,10 +114,17 @@ export const useFeed = create<FeedState>()((set, get) => ({
 
   pollFailed: (error, nextRetryAt) => {
     recordDiag('fault', `${error.kind}: ${error.message}`)
-    set({
-      healthy: false,
-      connection: { phase: error.kind === 'auth' ? 'auth' : 'reconnecting', error: error.message, kind: error.kind, nextRetryAt },
-    })
+    const s = get()
+    // The PBX answered with an error Code: once may be a blip; twice in a row and the cursor may
+    // be one it no longer knows (the contract's "a cursor the server no longer knows"). The next
+    // try, after the same wait as any, asks for the current state instead of sending it again.
+    // Transport faults (no answer, HTTP errors, broken bodies) keep the cursor: the PBX may still
+    // have every event since, and a snapshot would drop the calls that came and went meanwhile.
+    const refusals = error.kind === 'pbx' ? s.refusals + 1 : s.refusals
+    const connection: Connection = { phase: error.kind === 'auth' ? 'auth' : 'reconnecting', error: error.message, kind: error.kind, nextRetryAt }
+    const relist = refusals >= REFUSALS_BEFORE_RESYNC && s.seq !== null && !s.relist
+    if (relist) recordDiag('resync', `${refusals} refused polls in a row: the next asks for the current state`)
+    set({ healthy: false, refusals, connection, ...(relist ? { relist, resyncReason: 'the PBX refused our place in its event stream' } : {}) })
   },
 
   resyncRequested: (reason) => {
@@ -132,7 +154,17 @@ export const useFeed = create<FeedState>()((set, get) => ({
     }),
 }))
 
+/**
+ * Whether what is on screen is the PBX's word now: `live`; `waiting` — nothing heard yet, so an
+ * extension without calls is unknown, not idle; `stale` — the feed is down, the calls shown are
+ * as last heard.
+ */
+export type FeedTrust = 'live' | 'waiting' | 'stale'
+export const feedTrust = (s: Pick<FeedState, 'connection' | 'lastReplyAt'>): FeedTrust =>
+  s.connection.phase === 'live' ? 'live' : s.lastReplyAt === 0 ? 'waiting' : 'stale'
+
 /** Narrow selectors (the cards' own is `useCallsFor` in shown-calls.ts). */
+export const useFeedTrust = () => useFeed(feedTrust)
 export const useConnection = () => useFeed((s) => s.connection)
 export const useAnswerState = (key: string) => useFeed((s) => s.answers[key])
 export const useRingingCount = (exts: readonly string[]) =>

@@ -13,7 +13,7 @@ type Msg =
   | { type: 'who' }
   | { type: 'reply'; sent: { seq: string | null; watching: string }; result: SubscribeResult; now: number }
   | { type: 'status'; connection: Connection }
-  | { type: 'state'; seq: string | null; watching: string; model: CallModel; connection: Connection; lastReplyAt: number }
+  | { type: 'state'; seq: string | null; watching: string; model: CallModel; connection: Connection; lastReplyAt: number; simulated: boolean }
 
 interface TabsState {
   isLeader: boolean
@@ -64,7 +64,7 @@ function onMessage(m: Msg) {
       useTabs.setState({ lists: { ...tabs.lists, [m.tab]: m.exts } })
       // A newcomer gets what we know now; it may watch nothing the feed does not already cover.
       if (!known && tabs.isLeader)
-        post({ type: 'state', seq: feed.seq, watching: feed.watching, model: feed.model, connection: feed.connection, lastReplyAt: feed.lastReplyAt })
+        post({ type: 'state', seq: feed.seq, watching: feed.watching, model: feed.model, connection: feed.connection, lastReplyAt: feed.lastReplyAt, simulated: feed.simulated })
       return
     }
     case 'bye': {
@@ -84,7 +84,7 @@ function onMessage(m: Msg) {
       return
     case 'state':
       if (!tabs.isLeader && feed.watching === '')
-        useFeed.setState({ seq: m.seq, watching: m.watching, model: m.model, connection: m.connection, lastReplyAt: m.lastReplyAt })
+        useFeed.setState({ seq: m.seq, watching: m.watching, model: m.model, connection: m.connection, lastReplyAt: m.lastReplyAt, simulated: m.simulated })
       return
   }
 }

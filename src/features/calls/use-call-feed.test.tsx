@@ -138,6 +138,40 @@ describe('useCallFeed', () => {
     expect(retry.at - bad.at).toBeGreaterThanOrEqual(999)
   })
 
+  it('gives up a cursor the PBX refuses twice in a row for a snapshot, and shows a call that rang meanwhile', async () => {
+    sim.setStatus(sim.ring({ ext: '410' }), 'Hungup')
+    mount(['410'])
+    await expect.poll(() => sim.heldPolls).toBe(1)
+    const cursor = useFeed.getState().seq!
+    sim.forgetCursors()
+    const id = sim.ring({ ext: '410', uniqueCallId: 'after-forget' })
+    await expect.poll(() => statusOn('410', id), { timeout: 4000 }).toBe('Ringing')
+    const sent = subscribes().map((r) => `${r.params.lastSequenceNumber}/${r.params.timeOut}`)
+    // The held poll refused, one retry with the same cursor refused, then the current state.
+    expect(sent.slice(1, 4)).toEqual([`${cursor}/${POLL_TIMEOUT_S}`, `${cursor}/0`, '0/0'])
+    expect(useFeed.getState()).toMatchObject({ refusals: 0, connection: { phase: 'live' }, notice: expect.stringMatching(/^Resynchronised.*refused/) })
+  })
+
+  it('keeps its cursor through one refusal (a blip is not a lost place)', async () => {
+    sim.setStatus(sim.ring({ ext: '410' }), 'Hungup')
+    mount(['410'])
+    await expect.poll(() => sim.heldPolls).toBe(1)
+    sim.failNextSubscribe({ kind: 'negativeCode' })
+    const id = sim.ring({ ext: '410' })
+    await expect.poll(() => statusOn('410', id)).toBe('Ringing')
+    const cursor = useFeed.getState().seq!
+    await expect.poll(() => useFeed.getState().connection.kind).toBe('pbx')
+    await expect.poll(() => useFeed.getState().refusals).toBe(1)
+    await expect.poll(() => useFeed.getState().connection.phase, { timeout: 3000 }).toBe('live')
+    const sent = subscribes().map((r) => r.params.lastSequenceNumber)
+    // Refused once, asked again from the same place: no snapshot after the first.
+    const after = sent.slice(sent.indexOf(cursor))
+    expect(after.length).toBeGreaterThanOrEqual(2)
+    expect(new Set(after)).toEqual(new Set([cursor]))
+    expect(sent.slice(1)).not.toContain('0')
+    expect(useFeed.getState().refusals).toBe(0)
+  })
+
   it('resynchronises after a PBX restart and shows a call that rang after it', async () => {
     const old = sim.ring({ ext: '410', uniqueCallId: 'before-restart' })
     mount(['410'])

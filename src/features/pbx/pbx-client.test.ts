@@ -62,18 +62,29 @@ describe('request building', () => {
 
   it('names subscribe and dial parameters exactly as the contract', async () => {
     const seen = captureRequests()
-    await subscribe({ exten: ['400', 'SIP/410'], lastSequenceNumber: '0', timeOut: 0 })
-    await dial({ number: '+61298765432', extenOrUniqueId: 'SIP/400', autoAnswer: HANDSETS.yealink.answerString, monitored: 'yes' })
+    await subscribe({ exten: ['400', 'SIP/410', '410'], lastSequenceNumber: '0', timeOut: 0 })
+    await dial({
+      number: '+61298765432',
+      extenOrUniqueId: 'SIP/400',
+      callerId: '+61298765432',
+      phoneCaption: '+61298765432',
+      autoAnswer: HANDSETS.yealink.answerString,
+      monitored: 'yes',
+    })
     const [sub, dialled] = seen
-    expect(Object.fromEntries(sub.url.searchParams)).toEqual({ exten: '400,SIP/410', lastSequenceNumber: '0', timeOut: '0' })
-    // The vendor's examples keep commas and slashes readable.
-    expect(sub.url.search).toContain('exten=400,SIP/410')
+    // Bare extensions, each once, as the vendor's client sends them; commas stay readable.
+    expect(Object.fromEntries(sub.url.searchParams)).toEqual({ exten: '400,410', lastSequenceNumber: '0', timeOut: '0' })
+    expect(sub.url.search).toContain('exten=400,410&')
     expect(Object.fromEntries(dialled.url.searchParams)).toEqual({
       number: '+61298765432',
       extenOrUniqueId: 'SIP/400',
+      callerId: '+61298765432',
+      phoneCaption: '+61298765432',
       autoAnswer: 'Call-info:answer-after=0',
       monitored: 'yes',
     })
+    // The vendor's examples keep slashes readable.
+    expect(dialled.url.search).toContain('extenOrUniqueId=SIP/400')
     expect(dialled.url.search).toContain('number=%2B61298765432')
   })
 
@@ -91,7 +102,7 @@ describe('request building', () => {
 
 describe('errors', () => {
   it('turns a negative Code with HTTP 200 into a pbx error carrying Code and Message', async () => {
-    const e = await failure(answer({ uniqueId: 'nope', exten: '410', answerString: 'x' }))
+    const e = await failure(answer({ uniqueId: 'nope', exten: '410', answerString: HANDSETS.polycom.answerString }))
     expect(e.kind).toBe('pbx')
     expect(e.code).toBe(-1)
     expect(e.pbxMessage).toBe('Call nope not found on extension 410')
@@ -116,6 +127,23 @@ describe('errors', () => {
     const e = await failure(snapshot())
     expect(e).toMatchObject({ kind: 'auth', code: -3, pbxMessage: 'Access denied for this licence' })
     expect(e.message).toBe('The PBX rejected the API key: Access denied for this licence')
+  })
+
+  it('does not read every refusal as a bad key', async () => {
+    replyWith('{"Code":-1,"Message":"Extension 410 is not allowed to answer this call"}')
+    expect(await failure(snapshot())).toMatchObject({ kind: 'pbx', code: -1 })
+  })
+
+  it('reads a Code written as a string and a Message that is not a string', async () => {
+    replyWith('{"Code":"-7","Message":42}')
+    expect(await failure(snapshot())).toMatchObject({ kind: 'pbx', code: -7, pbxMessage: '42' })
+  })
+
+  it('keeps the PBX’s words from a JSON body sent with an HTTP error', async () => {
+    replyWith('{"Code":-1,"Message":"Service unavailable: database"}', { status: 503 })
+    const e = await failure(snapshot())
+    expect(e).toMatchObject({ kind: 'http', status: 503, pbxMessage: 'Service unavailable: database' })
+    expect(e.message).toBe('The PBX answered HTTP 503: Service unavailable: database')
   })
 
   it('calls an HTML page malformed', async () => {
@@ -249,6 +277,24 @@ describe('subscribe replies', () => {
     ])
   })
 
+  it('keeps an event whose optional fields are null or unreadable: they read as absent', async () => {
+    const CallData = {
+      uniqueCallId: 'a',
+      status: 'Ringing',
+      callerId: null,
+      canAnswer: null,
+      callStartTime: null,
+      otherPartyCallerId: { n: 1 },
+      isQueueCall: 1,
+      inbound: 0,
+      isClickToDialCall: 'maybe',
+    }
+    replyWith(JSON.stringify({ Data: { '410': [{ CallData, CallID: '10', Code: '0' }] }, seq: 3, Code: 0 }))
+    const r = await snapshot()
+    expect(r.rejected).toBe(0)
+    expect(r.events).toEqual([{ ext: '410', callId: 10, data: { uniqueCallId: 'a', status: 'Ringing', isQueueCall: true, inbound: false } }])
+  })
+
   it.each([
     ['{}', '{"Data":{},"seq":5,"Code":0}'],
     ['[]', '{"Data":[],"seq":5,"Code":0}'],
@@ -257,6 +303,12 @@ describe('subscribe replies', () => {
   ])('accepts an empty Data written as %s', async (_label, body) => {
     replyWith(body)
     expect(await snapshot()).toEqual({ seq: '5', events: [], rejected: 0 })
+  })
+
+  it('says when the reply came from the built-in simulator (the header its server adds)', async () => {
+    expect((await snapshot()).simulated).toBeUndefined()
+    server.use(http.post(SUBSCRIBE, () => HttpResponse.json({ Data: {}, seq: 5, Code: 0 }, { headers: { 'X-Switchboard-Simulator': '1' } }), { once: true }))
+    expect(await snapshot()).toEqual({ seq: '5', events: [], rejected: 0, simulated: true })
   })
 
   it('accepts a positive (notice) Code as success', async () => {
@@ -286,7 +338,8 @@ describe('actions', () => {
   })
 
   it('reads the dial SessionID', async () => {
-    await expect(dial({ number: '0298765432', extenOrUniqueId: 'SIP/400' })).resolves.toMatchObject({
+    const n = '0298765432'
+    await expect(dial({ number: n, extenOrUniqueId: 'SIP/400', callerId: n, phoneCaption: n, autoAnswer: HANDSETS.snom.answerString })).resolves.toMatchObject({
       Code: 0,
       SessionID: expect.stringMatching(/^sim-/),
     })

@@ -13,6 +13,9 @@ import {
 
 export const API_BASE = '/servicemanager/rest/CallManagementAPI/'
 
+/** `SIP/410` and `410` are the same extension; the PBX is sent, and keys its events by, `410`. */
+export const extKey = (ext: string) => (ext.includes('/') ? ext.replace(/^[A-Za-z]+\//, '') : ext)
+
 type Params = Record<string, string | number | boolean | undefined>
 
 export interface RequestOptions {
@@ -34,9 +37,24 @@ export function buildUrl(method: string, params: Params): string {
 }
 
 // The contract does not say how a refused key reads; these are the ways PBX messages put it.
-const AUTH_WORDS = /api ?key|\bkey\b|auth|forbidden|denied|not allowed|not permitted|permission|whitelist|licen[cs]e/i
+// Narrow on purpose: a refused key is retried once a minute, so "extension not allowed to
+// answer" must not read as one.
+const AUTH_WORDS = /api ?key|\bkey\b|auth|forbidden|access denied|whitelist|licen[cs]e/i
 
-async function post(method: string, params: Params, opts: RequestOptions): Promise<{ text: string; json: unknown }> {
+/** The PBX's own words in an error body, when it sent JSON with a Message. */
+function pbxMessageIn(text: string): string | undefined {
+  try {
+    const parsed = envelopeSchema.safeParse(JSON.parse(text))
+    return parsed.success ? parsed.data.Message : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Set by Switchboard's own server on replies from its built-in simulated PBX. */
+export const SIMULATOR_HEADER = 'X-Switchboard-Simulator'
+
+async function post(method: string, params: Params, opts: RequestOptions): Promise<{ text: string; json: unknown; simulated: boolean }> {
   // A plain timer rather than AbortSignal.timeout: fake clocks (tests, page.clock) can drive it.
   const deadline = new AbortController()
   const timer = opts.timeoutMs ? setTimeout(() => deadline.abort(), opts.timeoutMs) : undefined
@@ -60,14 +78,16 @@ async function post(method: string, params: Params, opts: RequestOptions): Promi
     clearTimeout(timer)
   }
 
-  if (res.status === 401 || res.status === 403)
-    throw new PbxError('auth', `The PBX rejected the API key (HTTP ${res.status})`, { status: res.status })
   if (!res.ok) {
+    const said = pbxMessageIn(text)
+    const words = said ? `: ${said}` : ''
+    if (res.status === 401 || res.status === 403)
+      throw new PbxError('auth', `The PBX rejected the API key (HTTP ${res.status})${words}`, { status: res.status, pbxMessage: said })
     // Our own proxy says so when it could not reach the PBX at all.
     const proxyNote = res.headers.get('X-Switchboard-Proxy')
     if (proxyNote) throw new PbxError('network', `The server cannot reach the PBX (${proxyNote})`, { status: res.status })
-    const hint = res.status === 404 ? ' — is NOOJEE_URL right?' : ''
-    throw new PbxError('http', `The PBX answered HTTP ${res.status}${hint}`, { status: res.status })
+    const hint = res.status === 404 && !said ? ' — is NOOJEE_URL right?' : ''
+    throw new PbxError('http', `The PBX answered HTTP ${res.status}${hint}${words}`, { status: res.status, pbxMessage: said })
   }
 
   let json: unknown
@@ -93,7 +113,7 @@ async function post(method: string, params: Params, opts: RequestOptions): Promi
       throw new PbxError('auth', `The PBX rejected the API key: ${pbxMessage}`, { code: Code, pbxMessage })
     throw new PbxError('pbx', `The PBX said: ${pbxMessage} (Code ${Code})`, { code: Code, pbxMessage })
   }
-  return { text, json }
+  return { text, json, simulated: res.headers.has(SIMULATOR_HEADER) }
 }
 
 function validate<S extends z.ZodMiniType>(schema: S, json: unknown, what: string): z.output<S> {
@@ -118,6 +138,8 @@ export interface SubscribeResult {
   events: FeedEvent[]
   /** Events dropped because they lacked uniqueCallId/status or were not objects. */
   rejected: number
+  /** The reply came from Switchboard's built-in simulated PBX. */
+  simulated?: boolean
 }
 
 /** Validating a large reply yields to the browser this often. */
@@ -130,9 +152,10 @@ export interface SubscribeParams {
 }
 
 export async function subscribe(p: SubscribeParams, opts: RequestOptions = {}): Promise<SubscribeResult> {
-  const { text, json } = await post(
+  const { text, json, simulated } = await post(
     'subscribe',
-    { exten: p.exten.join(','), lastSequenceNumber: p.lastSequenceNumber, timeOut: p.timeOut },
+    // Bare extensions, as the vendor's client sends them (`SIP/410` → `410`), each once.
+    { exten: [...new Set(p.exten.map(extKey))].join(','), lastSequenceNumber: p.lastSequenceNumber, timeOut: p.timeOut },
     opts,
   )
   const reply = validate(subscribeSchema, json, 'subscribe')
@@ -148,7 +171,13 @@ export async function subscribe(p: SubscribeParams, opts: RequestOptions = {}): 
   if (reply.Data && !Array.isArray(reply.Data)) {
     let sliceStart = performance.now()
     for (const [ext, list] of Object.entries(reply.Data)) {
-      for (const raw of list) {
+      // null: nothing for this extension; one event not in a list is read as a list of one;
+      // anything else cannot be read (counted, and the rest of the reply still counts).
+      if (!Array.isArray(list) && (list === null || typeof list !== 'object')) {
+        if (list != null) rejected++
+        continue
+      }
+      for (const raw of Array.isArray(list) ? list : [list]) {
         // A burst of odd events (the slow, schema path) is validated in slices of a few ms.
         if (performance.now() - sliceStart > YIELD_AFTER_MS) {
           await yieldToMain()
@@ -161,7 +190,7 @@ export async function subscribe(p: SubscribeParams, opts: RequestOptions = {}): 
       }
     }
   }
-  return { seq, events, rejected }
+  return simulated ? { seq, events, rejected, simulated } : { seq, events, rejected }
 }
 
 const action = async (method: string, params: Params, opts?: RequestOptions): Promise<ActionReply> =>

@@ -2,35 +2,43 @@
 import { z } from 'zod/mini'
 
 // Lenient where the PBX is loose (string or number ids, "true" strings), strict where a wrong
-// value would corrupt the model (uniqueCallId and status are required).
+// value would corrupt the model (uniqueCallId and status are required). Every other field is
+// optional: one the PBX sends in a form we cannot read (null, an object, a stray type) is
+// dropped — the event still counts, as the contract says ("treat every field as optional").
 const text = z.pipe(
   z.union([z.string(), z.number()]),
   z.transform((v) => String(v)),
 )
 const flag = z.pipe(
-  z.union([z.boolean(), z.literal('true'), z.literal('false')]),
-  z.transform((v) => v === true || v === 'true'),
+  z.union([z.boolean(), z.literal('true'), z.literal('false'), z.literal(1), z.literal(0)]),
+  z.transform((v) => v === true || v === 'true' || v === 1),
+)
+const maybe = <T extends z.ZodMiniType>(schema: T) => z.catch(z.optional(schema), undefined)
+/** An integer (Code, CallID), or one written as a string of digits. */
+const integer = z.pipe(
+  z.union([z.int(), z.string().check(z.regex(/^-?\d+$/))]),
+  z.transform((v) => Number(v)),
 )
 
 export const callDataSchema = z.object({
   uniqueCallId: z.pipe(text, z.string().check(z.minLength(1))),
   status: z.string().check(z.minLength(1)),
-  callerId: z.optional(text),
-  canAnswer: z.optional(flag),
-  inbound: z.optional(flag),
-  isQueueCall: z.optional(flag),
-  isClickToDialCall: z.optional(flag),
-  callStartTime: z.optional(z.string()),
-  otherPartyCallerId: z.optional(text),
-  connectedCallerIdNum: z.optional(text),
-  outboundDestination: z.optional(text),
+  callerId: maybe(text),
+  canAnswer: maybe(flag),
+  inbound: maybe(flag),
+  isQueueCall: maybe(flag),
+  isClickToDialCall: maybe(flag),
+  callStartTime: maybe(z.string()),
+  otherPartyCallerId: maybe(text),
+  connectedCallerIdNum: maybe(text),
+  outboundDestination: maybe(text),
 })
 export type CallData = z.output<typeof callDataSchema>
 
 export const eventSchema = z.object({
   CallData: callDataSchema,
-  CallID: z.optional(z.number()),
-  Code: z.optional(z.number()),
+  CallID: maybe(integer),
+  Code: maybe(integer),
 })
 
 export type PbxEvent = z.output<typeof eventSchema>
@@ -73,27 +81,26 @@ export function parseEvent(raw: unknown): { success: true; data: PbxEvent } | { 
 
 /** Every reply carries an integer Code; negative is an error, even with HTTP 200. */
 export const envelopeSchema = z.object({
-  Code: z.int(),
-  Message: z.optional(z.string()),
+  Code: integer,
+  // "usually with a Message string": anything else is read as text, or left out.
+  Message: maybe(text),
 })
 
 /** seq as a non-negative integer; a string of digits is accepted and kept exact. */
 export const seqSchema = z.union([z.number().check(z.nonnegative(), z.refine(Number.isInteger)), z.string().check(z.regex(/^\d+$/))])
 
-const isListsByExt = (v: unknown): v is Record<string, unknown[]> => isRecord(v) && Object.values(v).every(Array.isArray)
-
 export const subscribeSchema = z.object({
-  Code: z.int(),
+  Code: integer,
   seq: seqSchema,
-  // On a timeout the PBX sends an empty Data; tolerate {} , [] , null or none.
-  // Each list's events are checked one by one (parseEvent); here only the shape. A predicate,
-  // not z.record: that walks 1,000 keys and arrays at ≈ 10 ms a burst for nothing.
-  Data: z.optional(z.union([z.custom<Record<string, unknown[]>>(isListsByExt), z.array(z.never()), z.null()])),
+  // On a timeout the PBX sends an empty Data; tolerate {} , [] , null or none. Each
+  // extension's list is checked where it is read (subscribe: one that is not a list is counted
+  // as dropped, the rest of the reply still counts); here only that Data is a map.
+  Data: z.optional(z.union([z.custom<Record<string, unknown>>(isRecord), z.array(z.never()), z.null()])),
 })
 
 export const actionReplySchema = z.object({
-  Code: z.int(),
-  Message: z.optional(z.string()),
-  SessionID: z.optional(text),
+  Code: integer,
+  Message: maybe(text),
+  SessionID: maybe(text),
 })
 export type ActionReply = z.output<typeof actionReplySchema>

@@ -1,13 +1,17 @@
 import { render, screen } from '@testing-library/react'
-import { describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Call } from '../calls/call-model.ts'
 import { aCall } from '../../testing/calls.ts'
+import { resetFeedStore, useFeed } from '../calls/feed-store.ts'
 import { TileView } from './extension-tile.tsx'
 
 const now = Date.now()
 const call = (status: string, p: Partial<Call> = {}): Call => aCall({ status, ...p }, now)
 
 describe('TileView', () => {
+  beforeEach(() => useFeed.setState({ connection: { phase: 'live' }, lastReplyAt: now }))
+  afterEach(() => resetFeedStore())
+
   it('updates one element through idle, ringing, connected and ended (a burst changes tiles, it does not replace them)', () => {
     const ul = (calls: Call[]) => (
       <ul>

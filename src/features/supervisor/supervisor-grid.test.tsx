@@ -1,6 +1,6 @@
 import { act, render, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Call } from '../calls/call-model.ts'
 import { aCall } from '../../testing/calls.ts'
 import { resetFeedStore, useFeed } from '../calls/feed-store.ts'
@@ -10,6 +10,8 @@ const now = Date.now()
 const call = (p: Partial<Call> & { id: string; ext: string }): Call => aCall(p, now)
 
 describe('SupervisorGrid', () => {
+  // The PBX has answered: an extension without calls is idle (before that, unknown).
+  beforeEach(() => useFeed.setState({ connection: { phase: 'live' }, lastReplyAt: now }))
   afterEach(() => resetFeedStore())
 
   it('shows a named tile per extension, the counts, and filters by caller or extension', async () => {
