@@ -86,10 +86,10 @@ describe('pbxTargetFromEnv', () => {
 describe('pbxProxy', () => {
   const [[route, options]] = Object.entries(pbxProxy({ url: 'https://pbx.example.com', apiKey: 'SECRET' })) as [string, ProxyOptions][]
 
-  it('routes the CallManagementAPI and the health check only', () => {
+  it('routes the CallManagementAPI only: no other PBX path gets the key', () => {
     const re = new RegExp(route)
     expect(re.test('/servicemanager/rest/CallManagementAPI/subscribe?exten=1')).toBe(true)
-    expect(re.test('/servicemanager/rest/systemHealth/test')).toBe(true)
+    expect(re.test('/servicemanager/rest/systemHealth/test')).toBe(false)
     expect(re.test('/servicemanager/rest/other/x')).toBe(false)
     expect(re.test('/__sim/ring')).toBe(false)
   })

@@ -61,7 +61,8 @@ export const PROXY_TIMEOUT_MS = 90_000
 
 export function pbxProxy(target: PbxTarget): Record<string, ProxyOptions> {
   return {
-    '^/servicemanager/rest/(CallManagementAPI|systemHealth)/': {
+    // Only what the panel calls: nothing else on the PBX gets our key from this server.
+    '^/servicemanager/rest/CallManagementAPI/': {
       target: target.url,
       changeOrigin: true,
       timeout: PROXY_TIMEOUT_MS,
