@@ -38,17 +38,21 @@ export function toEntry(call: Call): HistoryEntry | null {
   }
 }
 
-/** Newest first, one entry per key, at most `limit`. Returns `entries` itself when nothing is new. */
+/**
+ * Newest first, one entry per key, at most `limit`. A known key that ended again later (a queue
+ * offered the call once more, same uniqueCallId) takes the later ending: missed, then answered,
+ * reads answered. Returns `entries` itself when nothing is new.
+ */
 export function addEntries(entries: readonly HistoryEntry[], added: readonly HistoryEntry[], limit = HISTORY_LIMIT): readonly HistoryEntry[] {
-  const known = new Set(entries.map((e) => e.key))
-  const fresh: HistoryEntry[] = []
+  const known = new Map(entries.map((e) => [e.key, e]))
+  const fresh = new Map<string, HistoryEntry>()
   for (const e of added) {
-    if (known.has(e.key)) continue
-    known.add(e.key)
-    fresh.push(e)
+    const had = fresh.get(e.key) ?? known.get(e.key)
+    if (had && had.endedAt >= e.endedAt) continue
+    fresh.set(e.key, e)
   }
-  if (fresh.length === 0) return entries
-  return [...fresh, ...entries].sort((a, b) => b.endedAt - a.endedAt).slice(0, limit)
+  if (fresh.size === 0) return entries
+  return [...fresh.values(), ...entries.filter((e) => !fresh.has(e.key))].sort((a, b) => b.endedAt - a.endedAt).slice(0, limit)
 }
 
 export const talkTime = (e: HistoryEntry) => (e.connectedAt === undefined ? 0 : Math.max(0, e.endedAt - e.connectedAt))

@@ -49,6 +49,17 @@ describe('history store', () => {
     expect(missedSince(entries, 0)).toBe(1)
   })
 
+  it('a queue call missed, then offered again and answered, is one entry: answered', () => {
+    feed(ev('410', 'q', 'Ringing', { isQueueCall: true }))
+    feed(ev('410', 'q', 'No Answer', { isQueueCall: true }))
+    expect(useHistory.getState().entries.map((e) => [e.key, e.kind])).toEqual([['410|q', 'missed']])
+    feed(ev('410', 'q', 'Ringing', { isQueueCall: true }))
+    feed(ev('410', 'q', 'Connected', { isQueueCall: true }))
+    feed(ev('410', 'q', 'Hungup', { isQueueCall: true }))
+    expect(useHistory.getState().entries.map((e) => [e.key, e.kind])).toEqual([['410|q', 'answered']])
+    expect(missedSince(useHistory.getState().entries, 0)).toBe(0)
+  })
+
   it('ignores calls on extensions I only watch', () => {
     feed(ev('400', 'x', 'Ringing'))
     feed(ev('400', 'x', 'Hungup'))
