@@ -36,7 +36,7 @@ interface Place {
   of?: number
 }
 
-function Frame({ ext, look, label, word, children, position, of }: Place & { ext: string; look: Look; label: string; word: string; children?: ReactNode }) {
+function Frame({ ext, look, label, word, caller, time, extras, position, of }: Place & { ext: string; look: Look; label: string; word: string; caller?: string; time?: string; extras?: ReactNode }) {
   return (
     <li
       aria-label={label}
@@ -53,7 +53,14 @@ function Frame({ ext, look, label, word, children, position, of }: Place & { ext
           {word}
         </span>
       </div>
-      {children}
+      {/* The same lines in every state, empty when idle: a tile that starts ringing changes text, it gains no elements. */}
+      <p className="truncate font-medium" title={caller}>
+        {caller}
+      </p>
+      <p className="flex justify-between tabular-nums">
+        <span>{time}</span>
+        {extras}
+      </p>
     </li>
   )
 }
@@ -79,25 +86,26 @@ export function TileView({ ext, calls, ...place }: Place & { ext: string; calls:
   const known = useFeedTrust() !== 'waiting'
   if (!call || summary.state === 'idle')
     return <Frame {...place} ext={ext} look="idle" label={known ? tileLabel(ext, summary, false) : `Extension ${ext}: Unknown`} word={known ? 'Idle' : 'Unknown'} />
-  if (!live)
-    return (
-      <Frame {...place} ext={ext} look="ended" label={tileLabel(ext, summary, false)} word={statusWords(call)}>
-        <p className="truncate">{call.callerId || 'Unknown caller'}</p>
-      </Frame>
-    )
+  const caller = call.callerId || 'Unknown caller'
+  if (!live) return <Frame {...place} ext={ext} look="ended" label={tileLabel(ext, summary, false)} word={statusWords(call)} caller={caller} />
   const escalated = isEscalated(call, now, afterSec)
   const since = call.status === 'Ringing' && call.isQueueCall ? call.firstSeenAt : call.statusSince
   return (
-    <Frame {...place} ext={ext} look={escalated ? 'escalated' : summary.state} label={tileLabel(ext, summary, escalated)} word={statusWords(call)}>
-      <p className="truncate font-medium" title={call.callerId}>
-        {call.callerId || 'Unknown caller'}
-      </p>
-      <p className="flex justify-between tabular-nums">
-        <span>{formatDuration(now - since)}</span>
-        {summary.active > 1 && <span>+{summary.active - 1} more</span>}
-        {call.isQueueCall && <span>Queue</span>}
-        {escalated && <span className="font-bold uppercase">Overdue</span>}
-      </p>
-    </Frame>
+    <Frame
+      {...place}
+      ext={ext}
+      look={escalated ? 'escalated' : summary.state}
+      label={tileLabel(ext, summary, escalated)}
+      word={statusWords(call)}
+      caller={caller}
+      time={formatDuration(now - since)}
+      extras={
+        <>
+          {summary.active > 1 && <span>+{summary.active - 1} more</span>}
+          {call.isQueueCall && <span>Queue</span>}
+          {escalated && <span className="font-bold uppercase">Overdue</span>}
+        </>
+      }
+    />
   )
 }
