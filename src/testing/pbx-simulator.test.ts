@@ -276,7 +276,8 @@ describe('call control', () => {
   it('records: start by anyone, stop only by the owner', async () => {
     const id = sim.ring({ ext: '410' })
     sim.connect(id, '410')
-    expect(body(await call('start', { extenOrUniqueId: id, agentLoginName: 'alice' })).Code).toBe(0)
+    expect(body(await call('start', { extenOrUniqueId: id, agentLoginName: 'alice' }))).toEqual({ Code: -1, Message: 'Missing parameter: tag' })
+    expect(body(await call('start', { extenOrUniqueId: id, agentLoginName: 'alice', tag: 'switchboard' })).Code).toBe(0)
     expect(body(await call('stop', { extenOrUniqueId: id, agentLoginName: 'bob' }))).toMatchObject({ Code: -1, Message: 'Recording is owned by alice' })
     expect(body(await call('stop', { extenOrUniqueId: '410', agentLoginName: 'alice' })).Code).toBe(0)
     expect(body(await call('start', { extenOrUniqueId: id })).Code).toBe(-1)

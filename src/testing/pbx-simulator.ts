@@ -435,6 +435,8 @@ export class PbxSimulator {
     const call =
       this.calls.get(target) ?? [...this.calls.values()].find((c) => this.activeOn(c, target))
     if (!call) return json({ Code: -1, Message: `No active call for ${target}` })
+    // The contract's start line carries a tag, as the vendor's client sends one.
+    if (start && p.tag === undefined) return json({ Code: -1, Message: 'Missing parameter: tag' })
     if (start) {
       call.recordingBy = p.agentLoginName
       return json({ Code: 0, Message: 'Recording started' })
