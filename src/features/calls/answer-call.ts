@@ -11,8 +11,7 @@ const callIn = (byExt: Readonly<Record<string, readonly Call[]>>, ext: string, i
 /** If no Connected event follows an accepted answer within this time, say so and re-enable. */
 export const ANSWER_CONFIRM_MS = 15_000
 
-async function send(ext: string, id: string): Promise<void> {
-  const key = answerKey(ext, id)
+async function send(ext: string, id: string, key: string): Promise<void> {
   try {
     await answer({ uniqueId: id, exten: ext, answerString: HANDSETS[useSettings.getState().handset].answerString })
   } catch (error) {
@@ -21,11 +20,17 @@ async function send(ext: string, id: string): Promise<void> {
     return
   }
   recordDiag('answer', `answer ${id} on ${ext}: accepted`)
+  // The offer may have ended while the request was out: then there is nothing left to confirm.
+  const now = callIn(useFeed.getState().model.byExt, ext, id)
+  if (!now || now.endedAt !== undefined || answerKey(now) !== key) {
+    useFeed.getState().answerChanged(key, null)
+    return
+  }
   useFeed.getState().answerChanged(key, { state: 'sent', at: Date.now() })
   setTimeout(() => {
     const s = useFeed.getState()
     const call = callIn(s.model.byExt, ext, id)
-    if (s.answers[key]?.state === 'sent' && call?.status === 'Ringing')
+    if (s.answers[key]?.state === 'sent' && call?.status === 'Ringing' && answerKey(call) === key)
       s.answerChanged(key, {
         state: 'error',
         message: 'The PBX accepted the answer but the call did not connect. Check the handset type in Settings.',
@@ -39,15 +44,16 @@ async function send(ext: string, id: string): Promise<void> {
  */
 export function answerCall(ext: string, id: string): void {
   const s = useFeed.getState()
-  const key = answerKey(ext, id)
-  const pending = s.answers[key]
-  if (pending && pending.state !== 'error') return
   const call = callIn(s.model.byExt, ext, id)
   if (!call || call.status !== 'Ringing') {
-    s.answerChanged(key, { state: 'error', message: `This call is no longer ringing${call ? ` (${call.status})` : ''}.` })
+    // Said on the card still on screen (a lingering one keeps its key), or nowhere if it is gone.
+    if (call) s.answerChanged(answerKey(call), { state: 'error', message: `This call is no longer ringing (${call.status}).` })
     return
   }
+  const key = answerKey(call)
+  const pending = s.answers[key]
+  if (pending && pending.state !== 'error') return
   // Marked before the request leaves, so a double click cannot send twice.
   s.answerChanged(key, { state: 'sending' })
-  void send(ext, id)
+  void send(ext, id, key)
 }

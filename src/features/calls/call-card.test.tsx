@@ -52,6 +52,8 @@ function holdAnswers() {
 }
 
 const answers = () => sim.requests.filter((r) => r.method === 'answer')
+/** The answer state of the call's current offer (keyed by extension, id and when it started ringing). */
+const answerOf = (ext: string, id: string) => Object.entries(useFeed.getState().answers).find(([k]) => k.startsWith(`${ext}|${id}|`))?.[1]
 
 describe('CallCard', () => {
   it('shows an HTML-looking caller ID as text and injects no element', () => {
@@ -109,7 +111,7 @@ describe('CallCard', () => {
     renderCard(feedCall({ uniqueCallId: id, status: 'Ringing', canAnswer: true }))
     const button = screen.getByRole('button', { name: 'Answer' })
     await user.dblClick(button)
-    await expect.poll(() => useFeed.getState().answers[`410|${id}`]?.state).toBe('sent')
+    await expect.poll(() => answerOf('410', id)?.state).toBe('sent')
     expect(screen.getByRole('button', { name: 'Answering…' })).toBeDisabled()
     expect(answers()).toHaveLength(1)
     expect(answers()[0].params).toMatchObject({ uniqueId: id, exten: '410', answerString: 'Alert-Info: Ring Answer' })
@@ -121,7 +123,7 @@ describe('CallCard', () => {
     const id = sim.ring({ ext: '410' })
     renderCard(feedCall({ uniqueCallId: id, status: 'Ringing' }))
     await user.click(screen.getByRole('button', { name: 'Answer' }))
-    await expect.poll(() => useFeed.getState().answers[`410|${id}`]?.state).toBe('sent')
+    await expect.poll(() => answerOf('410', id)?.state).toBe('sent')
     // No feed runs here, so no Connected event arrives: fire the confirmation deadline now (the
     // last 15 s timer; the request's own 15 s deadline was set before it).
     const confirm = timers.mock.calls.findLast(([, ms]) => ms === ANSWER_CONFIRM_MS)?.[0]

@@ -42,7 +42,7 @@ function AnswerControl({ call }: { call: Call }) {
 }
 
 function AnswerButton({ call }: { call: Call }) {
-  const state = useAnswerState(answerKey(call.ext, call.id))
+  const state = useAnswerState(answerKey(call))
   const busy = state?.state === 'sending' || state?.state === 'sent'
   const button = (
     <Button variant="primary" className="mt-2 w-full" disabled={busy} aria-disabled={busy} onClick={() => answerCall(call.ext, call.id)}>

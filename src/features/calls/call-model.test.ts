@@ -10,6 +10,8 @@ const ev = (ext: string, uniqueCallId: string, status: string, extra: Partial<Ca
   ext,
   data: { uniqueCallId, status, ...extra },
 })
+/** An event the PBX numbered (CallID, a per-event counter). */
+const numbered = (callId: number, ext: string, uniqueCallId: string, status: string): FeedEvent => ({ ...ev(ext, uniqueCallId, status), callId })
 
 const callsOn = (m: CallModel, ext: string) => m.byExt[ext] ?? []
 const only = (m: CallModel, ext: string) => {
@@ -58,7 +60,7 @@ describe('applyEvents: status transitions', () => {
     let m = applyEvents(emptyModel, [ev('410', 'a', 'Ringing')], T0)
     m = applyEvents(m, [ev('410', 'a', status)], T0 + 1000)
     expect(only(m, '410')).toMatchObject({ status, endedAt: T0 + 1000 })
-    expect(m.ended['410|a']).toBe(T0 + 1000)
+    expect(m.ended['410|a']).toEqual({ at: T0 + 1000 })
   })
 
   it('Connected then Hungup keeps the talk start for the duration', () => {
@@ -137,34 +139,54 @@ describe('applyEvents: idempotence and identity', () => {
     expect(extKey('410')).toBe('410')
   })
 
-  it('offers a call again when the PBX rings it again after it ended (a queue keeps its uniqueCallId)', () => {
-    let m = applyEvents(emptyModel, [ev('410', 'a', 'Ringing'), ev('410', 'a', 'No Answer')], T0)
+  it('offers a call again when the PBX rings it again, in an event numbered after its end (a queue keeps its uniqueCallId)', () => {
+    let m = applyEvents(emptyModel, [numbered(5, '410', 'a', 'Ringing'), numbered(6, '410', 'a', 'No Answer')], T0)
     const ended = m
-    // Another end for an ended call changes nothing.
-    expect(applyEvents(m, [ev('410', 'a', 'No Answer'), ev('410', 'a', 'Hungup')], T0 + 500)).toBe(ended)
-    m = applyEvents(m, [ev('410', 'a', 'Ringing')], T0 + 1000)
+    expect(m.ended['410|a']).toEqual({ at: T0, event: 6 })
+    // Another end, the same events again, an older Ringing: nothing changes.
+    expect(applyEvents(m, [numbered(7, '410', 'a', 'Hungup')], T0 + 500)).toBe(ended)
+    expect(applyEvents(m, [numbered(5, '410', 'a', 'Ringing'), numbered(6, '410', 'a', 'No Answer')], T0 + 500)).toBe(ended)
+    m = applyEvents(m, [numbered(9, '410', 'a', 'Ringing')], T0 + 1000)
     // A fresh offer: one card, ringing since now, Answer offered again, no longer remembered as ended.
     expect(callsOn(m, '410')).toHaveLength(1)
     expect(only(m, '410')).toMatchObject({ status: 'Ringing', firstSeenAt: T0 + 1000, statusSince: T0 + 1000 })
     expect(only(m, '410').endedAt).toBeUndefined()
     expect(only(m, '410').canAnswer).not.toBe(false)
     expect(m.ended['410|a']).toBeUndefined()
-    m = applyEvents(m, [ev('410', 'a', 'Connected')], T0 + 2000)
+    m = applyEvents(m, [numbered(10, '410', 'a', 'Connected')], T0 + 2000)
     expect(only(m, '410')).toMatchObject({ status: 'Connected', connectedAt: T0 + 2000 })
   })
 
+  it('is idempotent: a reply applied twice leaves the model as applied once', () => {
+    const reply = [numbered(1, '410', 'a', 'Ringing'), numbered(2, '410', 'a', 'Connected'), numbered(3, '410', 'a', 'Hungup'), numbered(4, '420', 'b', 'Ringing')]
+    const once = applyEvents(emptyModel, reply, T0)
+    expect(applyEvents(once, reply, T0 + 1000)).toBe(once)
+  })
+
+  it('keeps an ended call ended when nothing numbers the events, or the new status is not an offer', () => {
+    let m = applyEvents(emptyModel, [ev('410', 'a', 'Ringing'), ev('410', 'a', 'Hungup')], T0)
+    const ended = m
+    expect(applyEvents(m, [ev('410', 'a', 'Ringing')], T0 + 1000)).toBe(ended)
+    m = applyEvents(emptyModel, [numbered(1, '410', 'b', 'Connected'), numbered(2, '410', 'b', 'Hungup')], T0)
+    expect(applyEvents(m, [numbered(3, '410', 'b', 'Unlinked')], T0 + 1000)).toBe(m)
+  })
+
   it('follows one reply that ends a call, rings it again and ends another, in order', () => {
-    let m = applyEvents(emptyModel, [ev('410', 'a', 'Ringing'), ev('410', 'a', 'No Answer')], T0)
-    m = applyEvents(m, [ev('410', 'a', 'Ringing'), ev('420', 'b', 'Ringing'), ev('420', 'b', 'Busy'), ev('410', 'a', 'No Answer'), ev('410', 'a', 'Ringing')], T0 + 1000)
+    let m = applyEvents(emptyModel, [numbered(1, '410', 'a', 'Ringing'), numbered(2, '410', 'a', 'No Answer')], T0)
+    m = applyEvents(
+      m,
+      [numbered(3, '410', 'a', 'Ringing'), numbered(4, '420', 'b', 'Ringing'), numbered(5, '420', 'b', 'Busy'), numbered(6, '410', 'a', 'No Answer'), numbered(7, '410', 'a', 'Ringing')],
+      T0 + 1000,
+    )
     expect(only(m, '410')).toMatchObject({ status: 'Ringing' })
     expect(only(m, '410').endedAt).toBeUndefined()
-    expect(m.ended).toEqual({ '420|b': T0 + 1000 })
+    expect(m.ended).toEqual({ '420|b': { at: T0 + 1000, event: 5 } })
   })
 
   it('remembers, but does not show, a call first seen already ended', () => {
     const m = applyEvents(emptyModel, [ev('410', 'z', 'Busy')], T0)
     expect(callsOn(m, '410')).toEqual([])
-    expect(m.ended['410|z']).toBe(T0)
+    expect(m.ended['410|z']).toEqual({ at: T0 })
     expect(applyEvents(m, [ev('410', 'z', 'Busy')], T0 + 1)).toBe(m)
   })
 
@@ -188,7 +210,7 @@ describe('applySnapshot', () => {
     expect(only(m, '400')).toBe(base.byExt['400'][0])
     const gone = callsOn(m, '410').find((c) => c.id === 'gone')
     expect(gone).toMatchObject({ status: 'Ringing', endedAt: T0 + 5000, vanished: true, canAnswer: false })
-    expect(m.ended['410|gone']).toBe(T0 + 5000)
+    expect(m.ended['410|gone']).toEqual({ at: T0 + 5000 })
   })
 
   it('lets an already ended call keep its linger (its endedAt does not move)', () => {
@@ -248,8 +270,8 @@ describe('expireEnded', () => {
 
 describe('tombstones are bounded', () => {
   it('keeps at most MAX_TOMBSTONES, dropping the oldest first', () => {
-    const ended: Record<string, number> = {}
-    for (let i = 0; i < MAX_TOMBSTONES + 50; i++) ended[`410|c${i}`] = 1000 + i
+    const ended: Record<string, { at: number }> = {}
+    for (let i = 0; i < MAX_TOMBSTONES + 50; i++) ended[`410|c${i}`] = { at: 1000 + i }
     const model = expireEnded({ byExt: {}, ended }, 2000, 8000)
     const keys = Object.keys(model.ended)
     expect(keys).toHaveLength(MAX_TOMBSTONES)

@@ -24,11 +24,20 @@ export interface Call {
   vanished?: boolean
 }
 
+/** An ended call remembered: when, and the CallID of the event that ended it (when the PBX numbered it). */
+export interface Tombstone {
+  readonly at: number
+  readonly event?: number
+}
+
 export interface CallModel {
   byExt: Readonly<Record<string, readonly Call[]>>
-  /** `${ext}|${id}` → ended at: a late duplicate of a call's end never shows it again. */
-  ended: Readonly<Record<string, number>>
+  /** `${ext}|${id}` → how it ended: a late or repeated event never shows it again (see applyEvents). */
+  ended: Readonly<Record<string, Tombstone>>
 }
+
+/** Statuses that start an offer: the only ones that can bring an ended call back. */
+const OFFERS: ReadonlySet<string> = new Set(['Ringing', 'Dialing Out'])
 
 export const emptyModel: CallModel = { byExt: {}, ended: {} }
 
@@ -64,7 +73,7 @@ function sameCall(a: Call, b: Call): boolean {
 export function applyEvents(model: CallModel, events: readonly FeedEvent[], now: number): CallModel {
   // Copy-on-write, once per reply: a 1,000-event burst must not copy the maps 1,000 times.
   let byExt: Record<string, readonly Call[]> | null = null
-  let ended: Record<string, number> | null = null
+  let ended: Record<string, Tombstone> | null = null
   const copied = new Map<string, Call[]>()
   for (const ev of events) {
     const ext = extKey(ev.ext)
@@ -72,18 +81,20 @@ export function applyEvents(model: CallModel, events: readonly FeedEvent[], now:
     const key = callKey(ext, id)
     const list = copied.get(ext) ?? model.byExt[ext] ?? []
     const i = list.findIndex((c) => c.id === id)
-    // A call that ended, reported again in a state that is not an end: the PBX offering it once
-    // more (a queue ringing this agent again after No Answer keeps the caller's uniqueCallId).
-    // Replies never repeat (the cursor sees to it), so this is news: a fresh call, Answer and all.
-    // Another end for an ended call changes nothing.
-    const wasEnded = (ended ?? model.ended)[key] !== undefined || list[i]?.endedAt !== undefined
-    if (wasEnded && isEnded(ev.data.status)) continue
+    // An ended call stays ended — the same event twice, a late one, a replay change nothing —
+    // unless the PBX offers it again: Ringing (or Dialing Out) in an event numbered after the one
+    // that ended it. A queue ringing this agent again after No Answer keeps the caller's
+    // uniqueCallId; that is a fresh call, Answer and all. Without CallIDs nothing can tell a new
+    // offer from an old one, and it stays ended.
+    const tomb = (ended ?? model.ended)[key]
+    const wasEnded = tomb !== undefined || list[i]?.endedAt !== undefined
+    if (wasEnded && !(OFFERS.has(ev.data.status) && ev.callId !== undefined && tomb?.event !== undefined && ev.callId > tomb.event)) continue
     const next = merge(wasEnded ? undefined : list[i], ev, ext, now)
-    if (wasEnded && (ended ?? model.ended)[key] !== undefined) delete (ended ??= { ...model.ended })[key]
+    if (wasEnded) delete (ended ??= { ...model.ended })[key]
     if (i >= 0 && next === list[i]) continue
     // A call first seen already ended (e.g. a replay) is remembered, not shown.
     if (i < 0 && next.endedAt !== undefined) {
-      ;(ended ??= { ...model.ended })[key] = now
+      ;(ended ??= { ...model.ended })[key] = { at: now, event: ev.callId }
       continue
     }
     let own = copied.get(ext)
@@ -94,7 +105,7 @@ export function applyEvents(model: CallModel, events: readonly FeedEvent[], now:
     }
     if (i >= 0) own[i] = next
     else own.push(next)
-    if (next.endedAt !== undefined) (ended ??= { ...model.ended })[key] = next.endedAt
+    if (next.endedAt !== undefined) (ended ??= { ...model.ended })[key] = { at: next.endedAt, event: ev.callId }
   }
   return byExt || ended ? { byExt: byExt ?? model.byExt, ended: ended ?? model.ended } : model
 }
@@ -106,7 +117,7 @@ export function applyEvents(model: CallModel, events: readonly FeedEvent[], now:
 export function applySnapshot(model: CallModel, events: readonly FeedEvent[], now: number): CallModel {
   const seen = new Set<string>()
   const fresh: Record<string, Call[]> = {}
-  const ended: Record<string, number> = { ...model.ended }
+  const ended: Record<string, Tombstone> = { ...model.ended }
   for (const ev of events) {
     const ext = extKey(ev.ext)
     const key = callKey(ext, ev.data.uniqueCallId)
@@ -115,12 +126,12 @@ export function applySnapshot(model: CallModel, events: readonly FeedEvent[], no
     const base = prev && prev.endedAt !== undefined && !isEnded(ev.data.status) ? undefined : prev
     const call = merge(base, ev, ext, now)
     if (call.endedAt !== undefined && !prev) {
-      ended[key] = now
+      ended[key] = { at: now, event: ev.callId }
       continue
     }
     seen.add(key)
     if (call.endedAt === undefined) delete ended[key]
-    else ended[key] = call.endedAt
+    else ended[key] = { at: call.endedAt, event: ev.callId }
     const list = (fresh[ext] ??= [])
     const j = list.findIndex((c) => c.id === call.id)
     if (j >= 0) list[j] = call
@@ -135,7 +146,7 @@ export function applySnapshot(model: CallModel, events: readonly FeedEvent[], no
       if (c.endedAt !== undefined) kept.push(c)
       else {
         kept.push({ ...c, endedAt: now, vanished: true, canAnswer: false })
-        ended[key] = now
+        ended[key] = { at: now }
       }
     }
     byExt[ext] = kept
@@ -168,9 +179,9 @@ export function expireEnded(model: CallModel, now: number, lingerMs: number): Ca
   // Oldest first (insertion order): past the cap, the oldest go whatever their age.
   const over = keys.length - MAX_TOMBSTONES
   keys.forEach((key, i) => {
-    if (i >= over && now - model.ended[key] < TOMBSTONE_MS) return
+    if (i >= over && now - model.ended[key].at < TOMBSTONE_MS) return
     if (ended === model.ended) ended = { ...ended }
-    delete (ended as Record<string, number>)[key]
+    delete (ended as Record<string, Tombstone>)[key]
   })
   return byExt === model.byExt && ended === model.ended ? model : { byExt, ended }
 }

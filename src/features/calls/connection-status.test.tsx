@@ -44,7 +44,11 @@ describe('saying what is known', () => {
     )
     expect(screen.getByRole('region', { name: 'Extension 410' })).toHaveTextContent('Not known yet — waiting for the PBX')
     expect(screen.getByRole('listitem', { name: 'Extension 420: Unknown' })).toBeInTheDocument()
-    act(() => useFeed.setState({ connection: live, lastReplyAt: Date.now() }))
+    // A reply that covered 410 only: 420 (just added, say) is still unknown.
+    act(() => useFeed.setState({ connection: live, lastReplyAt: Date.now(), watching: '410' }))
+    expect(screen.getByRole('region', { name: 'Extension 410' })).toHaveTextContent('Idle — no calls')
+    expect(screen.getByRole('listitem', { name: 'Extension 420: Unknown' })).toBeInTheDocument()
+    act(() => useFeed.setState({ watching: 'SIP/410,420' }))
     expect(screen.getByRole('region', { name: 'Extension 410' })).toHaveTextContent('Idle — no calls')
     expect(screen.getByRole('listitem', { name: 'Extension 420: Idle' })).toBeInTheDocument()
     act(() => useFeed.setState({ connection: down }))

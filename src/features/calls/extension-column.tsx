@@ -1,7 +1,7 @@
 import { memo } from 'react'
 import type { Call } from './call-model.ts'
 import { CallCard } from './call-card.tsx'
-import { useFeedTrust, type FeedTrust } from './feed-store.ts'
+import { useExtensionTrust, type FeedTrust } from './feed-store.ts'
 import { useCallsFor } from './shown-calls.ts'
 
 /**
@@ -28,8 +28,16 @@ const NO_CALLS: Record<FeedTrust, string> = {
   stale: 'No calls when last heard',
 }
 
+/** Only a column without calls reads the feed's state: a burst of calls re-renders no idle line. */
+function NoCalls({ ext }: { ext: string }) {
+  return (
+    <p className="flex grow items-center justify-center rounded-lg border border-dashed border-slate-300 text-sm text-slate-500 dark:border-slate-700 dark:text-slate-400">
+      {NO_CALLS[useExtensionTrust(ext)]}
+    </p>
+  )
+}
+
 export function ColumnView({ ext, mine = false, calls }: { ext: string; mine?: boolean; calls: readonly Call[] }) {
-  const trust = useFeedTrust()
   const headingId = `ext-${ext.replace(/\W/g, '-')}`
   return (
     <section
@@ -45,9 +53,7 @@ export function ColumnView({ ext, mine = false, calls }: { ext: string; mine?: b
         {mine && <span className="rounded bg-sky-700 px-1.5 text-xs text-white">mine</span>}
       </div>
       {calls.length === 0 ? (
-        <p className="flex grow items-center justify-center rounded-lg border border-dashed border-slate-300 text-sm text-slate-500 dark:border-slate-700 dark:text-slate-400">
-          {NO_CALLS[trust]}
-        </p>
+        <NoCalls ext={ext} />
       ) : (
         calls.map((c) => <CallCard key={c.id} call={c} />)
       )}

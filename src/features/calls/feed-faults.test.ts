@@ -177,6 +177,22 @@ describe('bad input never corrupts the feed', () => {
     expect(useFeed.getState()).toMatchObject({ seq: '12', refusals: 0, notice: expect.stringMatching(/^Resynchronised/) })
   })
 
+  it('an error Code inside an HTTP error counts as a refusal; a transport fault between two breaks the run', async () => {
+    await poll({ Data: {}, seq: 7, Code: 0 })
+    const refuse = (status: number) => {
+      server.use(http.post('*/servicemanager/rest/CallManagementAPI/subscribe', () => HttpResponse.json({ Code: -1, Message: 'unknown sequence' }, { status }), { once: true }))
+      const { seq, poll: n } = useFeed.getState()
+      return client.fetchQuery({ ...callQueries.feed(EXTS, seq, n), retry: false })
+    }
+    await expect(refuse(500)).rejects.toMatchObject({ kind: 'http', code: -1 })
+    expect(useFeed.getState()).toMatchObject({ refusals: 1, relist: false })
+    await expect(poll('<html>Bad gateway</html>')).rejects.toMatchObject({ kind: 'malformed' })
+    expect(useFeed.getState()).toMatchObject({ refusals: 0, relist: false })
+    await expect(refuse(500)).rejects.toMatchObject({ kind: 'http' })
+    await expect(refuse(200)).rejects.toMatchObject({ kind: 'pbx' })
+    expect(useFeed.getState()).toMatchObject({ seq: '7', refusals: 2, relist: true })
+  })
+
   it('transport faults (HTTP errors, broken bodies) are not refusals: the cursor outlives an outage', async () => {
     await poll({ Data: {}, seq: 7, Code: 0 })
     for (const body of ['{"Data":{"410":[', '<html>Maintenance</html>']) await expect(poll(body)).rejects.toMatchObject({ kind: 'malformed' })
@@ -217,10 +233,14 @@ describe('replayed events never create a second card', () => {
     expect(cards('410')).toEqual(['a:Ringing'])
   })
 
-  it('a call rung again in a later reply after it ended is one card, ringing again', async () => {
-    await poll({ Data: { '410': [event('a', 'Ringing')] }, seq: 2, Code: 0 })
-    await poll({ Data: { '410': [event('a', 'No Answer')] }, seq: 3, Code: 0 })
-    await poll({ Data: { '410': [event('a', 'Ringing'), event('b', 'Ringing')] }, seq: 5, Code: 0 })
+  it('a call rung again after it ended, in an event numbered after the end, is one card, ringing again', async () => {
+    const numbered = (callId: number, id: string, status: string) => ({ ...event(id, status), CallID: callId })
+    await poll({ Data: { '410': [numbered(1, 'a', 'Ringing')] }, seq: 2, Code: 0 })
+    await poll({ Data: { '410': [numbered(2, 'a', 'No Answer')] }, seq: 3, Code: 0 })
+    // An old Ringing replayed under a new seq (CallID 1) does not bring it back.
+    await poll({ Data: { '410': [numbered(1, 'a', 'Ringing')] }, seq: 4, Code: 0 })
+    expect(cards('410')).toEqual(['a:No Answer'])
+    await poll({ Data: { '410': [numbered(4, 'a', 'Ringing'), numbered(5, 'b', 'Ringing')] }, seq: 6, Code: 0 })
     expect(cards('410')).toEqual(['a:Ringing', 'b:Ringing'])
   })
 

@@ -1,7 +1,7 @@
 import { create } from 'zustand'
 import type { SubscribeResult } from '../pbx/pbx-client.ts'
 import type { PbxError } from '../pbx/pbx-error.ts'
-import { applyEvents, applySnapshot, emptyModel, expireEnded, extKey, type CallModel } from './call-model.ts'
+import { applyEvents, applySnapshot, emptyModel, expireEnded, extKey, type Call, type CallModel } from './call-model.ts'
 import { recordDiag } from './diagnostics-store.ts'
 
 export type Phase = 'connecting' | 'live' | 'reconnecting' | 'auth' | 'offline' | 'idle'
@@ -74,7 +74,24 @@ const initial = {
   answers: {},
 }
 
-export const answerKey = (ext: string, id: string) => `${extKey(ext)}|${id}`
+/**
+ * One offer of a call: its extension, uniqueCallId and when it started ringing there. A call the
+ * queue offers again is a new offer, so an earlier click's state never sticks to it.
+ */
+export const answerKey = (call: Pick<Call, 'ext' | 'id' | 'firstSeenAt'>) => `${extKey(call.ext)}|${call.id}|${call.firstSeenAt}`
+
+/** Answer states whose offer is over (ended, gone, or offered again) are dropped: same object if none. */
+function liveAnswers(answers: Readonly<Record<string, AnswerState>>, model: CallModel): Record<string, AnswerState> {
+  let out = answers as Record<string, AnswerState>
+  for (const key in answers) {
+    const [ext, id] = key.split('|')
+    const call = model.byExt[ext]?.find((c) => c.id === id)
+    if (call && call.endedAt === undefined && answerKey(call) === key) continue
+    if (out === answers) out = { ...answers }
+    delete out[key]
+  }
+  return out
+}
 
 export const useFeed = create<FeedState>()((set, get) => ({
   ...initial,
@@ -93,7 +110,8 @@ export const useFeed = create<FeedState>()((set, get) => ({
     const base = { watching: sent.watching, poll: s.poll + 1, healthy: phase === 'live', refusals: 0, relist: false, lastReplyAt: now, simulated: result.simulated === true, connection, ...unread }
     if (sent.seq === null) {
       const notice = s.resyncReason ? { notice: `Resynchronised with the PBX (${s.resyncReason})`, noticeAt: now } : {}
-      set({ ...base, seq: result.seq, model: applySnapshot(s.model, events, now), resyncReason: null, ...notice })
+      const model = applySnapshot(s.model, events, now)
+      set({ ...base, seq: result.seq, model, answers: liveAnswers(s.answers, model), resyncReason: null, ...notice })
       return
     }
     if (BigInt(result.seq) < BigInt(sent.seq)) {
@@ -109,7 +127,7 @@ export const useFeed = create<FeedState>()((set, get) => ({
       return
     }
     const model = applyEvents(s.model, events, now)
-    set(model === s.model ? { ...base, seq: result.seq } : { ...base, seq: result.seq, model })
+    set(model === s.model ? { ...base, seq: result.seq } : { ...base, seq: result.seq, model, answers: liveAnswers(s.answers, model) })
   },
 
   pollFailed: (error, nextRetryAt) => {
@@ -118,9 +136,12 @@ export const useFeed = create<FeedState>()((set, get) => ({
     // The PBX answered with an error Code: once may be a blip; twice in a row and the cursor may
     // be one it no longer knows (the contract's "a cursor the server no longer knows"). The next
     // try, after the same wait as any, asks for the current state instead of sending it again.
-    // Transport faults (no answer, HTTP errors, broken bodies) keep the cursor: the PBX may still
-    // have every event since, and a snapshot would drop the calls that came and went meanwhile.
-    const refusals = error.kind === 'pbx' ? s.refusals + 1 : s.refusals
+    // Transport faults (no answer, HTTP errors without a Code, broken bodies) keep the cursor, and
+    // break a run of refusals: the PBX may still have every event since, and a snapshot would
+    // drop the calls that came and went meanwhile.
+    // An error Code is a refusal whether it came with HTTP 200 or inside an HTTP error's body.
+    const refused = error.kind === 'pbx' || (error.kind === 'http' && error.code !== undefined && error.code < 0)
+    const refusals = refused ? s.refusals + 1 : 0
     const connection: Connection = { phase: error.kind === 'auth' ? 'auth' : 'reconnecting', error: error.message, kind: error.kind, nextRetryAt }
     const relist = refusals >= REFUSALS_BEFORE_RESYNC && s.seq !== null && !s.relist
     if (relist) recordDiag('resync', `${refusals} refused polls in a row: the next asks for the current state`)
@@ -163,8 +184,21 @@ export type FeedTrust = 'live' | 'waiting' | 'stale'
 export const feedTrust = (s: Pick<FeedState, 'connection' | 'lastReplyAt'>): FeedTrust =>
   s.connection.phase === 'live' ? 'live' : s.lastReplyAt === 0 ? 'waiting' : 'stale'
 
+// The extensions the last reply covered, as a set: one split per change of the list, not per reader.
+let coveredList = ''
+let covered: ReadonlySet<string> = new Set()
+const coveredBy = (watching: string) => {
+  if (watching !== coveredList) [coveredList, covered] = [watching, new Set(watching.split(',').map(extKey))]
+  return covered
+}
+
+/** The same for one extension: one just added is unknown until a reply covers it. */
+export const extensionTrust = (s: Pick<FeedState, 'connection' | 'lastReplyAt' | 'watching'>, ext: string): FeedTrust =>
+  coveredBy(s.watching).has(extKey(ext)) ? feedTrust(s) : 'waiting'
+
 /** Narrow selectors (the cards' own is `useCallsFor` in shown-calls.ts). */
 export const useFeedTrust = () => useFeed(feedTrust)
+export const useExtensionTrust = (ext: string) => useFeed((s) => extensionTrust(s, ext))
 export const useConnection = () => useFeed((s) => s.connection)
 export const useAnswerState = (key: string) => useFeed((s) => s.answers[key])
 export const useRingingCount = (exts: readonly string[]) =>

@@ -39,9 +39,10 @@ export function toEntry(call: Call): HistoryEntry | null {
 }
 
 /**
- * Newest first, one entry per key, at most `limit`. A known key that ended again later (a queue
- * offered the call once more, same uniqueCallId) takes the later ending: missed, then answered,
- * reads answered. Returns `entries` itself when nothing is new.
+ * Newest first, one entry per key, at most `limit`. A known key that ends again later (a queue
+ * offered the call once more, same uniqueCallId) is one call: it started at the first offer,
+ * ended at the last, and reads answered if any offer was. Returns `entries` itself when nothing
+ * is new.
  */
 export function addEntries(entries: readonly HistoryEntry[], added: readonly HistoryEntry[], limit = HISTORY_LIMIT): readonly HistoryEntry[] {
   const known = new Map(entries.map((e) => [e.key, e]))
@@ -49,7 +50,13 @@ export function addEntries(entries: readonly HistoryEntry[], added: readonly His
   for (const e of added) {
     const had = fresh.get(e.key) ?? known.get(e.key)
     if (had && had.endedAt >= e.endedAt) continue
-    fresh.set(e.key, e)
+    const answered = had?.kind === 'answered' || e.kind === 'answered'
+    fresh.set(
+      e.key,
+      had
+        ? { ...e, startedAt: Math.min(had.startedAt, e.startedAt), kind: answered && e.kind === 'missed' ? 'answered' : e.kind, connectedAt: e.connectedAt ?? had.connectedAt }
+        : e,
+    )
   }
   if (fresh.size === 0) return entries
   return [...fresh.values(), ...entries.filter((e) => !fresh.has(e.key))].sort((a, b) => b.endedAt - a.endedAt).slice(0, limit)

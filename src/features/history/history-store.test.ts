@@ -50,14 +50,29 @@ describe('history store', () => {
   })
 
   it('a queue call missed, then offered again and answered, is one entry: answered', () => {
-    feed(ev('410', 'q', 'Ringing', { isQueueCall: true }))
-    feed(ev('410', 'q', 'No Answer', { isQueueCall: true }))
+    const q = (callId: number, status: string) => ({ ...ev('410', 'q', status, { isQueueCall: true }), callId })
+    feed(q(1, 'Ringing'))
+    feed(q(2, 'No Answer'))
     expect(useHistory.getState().entries.map((e) => [e.key, e.kind])).toEqual([['410|q', 'missed']])
-    feed(ev('410', 'q', 'Ringing', { isQueueCall: true }))
-    feed(ev('410', 'q', 'Connected', { isQueueCall: true }))
-    feed(ev('410', 'q', 'Hungup', { isQueueCall: true }))
+    feed(q(3, 'Ringing'))
+    feed(q(4, 'Connected'))
+    feed(q(5, 'Hungup'))
     expect(useHistory.getState().entries.map((e) => [e.key, e.kind])).toEqual([['410|q', 'answered']])
     expect(missedSince(useHistory.getState().entries, 0)).toBe(0)
+  })
+
+  it('a call answered, then offered again and missed, stays answered, from its first offer', () => {
+    const q = (callId: number, status: string) => ({ ...ev('410', 'r', status), callId })
+    feed(q(1, 'Ringing'))
+    const started = now
+    feed(q(2, 'Connected'))
+    feed(q(3, 'Hungup'))
+    feed(q(4, 'Ringing'))
+    feed(q(5, 'No Answer'))
+    const [entry] = useHistory.getState().entries
+    expect(useHistory.getState().entries).toHaveLength(1)
+    expect(entry).toMatchObject({ key: '410|r', kind: 'answered', startedAt: started, endedAt: now })
+    expect(entry.connectedAt).toBe(started + 1000)
   })
 
   it('ignores calls on extensions I only watch', () => {

@@ -142,7 +142,7 @@ describe('errors', () => {
   it('keeps the PBX’s words from a JSON body sent with an HTTP error', async () => {
     replyWith('{"Code":-1,"Message":"Service unavailable: database"}', { status: 503 })
     const e = await failure(snapshot())
-    expect(e).toMatchObject({ kind: 'http', status: 503, pbxMessage: 'Service unavailable: database' })
+    expect(e).toMatchObject({ kind: 'http', status: 503, code: -1, pbxMessage: 'Service unavailable: database' })
     expect(e.message).toBe('The PBX answered HTTP 503: Service unavailable: database')
   })
 
@@ -293,6 +293,19 @@ describe('subscribe replies', () => {
     const r = await snapshot()
     expect(r.rejected).toBe(0)
     expect(r.events).toEqual([{ ext: '410', callId: 10, data: { uniqueCallId: 'a', status: 'Ringing', isQueueCall: true, inbound: false } }])
+  })
+
+  it('reads flags written as words or digits in any case; an extension sent {} has no events', async () => {
+    const e = (uniqueCallId: string, canAnswer: unknown) => ({ CallData: { uniqueCallId, status: 'Ringing', canAnswer } })
+    replyWith(JSON.stringify({ Data: { '410': [e('a', 'FALSE'), e('b', 'Yes'), e('c', '0'), e('d', 'perhaps')], '420': {} }, seq: 3, Code: 0 }))
+    const r = await snapshot()
+    expect(r.rejected).toBe(0)
+    expect(r.events.map((x) => [x.data.uniqueCallId, x.data.canAnswer])).toEqual([
+      ['a', false],
+      ['b', true],
+      ['c', false],
+      ['d', undefined],
+    ])
   })
 
   it.each([

@@ -41,13 +41,13 @@ export function buildUrl(method: string, params: Params): string {
 // answer" must not read as one.
 const AUTH_WORDS = /api ?key|\bkey\b|auth|forbidden|access denied|whitelist|licen[cs]e/i
 
-/** The PBX's own words in an error body, when it sent JSON with a Message. */
-function pbxMessageIn(text: string): string | undefined {
+/** The PBX's own Code and words in an error body, when it sent JSON. */
+function pbxReplyIn(text: string): { code?: number; message?: string } {
   try {
     const parsed = envelopeSchema.safeParse(JSON.parse(text))
-    return parsed.success ? parsed.data.Message : undefined
+    return parsed.success ? { code: parsed.data.Code, message: parsed.data.Message } : {}
   } catch {
-    return undefined
+    return {}
   }
 }
 
@@ -79,15 +79,15 @@ async function post(method: string, params: Params, opts: RequestOptions): Promi
   }
 
   if (!res.ok) {
-    const said = pbxMessageIn(text)
+    const { code, message: said } = pbxReplyIn(text)
     const words = said ? `: ${said}` : ''
     if (res.status === 401 || res.status === 403)
-      throw new PbxError('auth', `The PBX rejected the API key (HTTP ${res.status})${words}`, { status: res.status, pbxMessage: said })
+      throw new PbxError('auth', `The PBX rejected the API key (HTTP ${res.status})${words}`, { status: res.status, code, pbxMessage: said })
     // Our own proxy says so when it could not reach the PBX at all.
     const proxyNote = res.headers.get('X-Switchboard-Proxy')
     if (proxyNote) throw new PbxError('network', `The server cannot reach the PBX (${proxyNote})`, { status: res.status })
     const hint = res.status === 404 && !said ? ' — is NOOJEE_URL right?' : ''
-    throw new PbxError('http', `The PBX answered HTTP ${res.status}${hint}${words}`, { status: res.status, pbxMessage: said })
+    throw new PbxError('http', `The PBX answered HTTP ${res.status}${hint}${words}`, { status: res.status, code, pbxMessage: said })
   }
 
   let json: unknown
@@ -171,10 +171,10 @@ export async function subscribe(p: SubscribeParams, opts: RequestOptions = {}): 
   if (reply.Data && !Array.isArray(reply.Data)) {
     let sliceStart = performance.now()
     for (const [ext, list] of Object.entries(reply.Data)) {
-      // null: nothing for this extension; one event not in a list is read as a list of one;
-      // anything else cannot be read (counted, and the rest of the reply still counts).
-      if (!Array.isArray(list) && (list === null || typeof list !== 'object')) {
-        if (list != null) rejected++
+      // null or {}: nothing for this extension; one event not in a list is read as a list of
+      // one; anything else cannot be read (counted, and the rest of the reply still counts).
+      if (!Array.isArray(list) && (list === null || typeof list !== 'object' || Object.keys(list).length === 0)) {
+        if (list != null && typeof list !== 'object') rejected++
         continue
       }
       for (const raw of Array.isArray(list) ? list : [list]) {

@@ -10,8 +10,8 @@ const text = z.pipe(
   z.transform((v) => String(v)),
 )
 const flag = z.pipe(
-  z.union([z.boolean(), z.literal('true'), z.literal('false'), z.literal(1), z.literal(0)]),
-  z.transform((v) => v === true || v === 'true' || v === 1),
+  z.union([z.boolean(), z.literal(1), z.literal(0), z.string().check(z.regex(/^(true|false|yes|no|1|0)$/i))]),
+  z.transform((v) => v === true || v === 1 || (typeof v === 'string' && /^(true|yes|1)$/i.test(v))),
 )
 const maybe = <T extends z.ZodMiniType>(schema: T) => z.catch(z.optional(schema), undefined)
 /** An integer (Code, CallID), or one written as a string of digits. */

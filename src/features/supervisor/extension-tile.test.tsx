@@ -9,7 +9,7 @@ const now = Date.now()
 const call = (status: string, p: Partial<Call> = {}): Call => aCall({ status, ...p }, now)
 
 describe('TileView', () => {
-  beforeEach(() => useFeed.setState({ connection: { phase: 'live' }, lastReplyAt: now }))
+  beforeEach(() => useFeed.setState({ connection: { phase: 'live' }, lastReplyAt: now, watching: '410' }))
   afterEach(() => resetFeedStore())
 
   it('updates one element through idle, ringing, connected and ended (a burst changes tiles, it does not replace them)', () => {

@@ -3,7 +3,7 @@ import { formatDuration } from '../../lib/time.ts'
 import { useNow } from '../../lib/use-now.ts'
 import type { Call } from '../calls/call-model.ts'
 import { statusWords } from '../calls/call-status.ts'
-import { useFeedTrust } from '../calls/feed-store.ts'
+import { useExtensionTrust } from '../calls/feed-store.ts'
 import { useCallsFor } from '../calls/shown-calls.ts'
 import { useSettings } from '../settings/settings-store.ts'
 import { isEscalated, summarize, tileLabel, type TileState } from './grid-model.ts'
@@ -83,7 +83,7 @@ export function TileView({ ext, calls, ...place }: Place & { ext: string; calls:
   const now = useNow(live)
   const afterSec = useSettings((s) => s.escalateAfterSec)
   // Nothing heard from the PBX yet: an extension without calls is unknown, not idle.
-  const known = useFeedTrust() !== 'waiting'
+  const known = useExtensionTrust(ext) !== 'waiting'
   if (!call || summary.state === 'idle')
     return <Frame {...place} ext={ext} look="idle" label={known ? tileLabel(ext, summary, false) : `Extension ${ext}: Unknown`} word={known ? 'Idle' : 'Unknown'} />
   const caller = call.callerId || 'Unknown caller'

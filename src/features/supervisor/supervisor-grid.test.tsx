@@ -11,7 +11,7 @@ const call = (p: Partial<Call> & { id: string; ext: string }): Call => aCall(p, 
 
 describe('SupervisorGrid', () => {
   // The PBX has answered: an extension without calls is idle (before that, unknown).
-  beforeEach(() => useFeed.setState({ connection: { phase: 'live' }, lastReplyAt: now }))
+  beforeEach(() => useFeed.setState({ connection: { phase: 'live' }, lastReplyAt: now, watching: Array.from({ length: 40 }, (_, i) => 400 + i).join(',') }))
   afterEach(() => resetFeedStore())
 
   it('shows a named tile per extension, the counts, and filters by caller or extension', async () => {
