@@ -7,7 +7,7 @@ import type { CallModel } from './call-model.ts'
 import { extKey } from './call-model.ts'
 import { useFeed, type Connection } from './feed-store.ts'
 
-type Msg =
+export type Msg =
   | { type: 'watch'; tab: string; exts: string[] }
   | { type: 'bye'; tab: string }
   | { type: 'who' }
@@ -55,7 +55,8 @@ export function publishStatus(connection: Connection) {
   if (useTabs.getState().isLeader) post({ type: 'status', connection })
 }
 
-function onMessage(m: Msg) {
+/** A message from another tab (exported for tests). */
+export function onMessage(m: Msg) {
   const tabs = useTabs.getState()
   const feed = useFeed.getState()
   switch (m.type) {
@@ -77,7 +78,12 @@ function onMessage(m: Msg) {
       post({ type: 'watch', tab: tabId, exts: tabs.lists[tabId] ?? [] })
       return
     case 'reply':
-      if (!tabs.isLeader) feed.replyReceived(m.sent, m.result, new Set(m.sent.watching.split(',').map(extKey)), m.now)
+      if (tabs.isLeader) return
+      // A tab that has not had the leader's state yet takes only a whole picture (a snapshot):
+      // an increment on an empty model would leave out every call already there, and the state,
+      // when it comes, would then be ignored.
+      if (feed.watching === '' && m.sent.seq !== null) return
+      feed.replyReceived(m.sent, m.result, new Set(m.sent.watching.split(',').map(extKey)), m.now)
       return
     case 'status':
       if (!tabs.isLeader) useFeed.setState({ connection: m.connection, healthy: m.connection.phase === 'live' })

@@ -1,0 +1,37 @@
+// @vitest-environment node
+import { beforeEach, describe, expect, it } from 'vitest'
+import type { FeedEvent } from '../pbx/pbx-client.ts'
+import { applyEvents, emptyModel } from './call-model.ts'
+import { resetFeedStore, useFeed } from './feed-store.ts'
+import { onMessage, useTabs } from './tab-sync.ts'
+
+const T0 = 1_700_000_000_000
+const ev = (uniqueCallId: string, status: string): FeedEvent => ({ ext: '410', data: { uniqueCallId, status } })
+const reply = (seq: string | null, next: string, events: FeedEvent[]) =>
+  onMessage({ type: 'reply', sent: { seq, watching: '410' }, result: { seq: next, events, rejected: 0 }, now: T0 })
+const cards = () => (useFeed.getState().model.byExt['410'] ?? []).map((c) => `${c.id}:${c.status}`)
+
+beforeEach(() => {
+  resetFeedStore()
+  useTabs.setState({ isLeader: false, lists: {} })
+})
+
+describe('a follower tab', () => {
+  it('waits for the leader’s state before taking increments, then follows them', () => {
+    // An increment that overtakes the state: applying it to an empty model would lose call a.
+    reply('5', '6', [ev('b', 'Ringing')])
+    expect(useFeed.getState()).toMatchObject({ watching: '', seq: null })
+    const model = applyEvents(emptyModel, [ev('a', 'Connected'), ev('b', 'Ringing')], T0)
+    onMessage({ type: 'state', seq: '6', watching: '410', model, connection: { phase: 'live' }, lastReplyAt: T0, simulated: true })
+    expect(cards()).toEqual(['a:Connected', 'b:Ringing'])
+    expect(useFeed.getState()).toMatchObject({ seq: '6', simulated: true })
+    reply('6', '7', [ev('a', 'Hungup')])
+    expect(cards()).toEqual(['a:Hungup', 'b:Ringing'])
+  })
+
+  it('takes a snapshot reply at once: it is the whole picture', () => {
+    reply(null, '3', [ev('a', 'Ringing')])
+    expect(cards()).toEqual(['a:Ringing'])
+    expect(useFeed.getState()).toMatchObject({ watching: '410', seq: '3' })
+  })
+})
