@@ -4,7 +4,7 @@ import { isPbxError, PbxError } from '../pbx/pbx-error.ts'
 import { fullJitterDelay } from '../../lib/backoff.ts'
 import { extKey } from './call-model.ts'
 import { recordDiag } from './diagnostics-store.ts'
-import { useFeed } from './feed-store.ts'
+import { extensionSet, useFeed } from './feed-store.ts'
 import { publishReply, publishStatus } from './tab-sync.ts'
 
 /** Seconds the PBX may hold a poll. */
@@ -62,8 +62,8 @@ async function pollOnce(
   const state = useFeed.getState()
   const watching = exten.join(',')
   // The cursor still holds for the same or fewer extensions; any new one needs a snapshot.
-  const covered = new Set(state.watching.split(','))
-  const seq = state.watching !== '' && !state.relist && exten.every((e) => covered.has(e)) ? cursor : null
+  const covered = extensionSet(state.watching)
+  const seq = state.watching !== '' && !state.relist && exten.every((e) => covered.has(extKey(e))) ? cursor : null
   const timeOut = seq === null || !state.healthy ? 0 : POLL_TIMEOUT_S
   recordDiag('request', `subscribe lastSequenceNumber=${seq ?? 0} timeOut=${timeOut}`)
   const result = await subscribe(
@@ -73,7 +73,7 @@ async function pollOnce(
   // A reply to a poll that was superseded (retry now, resync) must not move the cursor.
   if (useFeed.getState().poll !== poll) throw new PbxError('aborted', 'Superseded poll')
   const now = Date.now()
-  useFeed.getState().replyReceived({ seq, watching }, result, new Set(exten.map(extKey)), now)
+  useFeed.getState().replyReceived({ seq, watching }, result, extensionSet(watching), now)
   publishReply({ seq, watching }, result, now)
   // Start the next poll now rather than after React has rendered this reply; the render's
   // useQuery then finds it in flight under the same key. Only for a poll a component drives.

@@ -15,12 +15,6 @@ export const ExtensionColumn = memo(function ExtensionColumn({ ext, mine = false
 /** An idle column's height: that of a column holding one call, ringing or connected (the room it keeps). */
 export const COLUMN_MIN_REM = 10.625
 
-/**
- * The column itself, for the calls given. It keeps room for one call while idle, so a call that
- * starts ringing fills that room instead of pushing every column below it down the page — under
- * the pointer of an agent about to click Answer elsewhere — and a burst of rings changes which
- * columns are on screen for nobody.
- */
 /** What a column without calls says: idle only when the PBX said so. */
 const NO_CALLS: Record<FeedTrust, string> = {
   live: 'Idle — no calls',
@@ -37,6 +31,12 @@ function NoCalls({ ext }: { ext: string }) {
   )
 }
 
+/**
+ * The column itself, for the calls given. It keeps room for one call while idle, so a call that
+ * starts ringing fills that room instead of pushing every column below it down the page — under
+ * the pointer of an agent about to click Answer elsewhere — and a burst of rings changes which
+ * columns are on screen for nobody.
+ */
 export function ColumnView({ ext, mine = false, calls }: { ext: string; mine?: boolean; calls: readonly Call[] }) {
   const headingId = `ext-${ext.replace(/\W/g, '-')}`
   return (

@@ -133,13 +133,12 @@ export const useFeed = create<FeedState>()((set, get) => ({
   pollFailed: (error, nextRetryAt) => {
     recordDiag('fault', `${error.kind}: ${error.message}`)
     const s = get()
-    // The PBX answered with an error Code: once may be a blip; twice in a row and the cursor may
-    // be one it no longer knows (the contract's "a cursor the server no longer knows"). The next
-    // try, after the same wait as any, asks for the current state instead of sending it again.
-    // Transport faults (no answer, HTTP errors without a Code, broken bodies) keep the cursor, and
-    // break a run of refusals: the PBX may still have every event since, and a snapshot would
-    // drop the calls that came and went meanwhile.
-    // An error Code is a refusal whether it came with HTTP 200 or inside an HTTP error's body.
+    // The PBX answered with an error Code (with HTTP 200 or inside an HTTP error's body): once may
+    // be a blip; twice in a row and the cursor may be one it no longer knows (the contract's "a
+    // cursor the server no longer knows"). The next try, after the same wait as any, asks for the
+    // current state instead of sending it again. Transport faults (no answer, HTTP errors without
+    // a Code, broken bodies) keep the cursor and break a run of refusals: the PBX may still have
+    // every event since, and a snapshot would drop the calls that came and went meanwhile.
     const refused = error.kind === 'pbx' || (error.kind === 'http' && error.code !== undefined && error.code < 0)
     const refusals = refused ? s.refusals + 1 : 0
     const connection: Connection = { phase: error.kind === 'auth' ? 'auth' : 'reconnecting', error: error.message, kind: error.kind, nextRetryAt }
@@ -184,17 +183,20 @@ export type FeedTrust = 'live' | 'waiting' | 'stale'
 export const feedTrust = (s: Pick<FeedState, 'connection' | 'lastReplyAt'>): FeedTrust =>
   s.connection.phase === 'live' ? 'live' : s.lastReplyAt === 0 ? 'waiting' : 'stale'
 
-// The extensions the last reply covered, as a set: one split per change of the list, not per reader.
-let coveredList = ''
-let covered: ReadonlySet<string> = new Set()
-const coveredBy = (watching: string) => {
-  if (watching !== coveredList) [coveredList, covered] = [watching, new Set(watching.split(',').map(extKey))]
-  return covered
+let setOf = { list: '', exts: new Set<string>() as ReadonlySet<string> }
+/**
+ * An extension list as the feed writes it (`400,SIP/410`) as a set of bare extensions. The last
+ * list's set is kept: the poll, the tabs and every column and tile read the same list, and a
+ * supervisor's has a thousand entries — split once per change of the list, not once per reader.
+ */
+export function extensionSet(list: string): ReadonlySet<string> {
+  if (list !== setOf.list) setOf = { list, exts: new Set(list.split(',').map(extKey)) }
+  return setOf.exts
 }
 
 /** The same for one extension: one just added is unknown until a reply covers it. */
 export const extensionTrust = (s: Pick<FeedState, 'connection' | 'lastReplyAt' | 'watching'>, ext: string): FeedTrust =>
-  coveredBy(s.watching).has(extKey(ext)) ? feedTrust(s) : 'waiting'
+  extensionSet(s.watching).has(extKey(ext)) ? feedTrust(s) : 'waiting'
 
 /** Narrow selectors (the cards' own is `useCallsFor` in shown-calls.ts). */
 export const useFeedTrust = () => useFeed(feedTrust)

@@ -5,7 +5,7 @@ import { create } from 'zustand'
 import type { SubscribeResult } from '../pbx/pbx-client.ts'
 import type { CallModel } from './call-model.ts'
 import { extKey } from './call-model.ts'
-import { useFeed, type Connection } from './feed-store.ts'
+import { extensionSet, useFeed, type Connection } from './feed-store.ts'
 
 export type Msg =
   | { type: 'watch'; tab: string; exts: string[] }
@@ -83,7 +83,7 @@ export function onMessage(m: Msg) {
       // an increment on an empty model would leave out every call already there, and the state,
       // when it comes, would then be ignored.
       if (feed.watching === '' && m.sent.seq !== null) return
-      feed.replyReceived(m.sent, m.result, new Set(m.sent.watching.split(',').map(extKey)), m.now)
+      feed.replyReceived(m.sent, m.result, extensionSet(m.sent.watching), m.now)
       return
     case 'status':
       if (!tabs.isLeader) useFeed.setState({ connection: m.connection, healthy: m.connection.phase === 'live' })

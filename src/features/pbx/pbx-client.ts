@@ -173,11 +173,12 @@ export async function subscribe(p: SubscribeParams, opts: RequestOptions = {}): 
     for (const [ext, list] of Object.entries(reply.Data)) {
       // null or {}: nothing for this extension; one event not in a list is read as a list of
       // one; anything else cannot be read (counted, and the rest of the reply still counts).
-      if (!Array.isArray(list) && (list === null || typeof list !== 'object' || Object.keys(list).length === 0)) {
-        if (list != null && typeof list !== 'object') rejected++
+      const raws = Array.isArray(list) ? list : list === null ? [] : typeof list === 'object' ? (Object.keys(list).length ? [list] : []) : null
+      if (!raws) {
+        rejected++
         continue
       }
-      for (const raw of Array.isArray(list) ? list : [list]) {
+      for (const raw of raws) {
         // A burst of odd events (the slow, schema path) is validated in slices of a few ms.
         if (performance.now() - sliceStart > YIELD_AFTER_MS) {
           await yieldToMain()
