@@ -17,12 +17,12 @@ const MIN_POLL_PERIOD_MS = 100
 
 /**
  * Reply received → next subscribe sent, for every reply in the window. `paced: false` is the raw
- * gap; `paced: true` starts the clock when the client may poll again (reply end, or the previous
- * poll's start + 100 ms, whichever is later), so it measures our latency, not the contract's wait.
+ * gap; `paced: true` starts the clock when the client may poll again (100 ms after the reply), so
+ * it measures our latency, not the contract's wait.
  */
 function turnarounds(replies, from, paced) {
   const s = replies.filter((r) => r.start >= from).sort((a, b) => a.start - b.start)
-  return s.slice(1).map((r, i) => r.start - (paced ? Math.max(s[i].end, s[i].start + MIN_POLL_PERIOD_MS) : s[i].end))
+  return s.slice(1).map((r, i) => r.start - s[i].end - (paced ? MIN_POLL_PERIOD_MS : 0))
 }
 
 /**

@@ -104,7 +104,7 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`
  * hangs up and another rings. Checks spacing (≥ the floor, ≤ the jitter ceiling), the catch-up poll
  * (timeOut=0), the status text and the final truth.
  */
-async function burst(page: Page, sim: Sim, info: TestInfo, name: string, faults: Record<string, unknown>[], status: RegExp) {
+async function burst(page: Page, sim: Sim, info: TestInfo, name: string, faults: Record<string, unknown>[], status: RegExp, { refused = false } = {}) {
   const start = await openPanel(page, sim)
   await sim.fault(...faults)
   const t0 = Date.now()
@@ -119,21 +119,30 @@ async function burst(page: Page, sim: Sim, info: TestInfo, name: string, faults:
 
   const k = faults.length
   const subs = await subscribesSince(sim, start.mark)
-  const during = subs.slice(0, k + 1)
-  expect(during.length, 'the failed polls and the catch-up').toBe(k + 1)
+  // Refused twice in a row, the cursor is given up: the catch-up itself asks for the current state.
+  // Otherwise the catch-up keeps the cursor, and a snapshot then checks the PBX did not restart.
+  const n = refused ? k + 1 : k + 2
+  const during = subs.slice(0, n)
+  expect(during.length, 'the failed polls, the catch-up and the check').toBe(n)
   expect(during[k].params.timeOut, 'the first poll after a failure asks timeOut=0').toBe('0')
-  const gaps = gapsOf(during)
+  if (refused) expect(during[k].params.lastSequenceNumber, 'refused twice: the catch-up asks for the current state').toBe('0')
+  else {
+    expect(during[k].params.lastSequenceNumber, '… with the cursor, so what happened meanwhile is kept').toBe(during[0].params.lastSequenceNumber)
+    expect(during[k].params.lastSequenceNumber).not.toBe('0')
+    expect([during[k + 1].params.lastSequenceNumber, during[k + 1].params.timeOut], 'then the current state, in case the PBX restarted').toEqual(['0', '0'])
+  }
+  const gaps = gapsOf(during.slice(0, k + 1))
   gaps.forEach((g, i) => {
     expect(g, `retry ${i + 1} waited at least the floor`).toBeGreaterThanOrEqual(FLOOR_MS - SLOP_MS)
     expect(g, `retry ${i + 1} waited at most the jitter ceiling`).toBeLessThanOrEqual(maxDelay(i) + LATE_MS)
   })
-  // At recovery: the k failed polls, the catch-up, and at most the next held poll.
-  expect(subs.length).toBeLessThanOrEqual(k + 2)
+  // At recovery: the k failed polls, the catch-up, the check, and at most the next held poll.
+  expect(subs.length).toBeLessThanOrEqual(n + 1)
   const showed = await statusSince(page, start.logMark)
   note(info, {
     fault: name,
     showed: showed.join(' → ') + ' → Live',
-    requests: `${during.length} ≤ ${k + 1} (k failed + 1 catch-up with timeOut=0); gaps ${gaps.map(secs).join(', ')}`,
+    requests: `${during.length} ≤ ${n} (k failed + ${refused ? '1 snapshot catch-up, the cursor refused twice' : '1 catch-up with the cursor and timeOut=0 + 1 snapshot to check for a restart'}); gaps ${gaps.map(secs).join(', ')}`,
     recovered: `${recovered} ms`,
   })
 }
@@ -168,7 +177,7 @@ test('a wrong shape', async ({ page, request }, info) => {
 
 test('a negative Code', async ({ page, request }, info) => {
   await burst(page, simControl(request), info, 'Negative Code (-2, HTTP 200) × 2', [{ kind: 'negativeCode' }, { kind: 'negativeCode' }],
-    /^Reconnecting: The PBX said: Internal error in CallManagementAPI \(Code -2\) — (next try in \d+ s|trying now)$/)
+    /^Reconnecting: The PBX said: Internal error in CallManagementAPI \(Code -2\) — (next try in \d+ s|trying now)$/, { refused: true })
 })
 
 
@@ -195,14 +204,15 @@ test('a reply that never comes (client deadline, page.clock)', async ({ page, re
   const recovered = (await pageNow(page)) - t0
   const subs = await subscribesSince(sim, start.mark)
   expect(subs[1].params.timeOut, 'the retry catches up with timeOut=0').toBe('0')
-  expect(subs.length).toBeLessThanOrEqual(3)
+  expect([subs[2].params.lastSequenceNumber, subs[2].params.timeOut], 'then a snapshot checks for a restart').toEqual(['0', '0'])
+  expect(subs.length).toBeLessThanOrEqual(4)
   // The 1 s retry may land inside the same clock step, so read what the status said from its log.
   const showed = await statusSince(page, start.logMark)
   expect(showed).toContainEqual(expect.stringMatching(/^Reconnecting: No reply from the PBX within 35 s — (next try in N s|trying now)$/))
   note(info, {
     fault: 'Reply never comes (hang)',
     showed: `Live (nothing to tell until the deadline) → ${showed.join(' → ')} → Live`,
-    requests: `${Math.min(subs.length, 2)} ≤ 2 (the hung poll, aborted at ${CLIENT_DEADLINE_MS / 1000} s, + 1 catch-up)`,
+    requests: `${Math.min(subs.length, 3)} ≤ 3 (the hung poll, aborted at ${CLIENT_DEADLINE_MS / 1000} s, + 1 catch-up + 1 snapshot to check for a restart)`,
     recovered: `${recovered} ms page time (deadline ${CLIENT_DEADLINE_MS / 1000} s + retry)`,
   })
 })
@@ -288,6 +298,34 @@ test('a PBX restart (seq reset): a call ringing after it shows within 2 s', asyn
   })
 })
 
+test('a PBX restart that echoes our old cursor back: the snapshot after the catch-up finds it', async ({ page, request }, info) => {
+  const sim = simControl(request)
+  const start = await openPanel(page, sim)
+  const before = (await sim.state([...EXTS])).seq
+  // Held polls cut; then it answers a cursor it never issued with that cursor and no events.
+  await sim.restart({ echoCursor: true })
+  const t0 = Date.now()
+  await sim.ring('410', { callerId: '0291119998' })
+  const fresh = region(page, '410').getByRole('article', { name: /0291119998/ })
+  await expect(fresh).toBeVisible()
+  const shownAfter = Date.now() - t0
+  await expect(region(page, '410').getByRole('article', { name: /^Ended: 0291110001/ })).toBeVisible()
+  await expect(page.getByText("Resynchronised with the PBX (the PBX's sequence went back: a restart?)")).toBeVisible()
+  await expect(status(page)).toHaveText('Live')
+  await expectPanelMatchesSim(page, sim, EXTS)
+  const subs = await subscribesSince(sim, start.mark)
+  expect(subs[0].params, 'the catch-up, which the PBX answers with our own cursor').toMatchObject({ lastSequenceNumber: String(before), timeOut: '0' })
+  expect(subs[1].params, 'the check').toMatchObject({ lastSequenceNumber: '0', timeOut: '0' })
+  expect(subs.length).toBeLessThanOrEqual(3)
+  expect(shownAfter, 'a call ringing after the restart is on screen within ~2 s').toBeLessThanOrEqual(2500)
+  note(info, {
+    fault: 'PBX restart that answers the old cursor with itself (seq back to 0, calls dropped, held poll cut)',
+    showed: `${[...(await statusSince(page, start.logMark)), 'Live'].join(' → ')}; notice "Resynchronised with the PBX (the PBX's sequence went back: a restart?)"; dropped calls shown Ended`,
+    requests: `2 ≤ 2 (catch-up with the old cursor → the same cursor back, no events → snapshot check: a lower seq)`,
+    recovered: `new call on screen ${shownAfter} ms after the restart`,
+  })
+})
+
 test('duplicated replies', async ({ page, request }, info) => {
   const sim = simControl(request)
   const start = await openPanel(page, sim)
@@ -299,17 +337,18 @@ test('duplicated replies', async ({ page, request }, info) => {
   await sim.connect(start.ringing, '410')
   await sim.ring('410', { callerId: '0291110004' })
   await expect(status(page)).toHaveText('Live', { timeout: 20_000 })
-  await expect.poll(async () => (await subscribesSince(sim, start.mark)).length).toBeGreaterThanOrEqual(5)
+  await expect.poll(async () => (await subscribesSince(sim, start.mark)).length).toBeGreaterThanOrEqual(6)
   await expectPanelMatchesSim(page, sim, EXTS)
   await expect(region(page, '410').getByRole('article', { name: /0291110004/ })).toHaveCount(1)
   const subs = await subscribesSince(sim, start.mark)
-  const [, , dup, again, next] = subs.map((r) => Number(r.params.lastSequenceNumber))
+  const [, , dup, check, again, next] = subs.map((r) => Number(r.params.lastSequenceNumber))
+  expect(check, 'after the catch-up, a snapshot checks for a restart').toBe(0)
   expect(again, 'the duplicated reply carried events').toBeGreaterThan(dup)
   expect(next, 'its copy carried the same seq').toBe(again)
   note(info, {
     fault: 'Duplicated reply (same events and seq twice, after 2 × 503)',
     showed: `${(await statusSince(page, start.logMark)).join(' → ')} → Live; one card per call`,
-    requests: `${subs.length} ≤ 5 (2 failed, catch-up, the duplicate, next held poll)`,
+    requests: `${subs.length} ≤ 6 (2 failed, catch-up, snapshot check, the duplicate, next held poll)`,
     recovered: `${Date.now() - t0} ms`,
   })
 })

@@ -102,7 +102,7 @@ export async function startSimServer(opts: {
         sim.failNextSubscribe(...((body.faults ?? [body.fault]) as SimFault[]))
         return { ok: true }
       case 'restart':
-        sim.restart()
+        sim.restart({ echoCursor: body.echoCursor === true })
         return { ok: true }
       case 'clearFaults':
         sim.clearFaults()

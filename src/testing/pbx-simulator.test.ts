@@ -158,6 +158,28 @@ describe('restart', () => {
     // uniqueCallIds after a restart never collide with earlier ones.
     expect(c.split('.')[0]).not.toBe(String(Math.floor(Date.now() / 1000)))
   })
+
+  it('by default answers a cursor from before the restart with its real, lower seq; echoCursor holds it and echoes it back', async () => {
+    for (let i = 0; i < 5; i++) sim.ring({ ext: '410' })
+    const old = sim.seq
+    sim.restart()
+    await vi.advanceTimersByTimeAsync(100)
+    expect(body(await poll('410', old))).toEqual({ Data: {}, seq: 0, Code: 0 })
+    sim.restart({ echoCursor: true })
+    await vi.advanceTimersByTimeAsync(100)
+    expect(body(await poll('410', old))).toEqual({ Data: {}, seq: old, Code: 0 })
+    await vi.advanceTimersByTimeAsync(100)
+    const held = poll('410', old, 25)
+    sim.ring({ ext: '410' })
+    // Its event is numbered 1, below the cursor: the poll is not released by it.
+    expect(await settled(held)).toBe(false)
+    await vi.advanceTimersByTimeAsync(25_000)
+    expect(body(await held)).toEqual({ Data: {}, seq: old, Code: 0 })
+    // A snapshot shows where it really is.
+    await vi.advanceTimersByTimeAsync(100)
+    const snap = body(await poll('410', 0))
+    expect([snap.seq, statuses(snap, '410').length]).toEqual([1, 1])
+  })
 })
 
 describe('authentication and transport', () => {

@@ -116,6 +116,7 @@ export class PbxSimulator {
   private replay: SimReply | null = null
   /** Cursors up to this one are no longer known (see forgetCursors); 0: all are. */
   private forgottenUpTo = 0
+  private echoUnknownCursors = false
   private lastPollAt = new Map<string, number>()
   private readonly opts: Required<Omit<SimOptions, 'apiKey'>>
   private epoch = Math.floor(Date.now() / 1000)
@@ -142,8 +143,14 @@ export class PbxSimulator {
     this.replay = null
   }
 
-  /** A PBX restart: the sequence resets, active calls are gone, held polls are cut. */
-  restart(): void {
+  /**
+   * A PBX restart: the sequence resets, active calls are gone, held polls are cut. `echoCursor`:
+   * from now on a cursor beyond its sequence is answered as if nothing happened since — held,
+   * then echoed back with no events ("seq unchanged"), events numbered below it never sent — a
+   * literal reading of the contract; by default such a cursor gets the real, lower seq at once.
+   */
+  restart({ echoCursor = false } = {}): void {
+    this.echoUnknownCursors = echoCursor
     this.seq = 0
     this.log = []
     this.calls.clear()
@@ -300,7 +307,9 @@ export class PbxSimulator {
 
     const fault = this.faults.shift()
     if (fault) return this.faultReply(fault, exts, last)
-    if (this.replay) {
+    // A replay comes from the event queue, so only to a poll with a cursor: a snapshot
+    // (`lastSequenceNumber=0`) is read from the current state.
+    if (this.replay && last !== 0) {
       const r = this.replay
       this.replay = null
       return r
@@ -313,14 +322,15 @@ export class PbxSimulator {
         ;(data[leg.ext] ??= []).push(this.eventFor(leg, this.findCall(leg)!.uniqueCallId))
       }
       if (Object.keys(data).length > 0 || timeOut === 0) return json({ Data: data, seq: this.seq, Code: 0 })
-    } else if (last > this.seq) {
+    } else if (last > this.seq && !this.echoUnknownCursors) {
       // A cursor this PBX never issued (it restarted): answer with where it really is.
       return json({ Data: {}, seq: this.seq, Code: 0 })
     } else {
       const pending = this.collect(exts, last)
       if (pending) return json({ Data: pending, seq: this.seq, Code: 0 })
     }
-    if (timeOut === 0) return json({ Data: {}, seq: this.seq, Code: 0 })
+    // Nothing new: the cursor comes back (beyond our seq only after an echoing restart).
+    if (timeOut === 0) return json({ Data: {}, seq: Math.max(this.seq, last), Code: 0 })
 
     return new Promise<SimReply>((resolve) => {
       const waiter: Waiter = {
@@ -328,7 +338,7 @@ export class PbxSimulator {
         after: last === 0 ? this.seq : last,
         resolve,
         timer: setTimeout(
-          () => this.release(waiter, json({ Data: {}, seq: this.seq, Code: 0 })),
+          () => this.release(waiter, json({ Data: {}, seq: Math.max(this.seq, last), Code: 0 })),
           timeOut * 1000,
         ),
       }

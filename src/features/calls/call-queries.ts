@@ -23,9 +23,14 @@ export function pollRetryDelay(failureCount: number, error: unknown): number {
   return delay
 }
 
-/** The PBX's minimum poll period: a burst of replies must not become a burst of polls. */
+/**
+ * The PBX's minimum poll period: a burst of replies must not become a burst of polls. Counted
+ * from the later of the last poll sent and its reply: a request's way to the PBX takes longer at
+ * some times than others (a new connection through the proxy), so 100 ms between sends can reach
+ * the PBX less than 100 ms apart; 100 ms after the reply cannot.
+ */
 export const MIN_POLL_PERIOD_MS = 100
-let lastPollAt = 0
+let pacedFrom = 0
 
 const pause = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
@@ -56,9 +61,9 @@ async function pollOnce(
     queryKey: [...callQueries.all(), 'feed'],
     predicate: (q) => q.queryHash !== self && q.getObserversCount() === 0,
   })
-  const wait = lastPollAt + MIN_POLL_PERIOD_MS - Date.now()
+  const wait = pacedFrom + MIN_POLL_PERIOD_MS - Date.now()
   if (wait > 0) await pause(wait, signal)
-  lastPollAt = Date.now()
+  pacedFrom = Date.now()
   const state = useFeed.getState()
   const watching = exten.join(',')
   // The cursor still holds for the same or fewer extensions; any new one needs a snapshot.
@@ -71,8 +76,9 @@ async function pollOnce(
     { signal, timeoutMs: timeOut * 1000 + CLIENT_GRACE_MS },
   )
   // A reply to a poll that was superseded (retry now, resync) must not move the cursor.
-  if (useFeed.getState().poll !== poll) throw new PbxError('aborted', 'Superseded poll')
   const now = Date.now()
+  pacedFrom = now
+  if (useFeed.getState().poll !== poll) throw new PbxError('aborted', 'Superseded poll')
   useFeed.getState().replyReceived({ seq, watching }, result, extensionSet(watching), now)
   publishReply({ seq, watching }, result, now)
   // Start the next poll now rather than after React has rendered this reply; the render's

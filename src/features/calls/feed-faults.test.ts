@@ -31,7 +31,10 @@ beforeEach(() => {
   sent.length = 0
   client = new QueryClient({ defaultOptions: { queries: { retry: false } } })
 })
-afterEach(() => client.clear())
+afterEach(() => {
+  client.clear()
+  server.resetHandlers()
+})
 
 /** One poll as the app runs it: the store's cursor in, the raw body through client and store. */
 async function poll(body: string | object): Promise<void> {
@@ -205,6 +208,54 @@ describe('bad input never corrupts the feed', () => {
     await poll({ Data: {}, seq: 7, Code: 0 })
     expect(sent.at(-1)?.get('lastSequenceNumber')).toBe('7')
     expect(allCards()).toEqual([])
+  })
+
+  it('after a fault, the catch-up with the cursor is followed by one snapshot; then polls hold again', async () => {
+    await poll({ Data: { '410': [event('a', 'Ringing')] }, seq: 7, Code: 0 })
+    await expect(poll('<html>Bad gateway</html>')).rejects.toMatchObject({ kind: 'malformed' })
+    // What happened meanwhile comes with the cursor (the call's history is kept) …
+    await poll({ Data: { '410': [event('a', 'Hungup'), event('b', 'Ringing')] }, seq: 9, Code: 0 })
+    expect(sent.at(-1)?.get('lastSequenceNumber')).toBe('7')
+    expect(cards('410')).toEqual(['a:Hungup', 'b:Ringing'])
+    // … then the current state confirms it: nothing changes, no notice.
+    await poll({ Data: { '410': [event('b', 'Ringing')] }, seq: 9, Code: 0 })
+    expect([sent.at(-1)?.get('lastSequenceNumber'), sent.at(-1)?.get('timeOut')]).toEqual(['0', '0'])
+    expect(cards('410')).toEqual(['a:Hungup', 'b:Ringing'])
+    expect(useFeed.getState().notice).toBeNull()
+    await poll({ Data: {}, seq: 9, Code: 0 })
+    expect([sent.at(-1)?.get('lastSequenceNumber'), sent.at(-1)?.get('timeOut')]).toEqual(['9', '25'])
+  })
+
+  it('waits the PBX minimum poll period from the reply, not from the send: a slow way there cannot bring two polls closer', async () => {
+    const arrived: number[] = []
+    server.use(
+      http.post('*/servicemanager/rest/CallManagementAPI/subscribe', async () => {
+        arrived.push(Date.now())
+        await new Promise((r) => setTimeout(r, 80))
+        return HttpResponse.json({ Data: {}, seq: 3, Code: 0 })
+      }),
+    )
+    for (let i = 0; i < 2; i++) {
+      const { seq, poll: n } = useFeed.getState()
+      await client.fetchQuery({ ...callQueries.feed(EXTS, seq, n), retry: false })
+    }
+    // Sent 100 ms after the first was sent would be 20 ms after its reply; 100 ms after the reply is 180.
+    expect(arrived[1] - arrived[0]).toBeGreaterThanOrEqual(175)
+  })
+
+  it('a PBX that restarted during an outage and echoes our old cursor back is caught by that snapshot', async () => {
+    await poll({ Data: { '410': [event('a', 'Ringing')] }, seq: 401, Code: 0 })
+    await expect(poll('<html>Service unavailable</html>')).rejects.toMatchObject({ kind: 'malformed' })
+    // Restarted at seq 0, it answers a cursor it never issued with that cursor and no events …
+    await poll({ Data: {}, seq: 401, Code: 0 })
+    // … and would never send the events it numbers below it. The snapshot shows where it is.
+    await poll({ Data: { '400': [event('n', 'Ringing')] }, seq: 2, Code: 0 })
+    // The call it no longer has has ended (shown as ended, not left ringing).
+    expect(useFeed.getState().model.byExt['410'].map((c) => [c.id, c.endedAt !== undefined])).toEqual([['a', true]])
+    expect(cards('400')).toEqual(['n:Ringing'])
+    expect(useFeed.getState()).toMatchObject({ seq: '2', notice: expect.stringMatching(/^Resynchronised with the PBX \(the PBX's sequence went back/) })
+    await poll({ Data: {}, seq: 2, Code: 0 })
+    expect([sent.at(-1)?.get('lastSequenceNumber'), sent.at(-1)?.get('timeOut')]).toEqual(['2', '25'])
   })
 
   it('applies 1,000 events in one reply, in order, one card per call', async () => {

@@ -35,6 +35,12 @@ interface FeedState {
   refusals: number
   /** The next poll (a retry too) asks for a snapshot, whatever cursor its key holds. */
   relist: boolean
+  /**
+   * The feed was down (a failed poll, offline): once the catch-up with the cursor has landed, a
+   * snapshot checks the PBX did not restart meanwhile — one that answers a cursor it no longer
+   * knows with that cursor and no events would otherwise never send us its calls.
+   */
+  verify: boolean
   model: CallModel
   connection: Connection
   lastReplyAt: number
@@ -64,6 +70,7 @@ const initial = {
   healthy: true,
   refusals: 0,
   relist: false,
+  verify: false,
   model: emptyModel,
   connection: { phase: 'connecting' } as Connection,
   lastReplyAt: 0,
@@ -109,15 +116,20 @@ export const useFeed = create<FeedState>()((set, get) => ({
       : {}
     const base = { watching: sent.watching, poll: s.poll + 1, healthy: phase === 'live', refusals: 0, relist: false, lastReplyAt: now, simulated: result.simulated === true, connection, ...unread }
     if (sent.seq === null) {
-      const notice = s.resyncReason ? { notice: `Resynchronised with the PBX (${s.resyncReason})`, noticeAt: now } : {}
+      // A snapshot taken with a cursor still held (a check after a fault, a refused cursor) whose
+      // seq is lower than that cursor: the PBX restarted meanwhile.
+      const restarted = s.seq !== null && BigInt(result.seq) < BigInt(s.seq)
+      if (restarted) recordDiag('resync', `snapshot seq ${result.seq} is below our cursor ${s.seq}: the PBX restarted`)
+      const reason = s.resyncReason ?? (restarted ? "the PBX's sequence went back: a restart?" : null)
+      const notice = reason ? { notice: `Resynchronised with the PBX (${reason})`, noticeAt: now } : {}
       const model = applySnapshot(s.model, events, now)
-      set({ ...base, seq: result.seq, model, answers: liveAnswers(s.answers, model), resyncReason: null, ...notice })
+      set({ ...base, verify: false, seq: result.seq, model, answers: liveAnswers(s.answers, model), resyncReason: null, ...notice })
       return
     }
     if (BigInt(result.seq) < BigInt(sent.seq)) {
       // The PBX's counter went backwards: it restarted. Our cursor means nothing there now.
       recordDiag('resync', `seq went back from ${sent.seq} to ${result.seq}: PBX restarted or a stale reply`)
-      set({ ...base, seq: null, resyncReason: "the PBX's sequence went back", notice: "The PBX's sequence went back (a restart?); resynchronising", noticeAt: now })
+      set({ ...base, seq: null, verify: false, resyncReason: "the PBX's sequence went back", notice: "The PBX's sequence went back (a restart?); resynchronising", noticeAt: now })
       return
     }
     if (result.seq === sent.seq && events.length > 0) {
@@ -127,7 +139,10 @@ export const useFeed = create<FeedState>()((set, get) => ({
       return
     }
     const model = applyEvents(s.model, events, now)
-    set(model === s.model ? { ...base, seq: result.seq } : { ...base, seq: result.seq, model, answers: liveAnswers(s.answers, model) })
+    // Caught up after a fault: what happened meanwhile is applied; a snapshot next checks it all.
+    if (s.verify) recordDiag('resync', 'caught up after a fault: the next poll asks for the current state, in case the PBX restarted')
+    const check = s.verify ? { relist: true, verify: false } : {}
+    set(model === s.model ? { ...base, seq: result.seq, ...check } : { ...base, seq: result.seq, model, answers: liveAnswers(s.answers, model), ...check })
   },
 
   pollFailed: (error, nextRetryAt) => {
@@ -144,7 +159,7 @@ export const useFeed = create<FeedState>()((set, get) => ({
     const connection: Connection = { phase: error.kind === 'auth' ? 'auth' : 'reconnecting', error: error.message, kind: error.kind, nextRetryAt }
     const relist = refusals >= REFUSALS_BEFORE_RESYNC && s.seq !== null && !s.relist
     if (relist) recordDiag('resync', `${refusals} refused polls in a row: the next asks for the current state`)
-    set({ healthy: false, refusals, connection, ...(relist ? { relist, resyncReason: 'the PBX refused our place in its event stream' } : {}) })
+    set({ healthy: false, verify: true, refusals, connection, ...(relist ? { relist, resyncReason: 'the PBX refused our place in its event stream' } : {}) })
   },
 
   resyncRequested: (reason) => {
@@ -154,7 +169,7 @@ export const useFeed = create<FeedState>()((set, get) => ({
 
   retryNow: () => set((s) => ({ poll: s.poll + 1, healthy: false })),
 
-  wentOffline: () => set({ healthy: false, connection: { phase: 'offline', error: 'This computer is offline' } }),
+  wentOffline: () => set({ healthy: false, verify: true, connection: { phase: 'offline', error: 'This computer is offline' } }),
 
   clockTicked: (now) => {
     const s = get()
