@@ -80,6 +80,10 @@ test('record and hang up a connected call: indicator on, off, login name require
   await expect(card.getByText('Recording', { exact: true })).toBeVisible()
   await expect(card.getByRole('button', { name: 'Stop recording' })).toHaveAttribute('aria-pressed', 'true')
   await expect(card.getByRole('alert')).toHaveCount(0)
+  // Another name in Settings meanwhile: the stop still goes as the owner, whom the PBX checks.
+  await page.getByRole('button', { name: 'Settings' }).click()
+  await page.getByRole('textbox', { name: /Agent login name/ }).fill('bjones')
+  await page.getByRole('button', { name: 'Close settings' }).click()
   await card.getByRole('button', { name: 'Stop recording' }).click()
   await expect(card.getByText('Recording', { exact: true })).toHaveCount(0)
   await expect(card.getByRole('button', { name: 'Record' })).toBeVisible()

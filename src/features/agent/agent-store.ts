@@ -16,6 +16,8 @@ interface AgentState {
   hangups: Record<string, 'sending' | { error: string }>
   /** Per uniqueCallId: recording is of the call, so both legs show it. */
   recordings: Record<string, Recording>
+  /** Per uniqueCallId: the login name a recording was started as; the PBX checks it on stop. */
+  recordingOwners: Record<string, string>
   recordErrors: Record<string, string>
   helpOpen: boolean
   /** Counts requests to open it, so a request always reaches the dialog even if a close is in flight. */
@@ -26,7 +28,8 @@ interface AgentState {
   dialInputChanged: (text: string) => void
   dialChanged: (dial: DialState) => void
   hangupChanged: (id: string, state: 'sending' | { error: string } | null) => void
-  recordingChanged: (id: string, state: Recording | null, error?: string) => void
+  /** `owner`: the login name a recording just started as (kept while it is on). */
+  recordingChanged: (id: string, state: Recording | null, error?: string, owner?: string) => void
   helpToggled: (open: boolean) => void
   hinted: (hint: string) => void
 }
@@ -46,6 +49,7 @@ export const useAgent = create<AgentState>()((set) => ({
   dial: { state: 'idle' },
   hangups: {},
   recordings: {},
+  recordingOwners: {},
   recordErrors: {},
   helpOpen: false,
   helpRequests: 0,
@@ -54,9 +58,10 @@ export const useAgent = create<AgentState>()((set) => ({
   dialInputChanged: (dialInput) => set({ dialInput }),
   dialChanged: (dial) => set({ dial }),
   hangupChanged: (id, state) => set((s) => ({ hangups: state ? { ...s.hangups, [id]: state } : without(s.hangups, id) })),
-  recordingChanged: (id, state, error) =>
+  recordingChanged: (id, state, error, owner) =>
     set((s) => ({
       recordings: state ? { ...s.recordings, [id]: state } : without(s.recordings, id),
+      recordingOwners: owner ? { ...s.recordingOwners, [id]: owner } : state ? s.recordingOwners : without(s.recordingOwners, id),
       recordErrors: error ? { ...s.recordErrors, [id]: error } : without(s.recordErrors, id),
     })),
   helpToggled: (helpOpen) => set((s) => ({ helpOpen, helpRequests: s.helpRequests + (helpOpen ? 1 : 0) })),

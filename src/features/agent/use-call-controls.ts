@@ -19,7 +19,10 @@ export function useHangup() {
   }
 }
 
-/** Start or stop recording a call, owned by the agent login name from Settings. */
+/**
+ * Start or stop recording a call, owned by the agent login name from Settings; stopped as the
+ * name it was started as (the PBX checks the owner), even if Settings changed meanwhile.
+ */
 export function useRecording() {
   const { mutate } = useMutation({
     mutationFn: ({ id, start, agentLoginName }: { id: string; start: boolean; agentLoginName: string }) =>
@@ -27,7 +30,7 @@ export function useRecording() {
         ? startRecording({ extenOrUniqueId: id, agentLoginName, tag: 'switchboard' })
         : stopRecording({ extenOrUniqueId: id, agentLoginName }),
     retry: false,
-    onSuccess: (_r, { id, start }) => useAgent.getState().recordingChanged(id, start ? 'on' : null),
+    onSuccess: (_r, { id, start, agentLoginName }) => useAgent.getState().recordingChanged(id, start ? 'on' : null, undefined, start ? agentLoginName : undefined),
     onError: (e, { id, start }) =>
       useAgent.getState().recordingChanged(id, start ? null : 'on', describeError(e)),
   })
@@ -35,7 +38,7 @@ export function useRecording() {
     const agent = useAgent.getState()
     const now = agent.recordings[id]
     if (now === 'starting' || now === 'stopping') return
-    const agentLoginName = useSettings.getState().agentLoginName.trim()
+    const agentLoginName = (now === 'on' ? agent.recordingOwners[id] : undefined) ?? useSettings.getState().agentLoginName.trim()
     if (!agentLoginName) {
       agent.recordingChanged(id, now ?? null, 'Set your agent login name in Settings before recording.')
       return

@@ -138,6 +138,13 @@ describe('bad input never corrupts the feed', () => {
     await poll({ Data: { '400': 'Ringing', '411': null, '410': [event('b', 'Ringing')] }, seq: 8, Code: 0 })
     expect(cards('410')).toEqual(['a:Ringing', 'b:Ringing'])
     expect(useFeed.getState()).toMatchObject({ seq: '8', notice: expect.stringMatching(/1 event .*could not read/) })
+    // Another in a later reply: the notice counts both, not only the latest reply's.
+    await poll({ Data: { '410': [{ CallData: { status: 'Ringing' }, CallID: 3, Code: 0 }] }, seq: 9, Code: 0 })
+    expect(useFeed.getState().notice).toMatch(/^The PBX sent 2 events .*could not read/)
+    // Once the notice is gone, a new count starts.
+    useFeed.getState().noticeDismissed()
+    await poll({ Data: { '410': [{ CallData: null, CallID: 4, Code: 0 }] }, seq: 10, Code: 0 })
+    expect(useFeed.getState().notice).toMatch(/^The PBX sent 1 event .*could not read/)
   })
 
   it('refuses a Data that is not a map by extension, without moving the cursor', async () => {

@@ -48,6 +48,8 @@ interface FeedState {
   simulated: boolean
   notice: string | null
   noticeAt: number
+  /** Events the panel could not read since the notice about them last went away. */
+  unread: number
   /** Why the next snapshot is a resync (shown once it lands); null for a first load or a new list. */
   resyncReason: string | null
   answers: Record<string, AnswerState>
@@ -77,6 +79,7 @@ const initial = {
   simulated: false,
   notice: null,
   noticeAt: 0,
+  unread: 0,
   resyncReason: null,
   answers: {},
 }
@@ -109,10 +112,11 @@ export const useFeed = create<FeedState>()((set, get) => ({
     // A poll held across going offline can still land; it does not make the feed live.
     const phase = typeof navigator !== 'undefined' && navigator.onLine === false ? ('offline' as const) : ('live' as const)
     const connection: Connection = phase === 'live' ? { phase } : { phase, error: 'This computer is offline' }
-    recordDiag('reply', `seq ${result.seq}, ${result.events.length} events${result.rejected ? `, ${result.rejected} malformed events dropped` : ''}`)
+    recordDiag('reply', `seq ${result.seq}, ${result.events.length} events${result.rejected ? `, ${result.rejected} malformed events dropped` : ''}${result.note ? `; the PBX noted ${result.note}` : ''}`)
     // Said on screen, not only in Diagnostics: something the PBX sent is not shown.
+    const total = s.unread + result.rejected
     const unread = result.rejected
-      ? { notice: `The PBX sent ${result.rejected} event${result.rejected === 1 ? '' : 's'} Switchboard could not read and skipped; see Diagnostics`, noticeAt: now }
+      ? { unread: total, notice: `The PBX sent ${total} event${total === 1 ? '' : 's'} Switchboard could not read and skipped; see Diagnostics`, noticeAt: now }
       : {}
     const base = { watching: sent.watching, poll: s.poll + 1, healthy: phase === 'live', refusals: 0, relist: false, lastReplyAt: now, simulated: result.simulated === true, connection, ...unread }
     if (sent.seq === null) {
@@ -175,10 +179,10 @@ export const useFeed = create<FeedState>()((set, get) => ({
     const s = get()
     const model = expireEnded(s.model, now, LINGER_MS)
     if (model !== s.model) set({ model })
-    if (s.notice && now - s.noticeAt > NOTICE_MS) set({ notice: null })
+    if (s.notice && now - s.noticeAt > NOTICE_MS) set({ notice: null, unread: 0 })
   },
 
-  noticeDismissed: () => set({ notice: null }),
+  noticeDismissed: () => set({ notice: null, unread: 0 }),
 
   answerChanged: (key, state) =>
     set((s) => {

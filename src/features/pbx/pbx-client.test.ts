@@ -62,7 +62,7 @@ describe('request building', () => {
 
   it('names subscribe and dial parameters exactly as the contract', async () => {
     const seen = captureRequests()
-    await subscribe({ exten: ['400', 'SIP/410', '410'], lastSequenceNumber: '0', timeOut: 0 })
+    await subscribe({ exten: ['400', 'SIP/410', '410', 'IAX2/420'], lastSequenceNumber: '0', timeOut: 0 })
     await dial({
       number: '+61298765432',
       extenOrUniqueId: 'SIP/400',
@@ -73,8 +73,8 @@ describe('request building', () => {
     })
     const [sub, dialled] = seen
     // Bare extensions, each once, as the vendor's client sends them; commas stay readable.
-    expect(Object.fromEntries(sub.url.searchParams)).toEqual({ exten: '400,410', lastSequenceNumber: '0', timeOut: '0' })
-    expect(sub.url.search).toContain('exten=400,410&')
+    expect(Object.fromEntries(sub.url.searchParams)).toEqual({ exten: '400,410,420', lastSequenceNumber: '0', timeOut: '0' })
+    expect(sub.url.search).toContain('exten=400,410,420&')
     expect(Object.fromEntries(dialled.url.searchParams)).toEqual({
       number: '+61298765432',
       extenOrUniqueId: 'SIP/400',
@@ -324,9 +324,11 @@ describe('subscribe replies', () => {
     expect(await snapshot()).toEqual({ seq: '5', events: [], rejected: 0, simulated: true })
   })
 
-  it('accepts a positive (notice) Code as success', async () => {
-    replyWith('{"Data":{},"seq":5,"Code":2,"Message":"notice"}')
-    expect((await snapshot()).seq).toBe('5')
+  it('accepts a positive (notice) Code as success, keeping what it said for Diagnostics', async () => {
+    replyWith('{"Data":{},"seq":5,"Code":2,"Message":"licence expires soon"}')
+    expect(await snapshot()).toEqual({ seq: '5', events: [], rejected: 0, note: 'Code 2: licence expires soon' })
+    replyWith('{"Data":{},"seq":6,"Code":3}')
+    expect((await snapshot()).note).toBe('Code 3')
   })
 
   it('reads 1,000 events in one reply, in order', async () => {

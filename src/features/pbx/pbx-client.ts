@@ -14,7 +14,7 @@ import {
 export const API_BASE = '/servicemanager/rest/CallManagementAPI/'
 
 /** `SIP/410` and `410` are the same extension; the PBX is sent, and keys its events by, `410`. */
-export const extKey = (ext: string) => (ext.includes('/') ? ext.replace(/^[A-Za-z]+\//, '') : ext)
+export const extKey = (ext: string) => (ext.includes('/') ? ext.replace(/^[A-Za-z][A-Za-z0-9]*\//, '') : ext)
 
 type Params = Record<string, string | number | boolean | undefined>
 
@@ -140,6 +140,8 @@ export interface SubscribeResult {
   rejected: number
   /** The reply came from Switchboard's built-in simulated PBX. */
   simulated?: boolean
+  /** A warning or notice the PBX sent with its events (a positive Code, its Message). */
+  note?: string
 }
 
 /** Validating a large reply yields to the browser this often. */
@@ -191,7 +193,9 @@ export async function subscribe(p: SubscribeParams, opts: RequestOptions = {}): 
       }
     }
   }
-  return simulated ? { seq, events, rejected, simulated } : { seq, events, rejected }
+  const said = (json as { Message?: unknown }).Message
+  const note = reply.Code > 0 ? `Code ${reply.Code}${typeof said === 'string' && said ? `: ${said}` : ''}` : undefined
+  return { seq, events, rejected, ...(simulated ? { simulated } : {}), ...(note ? { note } : {}) }
 }
 
 const action = async (method: string, params: Params, opts?: RequestOptions): Promise<ActionReply> =>

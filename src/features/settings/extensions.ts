@@ -1,5 +1,5 @@
-/** An extension: digits, optionally behind a technology prefix such as `SIP/` or `PJSIP/`. */
-const EXTENSION = /^(?:[A-Za-z]{2,8}\/)?\d{1,10}$/
+/** An extension: digits, optionally behind a technology prefix such as `SIP/`, `PJSIP/` or `IAX2/`. */
+const EXTENSION = /^(?:[A-Za-z][A-Za-z0-9]{1,7}\/)?\d{1,10}$/
 
 export type ParsedExtensions = { ok: true; extensions: string[] } | { ok: false; error: string }
 
