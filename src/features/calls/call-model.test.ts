@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import type { FeedEvent } from '../pbx/pbx-client.ts'
 import type { CallData } from '../pbx/pbx-schemas.ts'
-import { applyEvents, applySnapshot, emptyModel, expireEnded, extKey, MAX_TOMBSTONES, type CallModel } from './call-model.ts'
+import { applyEvents, applySnapshot, emptyModel, expireEnded, extKey, MAX_TOMBSTONES, pbxStartTime, type CallModel } from './call-model.ts'
 
 const T0 = 1_700_000_000_000
 
@@ -238,6 +238,43 @@ describe('applySnapshot', () => {
   it('on an empty model is the snapshot itself, oldest first', () => {
     const m = applySnapshot(emptyModel, [ev('410', 'a', 'Ringing'), ev('410', 'b', 'Connected')], T0)
     expect(callsOn(m, '410').map((c) => c.id)).toEqual(['a', 'b'])
+  })
+})
+
+describe('callStartTime: a call already under way when the panel first hears of it', () => {
+  /** T0 less `ms`, written as the PBX writes it (its local time, here the test's). */
+  const pbxAgo = (ms: number) => {
+    const d = new Date(T0 - ms)
+    const p = (n: number) => String(n).padStart(2, '0')
+    return `${d.getFullYear()}/${p(d.getMonth() + 1)}/${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`
+  }
+
+  it('reads the PBX format as local time, and believes only plausible values', () => {
+    expect(pbxStartTime(pbxAgo(10 * 60_000), T0)).toBe(T0 - 10 * 60_000)
+    // A little ahead (clock skew) is now; far ahead (another time zone) or half a day back is not believed.
+    expect(pbxStartTime(pbxAgo(-30_000), T0)).toBe(T0)
+    expect(pbxStartTime(pbxAgo(-2 * 3600_000), T0)).toBeUndefined()
+    expect(pbxStartTime(pbxAgo(13 * 3600_000), T0)).toBeUndefined()
+    for (const odd of [undefined, '', 'yesterday', '2014/13/45 99:99:99x', '17:25:18']) expect(pbxStartTime(odd, T0)).toBeUndefined()
+  })
+
+  it('a snapshot listing a call mid-way times it from the PBX start: talking for 10 minutes, not 0', () => {
+    const start = pbxAgo(10 * 60_000)
+    const m = applySnapshot(emptyModel, [ev('410', 'a', 'Connected', { callStartTime: start }), ev('400', 'b', 'Ringing', { callStartTime: start, isQueueCall: true })], T0)
+    expect(only(m, '410')).toMatchObject({ firstSeenAt: T0 - 600_000, statusSince: T0 - 600_000, connectedAt: T0 - 600_000 })
+    expect(only(m, '400')).toMatchObject({ firstSeenAt: T0 - 600_000, statusSince: T0 - 600_000 })
+    // The same snapshot later changes nothing; a status change later counts from then.
+    expect(applySnapshot(m, [ev('410', 'a', 'Connected', { callStartTime: start }), ev('400', 'b', 'Ringing', { callStartTime: start, isQueueCall: true })], T0 + 5000)).toEqual(m)
+    const later = applyEvents(m, [ev('400', 'b', 'Connected', { callStartTime: start })], T0 + 5000)
+    expect(only(later, '400')).toMatchObject({ firstSeenAt: T0 - 600_000, statusSince: T0 + 5000, connectedAt: T0 + 5000 })
+  })
+
+  it('a call that starts in the live feed is timed by the panel clock, whatever the PBX clock says', () => {
+    const m = applyEvents(emptyModel, [ev('410', 'a', 'Ringing', { callStartTime: pbxAgo(40_000) })], T0)
+    expect(only(m, '410')).toMatchObject({ firstSeenAt: T0, statusSince: T0 })
+    // Without a usable start time a snapshot falls back to now as well.
+    const s = applySnapshot(emptyModel, [ev('410', 'c', 'Connected', { callStartTime: '' })], T0)
+    expect(only(s, '410')).toMatchObject({ firstSeenAt: T0, statusSince: T0, connectedAt: T0 })
   })
 })
 

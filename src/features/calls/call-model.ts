@@ -43,7 +43,31 @@ export const emptyModel: CallModel = { byExt: {}, ended: {} }
 
 const callKey = (ext: string, id: string) => `${ext}|${id}`
 
-function merge(prev: Call | undefined, ev: FeedEvent, ext: string, now: number): Call {
+/** How far back a PBX start time is believed: older is a clock or time-zone mismatch. */
+const START_PLAUSIBLE_MS = 12 * 3600_000
+/** PBX clock ahead of ours by up to this much is taken as now; further ahead is not believed. */
+const START_SKEW_MS = 60_000
+
+/**
+ * `callStartTime` ("2014/10/08 17:25:18", the PBX's local time, read as the browser's) as a
+ * timestamp, when it is one and plausible: not in the future beyond a little clock skew (taken as
+ * now), not more than 12 hours back. Otherwise undefined — a PBX clock in another time zone ahead
+ * of ours, or an empty or odd value, leaves the panel's own clock in charge.
+ */
+export function pbxStartTime(text: string | undefined, now: number): number | undefined {
+  const m = text && /^(\d{4})[/-](\d{1,2})[/-](\d{1,2})[ T](\d{1,2}):(\d{2}):(\d{2})$/.exec(text.trim())
+  if (!m) return undefined
+  const [y, mo, d, h, mi, sec] = m.slice(1).map(Number)
+  const at = new Date(y, mo - 1, d, h, mi, sec).getTime()
+  if (!Number.isFinite(at) || at > now + START_SKEW_MS || at < now - START_PLAUSIBLE_MS) return undefined
+  return Math.min(at, now)
+}
+
+/**
+ * `startedAt`: when the call began, for one first seen part-way through (a snapshot: the panel
+ * opened or resynchronised mid-call); otherwise a call starts when the panel first sees it.
+ */
+function merge(prev: Call | undefined, ev: FeedEvent, ext: string, now: number, startedAt = now): Call {
   const d = ev.data
   const status = d.status
   const changed = !prev || prev.status !== status
@@ -56,9 +80,9 @@ function merge(prev: Call | undefined, ev: FeedEvent, ext: string, now: number):
     canAnswer: d.canAnswer ?? (status === 'Ringing' ? prev?.canAnswer : false),
     isQueueCall: d.isQueueCall ?? prev?.isQueueCall ?? false,
     isClickToDialCall: d.isClickToDialCall ?? prev?.isClickToDialCall ?? false,
-    firstSeenAt: prev?.firstSeenAt ?? now,
-    statusSince: changed ? now : prev.statusSince,
-    connectedAt: prev?.connectedAt ?? (status === 'Connected' ? now : undefined),
+    firstSeenAt: prev?.firstSeenAt ?? startedAt,
+    statusSince: !prev ? startedAt : changed ? now : prev.statusSince,
+    connectedAt: prev?.connectedAt ?? (status === 'Connected' ? (prev ? now : startedAt) : undefined),
     endedAt: isEnded(status) ? (prev?.endedAt ?? now) : undefined,
   }
   return prev && sameCall(prev, next) ? prev : next
@@ -124,7 +148,8 @@ export function applySnapshot(model: CallModel, events: readonly FeedEvent[], no
     const prevList = fresh[ext] ?? model.byExt[ext] ?? []
     const prev = prevList.find((c) => c.id === ev.data.uniqueCallId)
     const base = prev && prev.endedAt !== undefined && !isEnded(ev.data.status) ? undefined : prev
-    const call = merge(base, ev, ext, now)
+    // Already under way when the snapshot lists it: its timers count from the PBX's start time.
+    const call = merge(base, ev, ext, now, base ? now : (pbxStartTime(ev.data.callStartTime, now) ?? now))
     if (call.endedAt !== undefined && !prev) {
       ended[key] = { at: now, event: ev.callId }
       continue
