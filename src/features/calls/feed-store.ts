@@ -120,9 +120,9 @@ export const useFeed = create<FeedState>()((set, get) => ({
       : {}
     const base = { watching: sent.watching, poll: s.poll + 1, healthy: phase === 'live', refusals: 0, relist: false, lastReplyAt: now, simulated: result.simulated === true, connection, ...unread }
     if (sent.seq === null) {
-      // A snapshot taken with a cursor still held (a check after a fault, a refused cursor) whose
-      // seq is lower than that cursor: the PBX restarted meanwhile.
-      const restarted = s.seq !== null && BigInt(result.seq) < BigInt(s.seq)
+      // A snapshot taken with a cursor still held for the same extensions (a check after a fault,
+      // a refused cursor) whose seq is lower than that cursor: the PBX restarted meanwhile.
+      const restarted = s.seq !== null && sent.watching === s.watching && BigInt(result.seq) < BigInt(s.seq)
       if (restarted) recordDiag('resync', `snapshot seq ${result.seq} is below our cursor ${s.seq}: the PBX restarted`)
       const reason = s.resyncReason ?? (restarted ? "the PBX's sequence went back: a restart?" : null)
       const notice = reason ? { notice: `Resynchronised with the PBX (${reason})`, noticeAt: now } : {}
