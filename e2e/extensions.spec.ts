@@ -70,4 +70,9 @@ test('an invalid ?exten= is explained and the stored setting is used instead', a
   await expect(columns(page)).toHaveCount(1)
   await expect(page.getByRole('region', { name: 'Extension 420' })).toBeVisible()
   await expect(page.getByRole('status')).toHaveText('Live')
+
+  // An empty list in a link is a broken link too, not a wish to watch nothing.
+  await page.goto('/?exten=')
+  await expect(page.getByRole('alert')).toContainText("The link's extension list was empty and is ignored.")
+  await expect(page.getByRole('region', { name: 'Extension 420' })).toBeVisible()
 })

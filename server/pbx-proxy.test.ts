@@ -94,6 +94,12 @@ describe('pbxProxy', () => {
     expect(re.test('/__sim/ring')).toBe(false)
   })
 
+  it('forwards POST only, as the contract calls every method: anything else gets a 404, not the key', async () => {
+    const req = (method: string) => ({ method }) as Parameters<NonNullable<ProxyOptions['bypass']>>[0]
+    expect(await options.bypass?.(req('POST'), undefined, options)).toBeUndefined()
+    for (const method of ['GET', 'PUT', 'OPTIONS']) expect(await options.bypass?.(req(method), undefined, options)).toBe(false)
+  })
+
   it('keeps the key out of the incoming URL and adds it to the outgoing request, dropping browser credentials', () => {
     expect(options.rewrite?.(`${API}?exten=410&apiKey=mine`)).toBe(`${API}?exten=410`)
     const proxy = new EventEmitter()

@@ -70,6 +70,8 @@ export function pbxProxy(target: PbxTarget): Record<string, ProxyOptions> {
       // The key goes on the outgoing request only, so no log line of the incoming URL holds it.
       rewrite: withoutApiKey,
       secure: !target.insecureTls,
+      // The contract calls every method with POST; anything else gets Vite's 404, not our key.
+      bypass: (req) => (req.method === 'POST' ? undefined : false),
       configure: (proxy) => {
         proxy.on('proxyReq', (proxyReq) => {
           proxyReq.path = withApiKey(proxyReq.path, target.apiKey)

@@ -1,10 +1,17 @@
 // @vitest-environment node
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { PbxError } from '../pbx/pbx-error.ts'
-import { AUTH_RETRY_MS, callQueries, pollRetryDelay } from './call-queries.ts'
+import { AUTH_RETRY_MS, callQueries, pollDeadlineMs, pollRetryDelay } from './call-queries.ts'
 import { resetFeedStore, useFeed } from './feed-store.ts'
 
 beforeEach(() => resetFeedStore())
+
+describe('pollDeadlineMs', () => {
+  it('gives a held poll its hold plus 10 s, and a snapshot or catch-up 30 s: a slow PBX listing a thousand extensions still gets through', () => {
+    expect(pollDeadlineMs(25)).toBe(35_000)
+    expect(pollDeadlineMs(0)).toBe(30_000)
+  })
+})
 
 describe('pollRetryDelay', () => {
   it('waits at least 1 s after any failure and tells the store when the next try is', () => {

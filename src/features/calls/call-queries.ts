@@ -9,8 +9,15 @@ import { publishReply, publishStatus } from './tab-sync.ts'
 
 /** Seconds the PBX may hold a poll. */
 export const POLL_TIMEOUT_S = 25
-/** The client gives up this long after the hold should have ended. */
+/** The client gives up this long after the hold should have ended … */
 export const CLIENT_GRACE_MS = 10_000
+/**
+ * … but never sooner than this: a snapshot or catch-up (timeOut=0) of a thousand extensions from
+ * a loaded PBX can take more than 10 s, and giving up on it every time would never connect.
+ */
+export const MIN_DEADLINE_MS = 30_000
+/** How long a poll that asked the PBX to hold it `timeOut` seconds may take before it is given up. */
+export const pollDeadlineMs = (timeOut: number) => Math.max(timeOut * 1000 + CLIENT_GRACE_MS, MIN_DEADLINE_MS)
 /** A refused key is retried slowly: the PBX will not change its mind every second. */
 export const AUTH_RETRY_MS = 60_000
 
@@ -31,6 +38,8 @@ export function pollRetryDelay(failureCount: number, error: unknown): number {
  */
 export const MIN_POLL_PERIOD_MS = 100
 let pacedFrom = 0
+/** The poll on the wire: a new one cancels it first, so two never overlap at the PBX. */
+let onWire: AbortController | null = null
 
 const pause = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
@@ -61,9 +70,13 @@ async function pollOnce(
     queryKey: [...callQueries.all(), 'feed'],
     predicate: (q) => q.queryHash !== self && q.getObserversCount() === 0,
   })
-  const wait = pacedFrom + MIN_POLL_PERIOD_MS - Date.now()
-  if (wait > 0) await pause(wait, signal)
+  // Two polls can set out together (a retry the network's return resumed, and "Retry now"): each
+  // waits its turn, checked again after every wait, so they still go 100 ms apart.
+  for (let wait = pacedFrom + MIN_POLL_PERIOD_MS - Date.now(); wait > 0; wait = pacedFrom + MIN_POLL_PERIOD_MS - Date.now())
+    await pause(wait, signal)
   pacedFrom = Date.now()
+  onWire?.abort()
+  const mine = (onWire = new AbortController())
   const state = useFeed.getState()
   const watching = exten.join(',')
   // The cursor still holds for the same or fewer extensions; any new one needs a snapshot.
@@ -73,8 +86,10 @@ async function pollOnce(
   recordDiag('request', `subscribe lastSequenceNumber=${seq ?? 0} timeOut=${timeOut}`)
   const result = await subscribe(
     { exten: [...exten], lastSequenceNumber: seq ?? '0', timeOut },
-    { signal, timeoutMs: timeOut * 1000 + CLIENT_GRACE_MS },
-  )
+    { signal: AbortSignal.any([signal, mine.signal]), timeoutMs: pollDeadlineMs(timeOut) },
+  ).finally(() => {
+    if (onWire === mine) onWire = null
+  })
   // A reply to a poll that was superseded (retry now, resync) must not move the cursor.
   const now = Date.now()
   pacedFrom = now

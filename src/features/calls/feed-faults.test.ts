@@ -1,6 +1,6 @@
 // Bad input, end to end: the raw reply body goes through the real client (fetch, zod), the poll's
 // query function and the feed store, so nothing between the wire and the model is stubbed.
-import { QueryClient } from '@tanstack/react-query'
+import { QueryClient, QueryObserver } from '@tanstack/react-query'
 import { http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -248,6 +248,39 @@ describe('bad input never corrupts the feed', () => {
     }
     // Sent 100 ms after the first was sent would be 20 ms after its reply; 100 ms after the reply is 180.
     expect(arrived[1] - arrived[0]).toBeGreaterThanOrEqual(175)
+  })
+
+  it('two polls setting out together still reach the PBX apart, and the later one cancels the earlier', async () => {
+    const arrived: number[] = []
+    server.use(
+      http.post('*/servicemanager/rest/CallManagementAPI/subscribe', async ({ request }) => {
+        arrived.push(Date.now())
+        await new Promise<void>((r) => {
+          const t = setTimeout(r, 300)
+          request.signal.addEventListener('abort', () => (clearTimeout(t), r()))
+        })
+        return HttpResponse.json({ Data: {}, seq: 3, Code: 0 })
+      }, { once: true }),
+      http.post('*/servicemanager/rest/CallManagementAPI/subscribe', () => {
+        arrived.push(Date.now())
+        return HttpResponse.json({ Data: {}, seq: 3, Code: 0 })
+      }),
+    )
+    await poll({ Data: {}, seq: 3, Code: 0 })
+    arrived.length = 0
+    // Within 100 ms of that reply, as when the network comes back: a paused retry resumes while
+    // "Retry now" starts another. Both must wait; the second then waits for the first.
+    const { seq, poll: n } = useFeed.getState()
+    // The first still has a component watching it, so only the poll itself can cancel it.
+    const watching = new QueryObserver(client, { ...callQueries.feed(EXTS, seq, n), retry: false })
+    const stop = watching.subscribe(() => {})
+    await new Promise((r) => setTimeout(r, 0))
+    useFeed.getState().retryNow()
+    await client.fetchQuery({ ...callQueries.feed(EXTS, seq, useFeed.getState().poll), retry: false })
+    stop()
+    expect(arrived).toHaveLength(2)
+    expect(arrived[1] - arrived[0]).toBeGreaterThanOrEqual(60)
+    expect(watching.getCurrentResult().error).toMatchObject({ kind: 'aborted' })
   })
 
   it('a PBX that restarted during an outage and echoes our old cursor back is caught by that snapshot', async () => {

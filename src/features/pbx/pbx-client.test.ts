@@ -130,8 +130,14 @@ describe('errors', () => {
   })
 
   it('does not read every refusal as a bad key', async () => {
-    replyWith('{"Code":-1,"Message":"Extension 410 is not allowed to answer this call"}')
-    expect(await failure(snapshot())).toMatchObject({ kind: 'pbx', code: -1 })
+    for (const said of ['Extension 410 is not allowed to answer this call', 'Channel key not found']) {
+      replyWith(JSON.stringify({ Code: -1, Message: said }))
+      expect(await failure(snapshot())).toMatchObject({ kind: 'pbx', code: -1 })
+    }
+    for (const said of ['Invalid key', 'Missing apiKey', 'Unauthorized']) {
+      replyWith(JSON.stringify({ Code: -1, Message: said }))
+      expect(await failure(snapshot())).toMatchObject({ kind: 'auth', code: -1 })
+    }
   })
 
   it('reads a Code written as a string and a Message that is not a string', async () => {

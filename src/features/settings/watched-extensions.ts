@@ -12,9 +12,10 @@ function readUrl(): UrlExtensions {
   const raw = new URLSearchParams(window.location.search).get('exten')
   if (raw === null) return { fromUrl: null, urlError: null }
   const parsed = parseExtensions(raw)
-  return parsed.ok
-    ? { fromUrl: parsed.extensions, urlError: null }
-    : { fromUrl: null, urlError: `The link's extension list was ignored. ${parsed.error}` }
+  if (!parsed.ok) return { fromUrl: null, urlError: `The link's extension list was ignored. ${parsed.error}` }
+  // `?exten=` with nothing in it is a broken link, not a wish to watch nothing.
+  if (parsed.extensions.length === 0) return { fromUrl: null, urlError: "The link's extension list was empty and is ignored." }
+  return { fromUrl: parsed.extensions, urlError: null }
 }
 
 export const useUrlExtensions = create<UrlExtensions>()(() => readUrl())
