@@ -84,6 +84,10 @@ test('record and hang up a connected call: indicator on, off, login name require
   await page.getByRole('button', { name: 'Settings' }).click()
   await page.getByRole('textbox', { name: /Agent login name/ }).fill('bjones')
   await page.getByRole('button', { name: 'Close settings' }).click()
+  // The PBX never says which calls it records: after a reload the panel still knows, and can stop it.
+  await page.reload()
+  await expect(page.getByRole('status')).toHaveText('Live')
+  await expect(card.getByText('Recording', { exact: true })).toBeVisible()
   await card.getByRole('button', { name: 'Stop recording' }).click()
   await expect(card.getByText('Recording', { exact: true })).toHaveCount(0)
   await expect(card.getByRole('button', { name: 'Record' })).toBeVisible()

@@ -74,6 +74,8 @@ test('a status the contract does not list is shown as the PBX sent it', async ({
   await expect(card).toContainText('Parked on 701')
   await expect(card).toContainText('0244445555')
   await expect(card.getByRole('button', { name: 'Answer' })).toHaveCount(0)
+  // A call under way in a status we do not know can still be hung up.
+  await expect(card.getByRole('button', { name: 'Hang up' })).toBeVisible()
   await expect(page.getByRole('status')).toHaveText('Live')
 })
 

@@ -1,9 +1,29 @@
 import { useEffect } from 'react'
 import { AlertsDriver } from '../alerts/alerts-driver.tsx'
+import { useFeed } from '../calls/feed-store.ts'
 import { startHistory } from '../history/history-store.ts'
+import { useAgent } from './agent-store.ts'
 
-/** What must run in every view: ring alerts and the call history recorder. */
+/** Recordings remembered for calls that have since ended are forgotten. Returns the unsubscribe. */
+function forgetEndedRecordings(): () => void {
+  return useFeed.subscribe((s, prev) => {
+    const { recorded } = useAgent.getState()
+    if (s.model === prev.model || !Object.keys(recorded).length) return
+    const ended: string[] = []
+    const live = new Set<string>()
+    for (const list of Object.values(s.model.byExt))
+      for (const c of list) {
+        if (!(c.id in recorded)) continue
+        if (c.endedAt === undefined) live.add(c.id)
+        else ended.push(c.id)
+      }
+    useAgent.getState().recordingsEnded(ended.filter((id) => !live.has(id)))
+  })
+}
+
+/** What must run in every view: ring alerts, the call history recorder, recordings' upkeep. */
 export function AgentDriver() {
   useEffect(() => startHistory(), [])
+  useEffect(() => forgetEndedRecordings(), [])
   return <AlertsDriver />
 }

@@ -1,10 +1,11 @@
 import { Badge } from '../../components/ui/badge.tsx'
 import { Button } from '../../components/ui/button.tsx'
 import type { Call } from '../calls/call-model.ts'
-import { useAgent } from './agent-store.ts'
+import { recordingOf, useAgent } from './agent-store.ts'
 import { useHangup, useRecording } from './use-call-controls.ts'
 
-const canHangUp = (call: Call) => call.endedAt === undefined && (call.status === 'Connected' || call.status === 'Dialing Out')
+// Any call under way but still ringing, statuses the contract does not list (e.g. Parked) too.
+const canHangUp = (call: Call) => call.endedAt === undefined && call.status !== 'Ringing'
 
 /** Hang up and record, on calls in progress; the card renders this next to Answer. */
 export function CallActions({ call }: { call: Call }) {
@@ -16,7 +17,7 @@ function InProgressActions({ call }: { call: Call }) {
   const hangup = useHangup()
   const record = useRecording()
   const hangState = useAgent((s) => s.hangups[call.id])
-  const recording = useAgent((s) => s.recordings[call.id])
+  const recording = useAgent((s) => recordingOf(s, call.id))
   const recordError = useAgent((s) => s.recordErrors[call.id])
   const hangError = typeof hangState === 'object' ? hangState.error : undefined
   const connected = call.status === 'Connected'

@@ -2,7 +2,7 @@ import { useMutation } from '@tanstack/react-query'
 import { hangup, startRecording, stopRecording } from '../pbx/pbx-client.ts'
 import { describeError } from '../pbx/pbx-error.ts'
 import { useSettings } from '../settings/settings-store.ts'
-import { useAgent } from './agent-store.ts'
+import { recordingOf, useAgent } from './agent-store.ts'
 
 /** Hang up by uniqueCallId (by extension the wrong call may go). Confirmed by the Hungup event. */
 export function useHangup() {
@@ -36,9 +36,9 @@ export function useRecording() {
   })
   return (id: string) => {
     const agent = useAgent.getState()
-    const now = agent.recordings[id]
+    const now = recordingOf(agent, id)
     if (now === 'starting' || now === 'stopping') return
-    const agentLoginName = (now === 'on' ? agent.recordingOwners[id] : undefined) ?? useSettings.getState().agentLoginName.trim()
+    const agentLoginName = (now === 'on' ? agent.recorded[id]?.owner : undefined) ?? useSettings.getState().agentLoginName.trim()
     if (!agentLoginName) {
       agent.recordingChanged(id, now ?? null, 'Set your agent login name in Settings before recording.')
       return

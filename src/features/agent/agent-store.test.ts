@@ -1,0 +1,49 @@
+import { beforeEach, describe, expect, it } from 'vitest'
+import { recordingOf, useAgent } from './agent-store.ts'
+
+const KEY = 'switchboard.recordings'
+const stored = () => JSON.parse(localStorage.getItem(KEY) ?? '{}') as { state?: { recorded?: Record<string, unknown> } }
+
+beforeEach(() => {
+  localStorage.clear()
+  useAgent.setState({ recordings: {}, recorded: {}, recordErrors: {} })
+})
+
+describe('recordings started here outlive a reload', () => {
+  it('keeps the owner of a started recording, stored, until it is stopped', () => {
+    useAgent.getState().recordingChanged('c1', 'starting')
+    useAgent.getState().recordingChanged('c1', 'on', undefined, 'jsmith')
+    expect(stored().state?.recorded).toEqual({ c1: { owner: 'jsmith', at: expect.any(Number) } })
+    // A failed stop keeps it; a stop that went through forgets it.
+    useAgent.getState().recordingChanged('c1', 'on', 'The PBX said: busy (Code -2)')
+    expect(useAgent.getState().recorded.c1?.owner).toBe('jsmith')
+    useAgent.getState().recordingChanged('c1', null)
+    expect(useAgent.getState().recorded).toEqual({})
+    expect(stored().state?.recorded).toEqual({})
+  })
+
+  it('a page opened later shows it as on; old or unreadable entries are dropped', async () => {
+    const now = Date.now()
+    localStorage.setItem(
+      KEY,
+      JSON.stringify({
+        state: {
+          recorded: { c1: { owner: 'jsmith', at: now - 60_000 }, old: { owner: 'x', at: now - 13 * 3600_000 }, junk: { owner: 5 }, nul: null },
+        },
+        version: 1,
+      }),
+    )
+    await useAgent.persist.rehydrate()
+    const s = useAgent.getState()
+    expect(Object.keys(s.recorded)).toEqual(['c1'])
+    expect(recordingOf(s, 'c1')).toBe('on')
+    expect(recordingOf(s, 'old')).toBeUndefined()
+  })
+
+  it('forgets the recordings of calls that ended', () => {
+    useAgent.getState().recordingChanged('c1', 'on', undefined, 'jsmith')
+    useAgent.getState().recordingChanged('c2', 'on', undefined, 'jsmith')
+    useAgent.getState().recordingsEnded(['c1', 'c9'])
+    expect(Object.keys(useAgent.getState().recorded)).toEqual(['c2'])
+  })
+})
