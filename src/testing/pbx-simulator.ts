@@ -119,7 +119,6 @@ export class PbxSimulator {
   private echoUnknownCursors = false
   private lastPollAt = new Map<string, number>()
   private readonly opts: Required<Omit<SimOptions, 'apiKey'>>
-  private epoch = Math.floor(Date.now() / 1000)
 
   constructor(options: SimOptions = {}) {
     this.apiKey = options.apiKey ?? 'sim-key'
@@ -154,7 +153,6 @@ export class PbxSimulator {
     this.seq = 0
     this.log = []
     this.calls.clear()
-    this.epoch += 1000
     for (const w of this.waiters) this.release(w, { kind: 'reset' })
   }
 
@@ -461,7 +459,9 @@ export class PbxSimulator {
 
   private nextUniqueId(): string {
     this.idCounter += 1
-    return `${this.epoch}.${this.idCounter}`
+    // As Asterisk's: the channel's start in epoch seconds, then a counter (never reset, so no
+    // id repeats across a restart).
+    return `${Math.floor(this.opts.now() / 1000)}.${this.idCounter}`
   }
 
   private findCall(leg: SimLeg): SimCall | undefined {

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { recordingOf, useAgent } from './agent-store.ts'
 
 const KEY = 'switchboard.recordings'
-const stored = () => JSON.parse(localStorage.getItem(KEY) ?? '{}') as { state?: { recorded?: Record<string, unknown> } }
+const stored = () => JSON.parse(localStorage.getItem(KEY) ?? '{}') as { recorded?: Record<string, unknown> }
 
 beforeEach(() => {
   localStorage.clear()
@@ -13,31 +13,35 @@ describe('recordings started here outlive a reload', () => {
   it('keeps the owner of a started recording, stored, until it is stopped', () => {
     useAgent.getState().recordingChanged('c1', 'starting')
     useAgent.getState().recordingChanged('c1', 'on', undefined, 'jsmith')
-    expect(stored().state?.recorded).toEqual({ c1: { owner: 'jsmith', at: expect.any(Number) } })
+    expect(stored().recorded).toEqual({ c1: { owner: 'jsmith', at: expect.any(Number) } })
     // A failed stop keeps it; a stop that went through forgets it.
     useAgent.getState().recordingChanged('c1', 'on', 'The PBX said: busy (Code -2)')
     expect(useAgent.getState().recorded.c1?.owner).toBe('jsmith')
     useAgent.getState().recordingChanged('c1', null)
     expect(useAgent.getState().recorded).toEqual({})
-    expect(stored().state?.recorded).toEqual({})
+    expect(stored().recorded).toEqual({})
   })
 
-  it('a page opened later shows it as on; old or unreadable entries are dropped', async () => {
+  it("a page opened later shows it as on; old or unreadable entries are dropped", () => {
     const now = Date.now()
     localStorage.setItem(
       KEY,
-      JSON.stringify({
-        state: {
-          recorded: { c1: { owner: 'jsmith', at: now - 60_000 }, old: { owner: 'x', at: now - 13 * 3600_000 }, junk: { owner: 5 }, nul: null },
-        },
-        version: 1,
-      }),
+      JSON.stringify({ recorded: { c1: { owner: 'jsmith', at: now - 60_000 }, old: { owner: 'x', at: now - 13 * 3600_000 }, junk: { owner: 5 }, nul: null } }),
     )
-    await useAgent.persist.rehydrate()
+    // As another tab writing it, or this page loading.
+    window.dispatchEvent(new StorageEvent('storage', { key: KEY }))
     const s = useAgent.getState()
     expect(Object.keys(s.recorded)).toEqual(['c1'])
     expect(recordingOf(s, 'c1')).toBe('on')
     expect(recordingOf(s, 'old')).toBeUndefined()
+  })
+
+  it('changes one entry at a time: what another tab stored meanwhile is kept', () => {
+    useAgent.getState().recordingChanged('c1', 'on', undefined, 'jsmith')
+    // Another tab records c2 (it writes storage; this tab has not heard yet).
+    localStorage.setItem(KEY, JSON.stringify({ recorded: { ...stored().recorded, c2: { owner: 'bjones', at: Date.now() } } }))
+    useAgent.getState().recordingChanged('c1', null)
+    expect(Object.keys(stored().recorded ?? {})).toEqual(['c2'])
   })
 
   it('forgets the recordings of calls that ended', () => {

@@ -1,6 +1,5 @@
 // What the agent's own actions are doing: dialling, hanging up, recording; plus the help dialog.
 import { create } from 'zustand'
-import { persist } from 'zustand/middleware'
 
 export type DialState =
   | { state: 'idle' }
@@ -54,79 +53,85 @@ let hintTimer: ReturnType<typeof setTimeout> | undefined
 
 /** How long a recording started here is remembered at most. */
 const RECORDED_MS = 12 * 3600_000
+const RECORDED_KEY = 'switchboard.recordings'
+type Recorded = AgentState['recorded']
+
+/** What this browser stored, read defensively; entries older than 12 hours dropped. */
+function readRecorded(): Recorded {
+  const out: Recorded = {}
+  try {
+    const p = (JSON.parse(localStorage.getItem(RECORDED_KEY) ?? '{}') as { recorded?: unknown }).recorded
+    if (p && typeof p === 'object')
+      for (const [id, v] of Object.entries(p as Record<string, unknown>)) {
+        const r = v as { owner?: unknown; at?: unknown } | null
+        if (r && typeof r.owner === 'string' && r.owner && typeof r.at === 'number' && Date.now() - r.at < RECORDED_MS)
+          out[id] = { owner: r.owner, at: r.at }
+      }
+  } catch {
+    // No storage, or not ours to read: nothing remembered.
+  }
+  return out
+}
+
+/** One entry changed in what is stored, read fresh first: other tabs write it too. */
+function storeRecorded(change: (stored: Recorded) => Recorded): void {
+  try {
+    localStorage.setItem(RECORDED_KEY, JSON.stringify({ recorded: change(readRecorded()) }))
+  } catch {
+    // Storage full or blocked: remembered in this page only.
+  }
+}
 
 /** The state a call's Record button shows: this tab's request, else a recording remembered from before. */
-export const recordingOf = (
-  s: Pick<AgentState, 'recordings' | 'recorded'>,
-  id: string,
-): Recording | undefined => s.recordings[id] ?? (s.recorded[id] ? 'on' : undefined)
+export const recordingOf = (s: Pick<AgentState, 'recordings' | 'recorded'>, id: string): Recording | undefined =>
+  s.recordings[id] ?? (s.recorded[id] ? 'on' : undefined)
 
-export const useAgent = create<AgentState>()(
-  persist(
-    (set) => ({
-      dialInput: '',
-      dial: { state: 'idle' },
-      hangups: {},
-      recordings: {},
-      recorded: {},
-      recordErrors: {},
-      helpOpen: false,
-      helpRequests: 0,
-      hint: '',
+export const useAgent = create<AgentState>()((set) => ({
+  dialInput: '',
+  dial: { state: 'idle' },
+  hangups: {},
+  recordings: {},
+  recorded: typeof localStorage === 'undefined' ? {} : readRecorded(),
+  recordErrors: {},
+  helpOpen: false,
+  helpRequests: 0,
+  hint: '',
 
-      dialInputChanged: (dialInput) => set({ dialInput }),
-      dialChanged: (dial) => set({ dial }),
-      hangupChanged: (id, state) =>
-        set((s) => ({ hangups: state ? { ...s.hangups, [id]: state } : without(s.hangups, id) })),
-      recordingChanged: (id, state, error, owner) =>
-        set((s) => ({
-          recordings: state ? { ...s.recordings, [id]: state } : without(s.recordings, id),
-          recorded: owner
-            ? { ...s.recorded, [id]: { owner, at: Date.now() } }
-            : state
-              ? s.recorded
-              : without(s.recorded, id),
-          recordErrors: error ? { ...s.recordErrors, [id]: error } : without(s.recordErrors, id),
-        })),
-      recordingsEnded: (ended) =>
-        set((s) => {
-          const gone = ended.filter((id) => id in s.recorded)
-          if (!gone.length) return s
-          const recorded = { ...s.recorded }
-          for (const id of gone) delete recorded[id]
-          return { recorded }
-        }),
-      helpToggled: (helpOpen) =>
-        set((s) => ({ helpOpen, helpRequests: s.helpRequests + (helpOpen ? 1 : 0) })),
-      hinted: (hint) => {
-        clearTimeout(hintTimer)
-        set({ hint })
-        if (hint) hintTimer = setTimeout(() => set({ hint: '' }), HINT_MS)
-      },
-    }),
-    {
-      name: 'switchboard.recordings',
-      version: 1,
-      partialize: (s) => ({ recorded: s.recorded }),
-      // What another tab or an earlier page stored, read defensively; old entries dropped.
-      merge: (persisted, current) => {
-        const p = ((persisted ?? {}) as { recorded?: unknown }).recorded
-        const recorded: AgentState['recorded'] = { ...current.recorded }
-        if (p && typeof p === 'object')
-          for (const [id, v] of Object.entries(p as Record<string, unknown>)) {
-            const r = v as { owner?: unknown; at?: unknown }
-            if (
-              r &&
-              typeof r.owner === 'string' &&
-              r.owner &&
-              typeof r.at === 'number' &&
-              Date.now() - r.at < RECORDED_MS &&
-              !(id in recorded)
-            )
-              recorded[id] = { owner: r.owner, at: r.at }
-          }
-        return { ...current, recorded }
-      },
-    },
-  ),
-)
+  dialInputChanged: (dialInput) => set({ dialInput }),
+  dialChanged: (dial) => set({ dial }),
+  hangupChanged: (id, state) => set((s) => ({ hangups: state ? { ...s.hangups, [id]: state } : without(s.hangups, id) })),
+  recordingChanged: (id, state, error, owner) => {
+    const entry = owner ? { owner, at: Date.now() } : undefined
+    if (entry) storeRecorded((r) => ({ ...r, [id]: entry }))
+    else if (!state) storeRecorded((r) => without(r, id))
+    set((s) => ({
+      recordings: state ? { ...s.recordings, [id]: state } : without(s.recordings, id),
+      recorded: entry ? { ...s.recorded, [id]: entry } : state ? s.recorded : without(s.recorded, id),
+      recordErrors: error ? { ...s.recordErrors, [id]: error } : without(s.recordErrors, id),
+    }))
+  },
+  recordingsEnded: (ended) => {
+    const s = useAgent.getState()
+    const gone = ended.filter((id) => id in s.recorded)
+    if (!gone.length) return
+    const drop = (r: Recorded) => {
+      const kept = { ...r }
+      for (const id of gone) delete kept[id]
+      return kept
+    }
+    storeRecorded(drop)
+    set({ recorded: drop(s.recorded) })
+  },
+  helpToggled: (helpOpen) => set((s) => ({ helpOpen, helpRequests: s.helpRequests + (helpOpen ? 1 : 0) })),
+  hinted: (hint) => {
+    clearTimeout(hintTimer)
+    set({ hint })
+    if (hint) hintTimer = setTimeout(() => set({ hint: '' }), HINT_MS)
+  },
+}))
+
+// Another tab started or stopped a recording: this one's Record buttons follow.
+if (typeof window !== 'undefined')
+  window.addEventListener('storage', (e) => {
+    if (e.key === RECORDED_KEY || e.key === null) useAgent.setState({ recorded: readRecorded() })
+  })

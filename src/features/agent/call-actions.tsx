@@ -4,8 +4,10 @@ import type { Call } from '../calls/call-model.ts'
 import { recordingOf, useAgent } from './agent-store.ts'
 import { useHangup, useRecording } from './use-call-controls.ts'
 
-// Any call under way but still ringing, statuses the contract does not list (e.g. Parked) too.
-const canHangUp = (call: Call) => call.endedAt === undefined && call.status !== 'Ringing'
+// Any call under way, statuses the contract does not list (e.g. Parked) too; not one still
+// ringing, nor a leg that left its call (Unlinked: after a transfer the uniqueCallId, shared by
+// both legs, would hang up the customer with whoever took it).
+const canHangUp = (call: Call) => call.endedAt === undefined && call.status !== 'Ringing' && call.status !== 'Unlinked'
 
 /** Hang up and record, on calls in progress; the card renders this next to Answer. */
 export function CallActions({ call }: { call: Call }) {

@@ -256,6 +256,10 @@ describe('callStartTime: a call already under way when the panel first hears of 
     expect(pbxStartTime(pbxAgo(-2 * 3600_000), T0)).toBeUndefined()
     expect(pbxStartTime(pbxAgo(13 * 3600_000), T0)).toBeUndefined()
     for (const odd of [undefined, '', 'yesterday', '2014/13/45 99:99:99x', '17:25:18']) expect(pbxStartTime(odd, T0)).toBeUndefined()
+    // A PBX clock set to a zone behind ours reads hours old; Asterisk's uniqueCallId (epoch seconds) gives it away.
+    const epochId = (ms: number) => `${Math.floor((T0 - ms) / 1000)}.42`
+    expect(pbxStartTime(pbxAgo(10 * 60_000), T0, epochId(10 * 60_000))).toBe(T0 - 10 * 60_000)
+    expect(pbxStartTime(pbxAgo(3 * 3600_000 + 10 * 60_000), T0, epochId(10 * 60_000))).toBeUndefined()
   })
 
   it('a snapshot listing a call mid-way times it from the PBX start: talking for 10 minutes, not 0', () => {

@@ -51,15 +51,19 @@ const START_SKEW_MS = 60_000
 /**
  * `callStartTime` ("2014/10/08 17:25:18", the PBX's local time, read as the browser's) as a
  * timestamp, when it is one and plausible: not in the future beyond a little clock skew (taken as
- * now), not more than 12 hours back. Otherwise undefined — a PBX clock in another time zone ahead
- * of ours, or an empty or odd value, leaves the panel's own clock in charge.
+ * now), not more than 12 hours back, and — when the uniqueCallId is Asterisk's "epoch seconds.n"
+ * (the contract's example, 1412750652.496), which no time zone touches — within a minute of it.
+ * Otherwise undefined: a PBX clock in another time zone, or an empty or odd value, leaves the
+ * panel's own clock in charge.
  */
-export function pbxStartTime(text: string | undefined, now: number): number | undefined {
+export function pbxStartTime(text: string | undefined, now: number, uniqueCallId = ''): number | undefined {
   const m = text && /^(\d{4})[/-](\d{1,2})[/-](\d{1,2})[ T](\d{1,2}):(\d{2}):(\d{2})$/.exec(text.trim())
   if (!m) return undefined
   const [y, mo, d, h, mi, sec] = m.slice(1).map(Number)
   const at = new Date(y, mo - 1, d, h, mi, sec).getTime()
   if (!Number.isFinite(at) || at > now + START_SKEW_MS || at < now - START_PLAUSIBLE_MS) return undefined
+  const epoch = /^(\d{9,11})\.\d+$/.exec(uniqueCallId)
+  if (epoch && Math.abs(Number(epoch[1]) * 1000 - at) > START_SKEW_MS) return undefined
   return Math.min(at, now)
 }
 
@@ -149,7 +153,7 @@ export function applySnapshot(model: CallModel, events: readonly FeedEvent[], no
     const prev = prevList.find((c) => c.id === ev.data.uniqueCallId)
     const base = prev && prev.endedAt !== undefined && !isEnded(ev.data.status) ? undefined : prev
     // Already under way when the snapshot lists it: its timers count from the PBX's start time.
-    const call = merge(base, ev, ext, now, base ? now : (pbxStartTime(ev.data.callStartTime, now) ?? now))
+    const call = merge(base, ev, ext, now, base ? now : (pbxStartTime(ev.data.callStartTime, now, ev.data.uniqueCallId) ?? now))
     if (call.endedAt !== undefined && !prev) {
       ended[key] = { at: now, event: ev.callId }
       continue

@@ -38,8 +38,8 @@ export function pollRetryDelay(failureCount: number, error: unknown): number {
  */
 export const MIN_POLL_PERIOD_MS = 100
 let pacedFrom = 0
-/** The poll on the wire: a new one cancels it first, so two never overlap at the PBX. */
-let onWire: AbortController | null = null
+/** The poll on the wire (and its query): a new one cancels it first, so two never overlap at the PBX. */
+let onWire: { ctl: AbortController; query: string } | null = null
 
 const pause = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
@@ -74,9 +74,14 @@ async function pollOnce(
   // waits its turn, checked again after every wait, so they still go 100 ms apart.
   for (let wait = pacedFrom + MIN_POLL_PERIOD_MS - Date.now(); wait > 0; wait = pacedFrom + MIN_POLL_PERIOD_MS - Date.now())
     await pause(wait, signal)
+  // A poll nothing renders (one started ahead for the next reply, whose list has since changed)
+  // never cancels one a component drives: it gives way instead.
+  const observed = (hash: string) => (client.getQueryCache().get(hash)?.getObserversCount() ?? 0) > 0
+  if (onWire && !observed(self) && observed(onWire.query)) throw new PbxError('aborted', 'Superseded poll')
   pacedFrom = Date.now()
-  onWire?.abort()
-  const mine = (onWire = new AbortController())
+  onWire?.ctl.abort()
+  const mine = { ctl: new AbortController(), query: self }
+  onWire = mine
   const state = useFeed.getState()
   const watching = exten.join(',')
   // The cursor still holds for the same or fewer extensions; any new one needs a snapshot.
@@ -86,7 +91,7 @@ async function pollOnce(
   recordDiag('request', `subscribe lastSequenceNumber=${seq ?? 0} timeOut=${timeOut}`)
   const result = await subscribe(
     { exten: [...exten], lastSequenceNumber: seq ?? '0', timeOut },
-    { signal: AbortSignal.any([signal, mine.signal]), timeoutMs: pollDeadlineMs(timeOut) },
+    { signal: AbortSignal.any([signal, mine.ctl.signal]), timeoutMs: pollDeadlineMs(timeOut) },
   ).finally(() => {
     if (onWire === mine) onWire = null
   })

@@ -233,6 +233,20 @@ describe('bad input never corrupts the feed', () => {
     expect([sent.at(-1)?.get('lastSequenceNumber'), sent.at(-1)?.get('timeOut')]).toEqual(['9', '25'])
   })
 
+  it('a check snapshot that fails gives way to a catch-up with the cursor again, then the check', async () => {
+    await poll({ Data: { '410': [event('a', 'Ringing')] }, seq: 7, Code: 0 })
+    await expect(poll('<html>Bad gateway</html>')).rejects.toMatchObject({ kind: 'malformed' })
+    await poll({ Data: {}, seq: 7, Code: 0 })
+    // The check fails: what happens during this second outage must still come with the cursor.
+    await expect(poll('<html>Bad gateway</html>')).rejects.toMatchObject({ kind: 'malformed' })
+    expect(sent.at(-1)?.get('lastSequenceNumber')).toBe('0')
+    await poll({ Data: { '410': [event('a', 'Hungup'), event('b', 'Ringing')] }, seq: 9, Code: 0 })
+    expect(sent.at(-1)?.get('lastSequenceNumber')).toBe('7')
+    expect(cards('410')).toEqual(['a:Hungup', 'b:Ringing'])
+    await poll({ Data: { '410': [event('b', 'Ringing')] }, seq: 9, Code: 0 })
+    expect(sent.at(-1)?.get('lastSequenceNumber')).toBe('0')
+  })
+
   it('waits the PBX minimum poll period from the reply, not from the send: a slow way there cannot bring two polls closer', async () => {
     const arrived: number[] = []
     server.use(
@@ -250,37 +264,60 @@ describe('bad input never corrupts the feed', () => {
     expect(arrived[1] - arrived[0]).toBeGreaterThanOrEqual(175)
   })
 
-  it('two polls setting out together still reach the PBX apart, and the later one cancels the earlier', async () => {
+  it('two polls setting out together still reach the PBX apart, and never two are on the wire', async () => {
     const arrived: number[] = []
+    let open = 0
+    let most = 0
     server.use(
       http.post('*/servicemanager/rest/CallManagementAPI/subscribe', async ({ request }) => {
         arrived.push(Date.now())
+        most = Math.max(most, ++open)
         await new Promise<void>((r) => {
           const t = setTimeout(r, 300)
           request.signal.addEventListener('abort', () => (clearTimeout(t), r()))
         })
-        return HttpResponse.json({ Data: {}, seq: 3, Code: 0 })
-      }, { once: true }),
-      http.post('*/servicemanager/rest/CallManagementAPI/subscribe', () => {
-        arrived.push(Date.now())
+        open--
         return HttpResponse.json({ Data: {}, seq: 3, Code: 0 })
       }),
     )
-    await poll({ Data: {}, seq: 3, Code: 0 })
-    arrived.length = 0
-    // Within 100 ms of that reply, as when the network comes back: a paused retry resumes while
-    // "Retry now" starts another. Both must wait; the second then waits for the first.
+    replies.push(JSON.stringify({ Data: {}, seq: 3, Code: 0 }))
     const { seq, poll: n } = useFeed.getState()
-    // The first still has a component watching it, so only the poll itself can cancel it.
+    // Within 100 ms of a reply, as when the network comes back: a resumed retry, still watched by
+    // its component, and the poll "Retry now" starts. Both wait; the second then waits for the first.
     const watching = new QueryObserver(client, { ...callQueries.feed(EXTS, seq, n), retry: false })
     const stop = watching.subscribe(() => {})
-    await new Promise((r) => setTimeout(r, 0))
     useFeed.getState().retryNow()
-    await client.fetchQuery({ ...callQueries.feed(EXTS, seq, useFeed.getState().poll), retry: false })
+    const next = new QueryObserver(client, { ...callQueries.feed(EXTS, seq, useFeed.getState().poll), retry: false })
+    const stopNext = next.subscribe(() => {})
+    await expect.poll(() => arrived.length, { timeout: 2000 }).toBe(2)
+    await expect.poll(() => open, { timeout: 2000 }).toBe(0)
     stop()
-    expect(arrived).toHaveLength(2)
+    stopNext()
     expect(arrived[1] - arrived[0]).toBeGreaterThanOrEqual(60)
-    expect(watching.getCurrentResult().error).toMatchObject({ kind: 'aborted' })
+    expect(most, 'polls on the wire at once').toBe(1)
+  })
+
+  it('a poll nothing renders (started ahead for a list since changed) gives way to the one a component drives', async () => {
+    let arrived = 0
+    server.use(
+      http.post('*/servicemanager/rest/CallManagementAPI/subscribe', async () => {
+        arrived++
+        await new Promise((r) => setTimeout(r, 300))
+        return HttpResponse.json({ Data: {}, seq: 3, Code: 0 })
+      }),
+    )
+    const { seq, poll: n } = useFeed.getState()
+    const driven = new QueryObserver(client, { ...callQueries.feed(EXTS, seq, n), retry: false })
+    const stop = driven.subscribe(() => {})
+    await expect.poll(() => arrived, { timeout: 2000 }).toBe(1)
+    const ahead = client.fetchQuery({ ...callQueries.feed(['400'], seq, n), retry: false }).then(
+      () => 'sent',
+      (e: Error) => e.message,
+    )
+    expect(await ahead).toBe('Superseded poll')
+    await expect.poll(() => driven.getCurrentResult().status, { timeout: 2000 }).toBe('success')
+    stop()
+    expect(arrived).toBe(1)
   })
 
   it('a PBX that restarted during an outage and echoes our old cursor back is caught by that snapshot', async () => {

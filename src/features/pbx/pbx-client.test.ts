@@ -134,7 +134,7 @@ describe('errors', () => {
       replyWith(JSON.stringify({ Code: -1, Message: said }))
       expect(await failure(snapshot())).toMatchObject({ kind: 'pbx', code: -1 })
     }
-    for (const said of ['Invalid key', 'Missing apiKey', 'Unauthorized']) {
+    for (const said of ['Invalid key', 'Missing apiKey', 'Invalid API-Key', 'API_KEY rejected', 'Unauthorized']) {
       replyWith(JSON.stringify({ Code: -1, Message: said }))
       expect(await failure(snapshot())).toMatchObject({ kind: 'auth', code: -1 })
     }

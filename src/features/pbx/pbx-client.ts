@@ -39,7 +39,7 @@ export function buildUrl(method: string, params: Params): string {
 // The contract does not say how a refused key reads; these are the ways PBX messages put it.
 // Narrow on purpose: a refused key is retried once a minute, so "extension not allowed to
 // answer" or "channel key not found" must not read as one.
-const AUTH_WORDS = /api ?key|\b(?:invalid|wrong|bad|missing|unknown|expired|no) key\b|auth|forbidden|access denied|whitelist|licen[cs]e/i
+const AUTH_WORDS = /api[ _-]?key|\b(?:invalid|wrong|bad|missing|unknown|expired|no) key\b|auth|forbidden|access denied|whitelist|licen[cs]e/i
 
 /** The PBX's own Code and words in an error body, when it sent JSON. */
 function pbxReplyIn(text: string): { code?: number; message?: string } {
