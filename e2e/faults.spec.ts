@@ -268,63 +268,57 @@ for (const style of ['code', 'http401', 'html403'] as const) {
   })
 }
 
-test('a PBX restart (seq reset): a call ringing after it shows within 2 s', async ({ page, request }, info) => {
-  const sim = simControl(request)
-  const start = await openPanel(page, sim)
-  const before = (await sim.state([...EXTS])).seq
-  await sim.restart()
-  const t0 = Date.now()
-  await sim.ring('410', { callerId: '0291119999' })
-  const fresh = region(page, '410').getByRole('article', { name: /0291119999/ })
-  await expect(fresh).toBeVisible()
-  const shownAfter = Date.now() - t0
-  // The calls the restart dropped end; they do not ring forever.
-  await expect(region(page, '410').getByRole('article', { name: /^Ended: 0291110001/ })).toBeVisible()
-  await expect(page.getByText("Resynchronised with the PBX (the PBX's sequence went back)")).toBeVisible()
-  await expect(status(page)).toHaveText('Live')
-  await expectPanelMatchesSim(page, sim, EXTS)
-  const subs = await subscribesSince(sim, start.mark)
-  expect(subs[0].params).toMatchObject({ lastSequenceNumber: String(before), timeOut: '0' })
-  expect(subs[1].params, 'the resync snapshot').toMatchObject({ lastSequenceNumber: '0', timeOut: '0' })
-  expect(subs.length).toBeLessThanOrEqual(3)
-  // "Within a second or two": the 1 s retry floor plus two round trips, with room for a loaded machine.
-  expect(shownAfter, 'a call ringing after the restart is on screen within ~2 s').toBeLessThanOrEqual(2500)
-  const showed = await statusSince(page, start.logMark)
-  note(info, {
+const RESTARTS = [
+  {
+    name: 'a PBX restart (seq reset): a call ringing after it shows within 2 s',
+    echoCursor: false,
+    notice: "Resynchronised with the PBX (the PBX's sequence went back)",
     fault: 'PBX restart (seq back to 0, calls dropped, held poll cut)',
-    showed: `${[...showed, 'Live'].join(' → ')}; notice "Resynchronised with the PBX (the PBX's sequence went back)"; dropped calls shown Ended`,
-    requests: `2 ≤ 2 (retry with the old cursor, timeOut=0 → lower seq → snapshot lastSequenceNumber=0&timeOut=0)`,
-    recovered: `new call on screen ${shownAfter} ms after the restart`,
-  })
-})
-
-test('a PBX restart that echoes our old cursor back: the snapshot after the catch-up finds it', async ({ page, request }, info) => {
-  const sim = simControl(request)
-  const start = await openPanel(page, sim)
-  const before = (await sim.state([...EXTS])).seq
-  // Held polls cut; then it answers a cursor it never issued with that cursor and no events.
-  await sim.restart({ echoCursor: true })
-  const t0 = Date.now()
-  await sim.ring('410', { callerId: '0291119998' })
-  const fresh = region(page, '410').getByRole('article', { name: /0291119998/ })
-  await expect(fresh).toBeVisible()
-  const shownAfter = Date.now() - t0
-  await expect(region(page, '410').getByRole('article', { name: /^Ended: 0291110001/ })).toBeVisible()
-  await expect(page.getByText("Resynchronised with the PBX (the PBX's sequence went back: a restart?)")).toBeVisible()
-  await expect(status(page)).toHaveText('Live')
-  await expectPanelMatchesSim(page, sim, EXTS)
-  const subs = await subscribesSince(sim, start.mark)
-  expect(subs[0].params, 'the catch-up, which the PBX answers with our own cursor').toMatchObject({ lastSequenceNumber: String(before), timeOut: '0' })
-  expect(subs[1].params, 'the check').toMatchObject({ lastSequenceNumber: '0', timeOut: '0' })
-  expect(subs.length).toBeLessThanOrEqual(3)
-  expect(shownAfter, 'a call ringing after the restart is on screen within ~2 s').toBeLessThanOrEqual(2500)
-  note(info, {
+    second: 'the resync snapshot',
+    requests: 'retry with the old cursor, timeOut=0 → lower seq → snapshot lastSequenceNumber=0&timeOut=0',
+  },
+  {
+    // Held polls cut; then it answers a cursor it never issued with that cursor and no events.
+    name: 'a PBX restart that echoes our old cursor back: the snapshot after the catch-up finds it',
+    echoCursor: true,
+    notice: "Resynchronised with the PBX (the PBX's sequence went back: a restart?)",
     fault: 'PBX restart that answers the old cursor with itself (seq back to 0, calls dropped, held poll cut)',
-    showed: `${[...(await statusSince(page, start.logMark)), 'Live'].join(' → ')}; notice "Resynchronised with the PBX (the PBX's sequence went back: a restart?)"; dropped calls shown Ended`,
-    requests: `2 ≤ 2 (catch-up with the old cursor → the same cursor back, no events → snapshot check: a lower seq)`,
-    recovered: `new call on screen ${shownAfter} ms after the restart`,
+    second: 'the check after the catch-up',
+    requests: 'catch-up with the old cursor → the same cursor back, no events → snapshot check: a lower seq',
+  },
+] as const
+
+for (const r of RESTARTS) {
+  test(r.name, async ({ page, request }, info) => {
+    const sim = simControl(request)
+    const start = await openPanel(page, sim)
+    const before = (await sim.state([...EXTS])).seq
+    await sim.restart({ echoCursor: r.echoCursor })
+    const t0 = Date.now()
+    await sim.ring('410', { callerId: '0291119999' })
+    const fresh = region(page, '410').getByRole('article', { name: /0291119999/ })
+    await expect(fresh).toBeVisible()
+    const shownAfter = Date.now() - t0
+    // The calls the restart dropped end; they do not ring forever.
+    await expect(region(page, '410').getByRole('article', { name: /^Ended: 0291110001/ })).toBeVisible()
+    await expect(page.getByText(r.notice)).toBeVisible()
+    await expect(status(page)).toHaveText('Live')
+    await expectPanelMatchesSim(page, sim, EXTS)
+    const subs = await subscribesSince(sim, start.mark)
+    expect(subs[0].params).toMatchObject({ lastSequenceNumber: String(before), timeOut: '0' })
+    expect(subs[1].params, r.second).toMatchObject({ lastSequenceNumber: '0', timeOut: '0' })
+    expect(subs.length).toBeLessThanOrEqual(3)
+    // "Within a second or two": the 1 s retry floor plus two round trips, with room for a loaded machine.
+    expect(shownAfter, 'a call ringing after the restart is on screen within ~2 s').toBeLessThanOrEqual(2500)
+    const showed = await statusSince(page, start.logMark)
+    note(info, {
+      fault: r.fault,
+      showed: `${[...showed, 'Live'].join(' → ')}; notice "${r.notice}"; dropped calls shown Ended`,
+      requests: `2 ≤ 2 (${r.requests})`,
+      recovered: `new call on screen ${shownAfter} ms after the restart`,
+    })
   })
-})
+}
 
 test('duplicated replies', async ({ page, request }, info) => {
   const sim = simControl(request)

@@ -4,11 +4,14 @@ import { useFeed } from '../calls/feed-store.ts'
 import { startHistory } from '../history/history-store.ts'
 import { useAgent } from './agent-store.ts'
 
-/** Recordings remembered for calls that have since ended are forgotten. Returns the unsubscribe. */
+/**
+ * Recordings remembered for calls that have since ended are forgotten. Looked at only when a call
+ * ends (the model's tombstones change), not on every event. Returns the unsubscribe.
+ */
 function forgetEndedRecordings(): () => void {
   return useFeed.subscribe((s, prev) => {
     const { recorded } = useAgent.getState()
-    if (s.model === prev.model || !Object.keys(recorded).length) return
+    if (s.model.ended === prev.model.ended || !Object.keys(recorded).length) return
     const ended: string[] = []
     const live = new Set<string>()
     for (const list of Object.values(s.model.byExt))

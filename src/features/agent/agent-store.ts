@@ -91,7 +91,7 @@ export const useAgent = create<AgentState>()((set) => ({
   dial: { state: 'idle' },
   hangups: {},
   recordings: {},
-  recorded: typeof localStorage === 'undefined' ? {} : readRecorded(),
+  recorded: readRecorded(),
   recordErrors: {},
   helpOpen: false,
   helpRequests: 0,
@@ -101,18 +101,18 @@ export const useAgent = create<AgentState>()((set) => ({
   dialChanged: (dial) => set({ dial }),
   hangupChanged: (id, state) => set((s) => ({ hangups: state ? { ...s.hangups, [id]: state } : without(s.hangups, id) })),
   recordingChanged: (id, state, error, owner) => {
-    const entry = owner ? { owner, at: Date.now() } : undefined
-    if (entry) storeRecorded((r) => ({ ...r, [id]: entry }))
-    else if (!state) storeRecorded((r) => without(r, id))
+    // Started (an owner): remembered; stopped or never started: forgotten; else unchanged.
+    const at = Date.now()
+    const change = owner ? (r: Recorded) => ({ ...r, [id]: { owner, at } }) : state ? null : (r: Recorded) => without(r, id)
+    if (change) storeRecorded(change)
     set((s) => ({
       recordings: state ? { ...s.recordings, [id]: state } : without(s.recordings, id),
-      recorded: entry ? { ...s.recorded, [id]: entry } : state ? s.recorded : without(s.recorded, id),
+      recorded: change ? change(s.recorded) : s.recorded,
       recordErrors: error ? { ...s.recordErrors, [id]: error } : without(s.recordErrors, id),
     }))
   },
   recordingsEnded: (ended) => {
-    const s = useAgent.getState()
-    const gone = ended.filter((id) => id in s.recorded)
+    const gone = ended.filter((id) => id in useAgent.getState().recorded)
     if (!gone.length) return
     const drop = (r: Recorded) => {
       const kept = { ...r }
@@ -120,7 +120,7 @@ export const useAgent = create<AgentState>()((set) => ({
       return kept
     }
     storeRecorded(drop)
-    set({ recorded: drop(s.recorded) })
+    set((s) => ({ recorded: drop(s.recorded) }))
   },
   helpToggled: (helpOpen) => set((s) => ({ helpOpen, helpRequests: s.helpRequests + (helpOpen ? 1 : 0) })),
   hinted: (hint) => {

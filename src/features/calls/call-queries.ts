@@ -72,8 +72,8 @@ async function pollOnce(
   })
   // Two polls can set out together (a retry the network's return resumed, and "Retry now"): each
   // waits its turn, checked again after every wait, so they still go 100 ms apart.
-  for (let wait = pacedFrom + MIN_POLL_PERIOD_MS - Date.now(); wait > 0; wait = pacedFrom + MIN_POLL_PERIOD_MS - Date.now())
-    await pause(wait, signal)
+  const waitLeft = () => pacedFrom + MIN_POLL_PERIOD_MS - Date.now()
+  for (let wait = waitLeft(); wait > 0; wait = waitLeft()) await pause(wait, signal)
   // A poll nothing renders (one started ahead for the next reply, whose list has since changed)
   // never cancels one a component drives: it gives way instead.
   const observed = (hash: string) => (client.getQueryCache().get(hash)?.getObserversCount() ?? 0) > 0
@@ -103,10 +103,7 @@ async function pollOnce(
   publishReply({ seq, watching }, result, now)
   // Start the next poll now rather than after React has rendered this reply; the render's
   // useQuery then finds it in flight under the same key. Only for a poll a component drives.
-  const driven =
-    (client.getQueryCache().find({ queryKey: ctx.queryKey, exact: true })?.getObserversCount() ??
-      0) > 0
-  if (driven)
+  if (observed(self))
     setTimeout(() => {
       const next = useFeed.getState()
       if (next.poll === poll + 1)

@@ -103,6 +103,17 @@ function liveAnswers(answers: Readonly<Record<string, AnswerState>>, model: Call
   return out
 }
 
+/**
+ * The feed went down (a failed poll, offline): the next poll catches up at once, then a snapshot
+ * checks. A snapshot that was only that check (no reason given) gives way to a catch-up with the
+ * cursor again, so what happens during this outage is not lost either; the check follows it.
+ */
+const feedDown = (s: Pick<FeedState, 'relist' | 'resyncReason'>) => ({
+  healthy: false,
+  verify: true,
+  relist: s.relist && s.resyncReason !== null,
+})
+
 export const useFeed = create<FeedState>()((set, get) => ({
   ...initial,
 
@@ -163,10 +174,7 @@ export const useFeed = create<FeedState>()((set, get) => ({
     const connection: Connection = { phase: error.kind === 'auth' ? 'auth' : 'reconnecting', error: error.message, kind: error.kind, nextRetryAt }
     const relist = refusals >= REFUSALS_BEFORE_RESYNC && s.seq !== null && !s.relist
     if (relist) recordDiag('resync', `${refusals} refused polls in a row: the next asks for the current state`)
-    // A snapshot that was only to check after a fault (no reason) gives way to a catch-up with the
-    // cursor again, so what happens during this outage is not lost either; the check follows it.
-    const checkOnly = s.relist && s.resyncReason === null
-    set({ healthy: false, verify: true, refusals, connection, ...(relist ? { relist, resyncReason: 'the PBX refused our place in its event stream' } : checkOnly ? { relist: false } : {}) })
+    set({ ...feedDown(s), refusals, connection, ...(relist ? { relist, resyncReason: 'the PBX refused our place in its event stream' } : {}) })
   },
 
   resyncRequested: (reason) => {
@@ -176,7 +184,7 @@ export const useFeed = create<FeedState>()((set, get) => ({
 
   retryNow: () => set((s) => ({ poll: s.poll + 1, healthy: false })),
 
-  wentOffline: () => set((s) => ({ healthy: false, verify: true, ...(s.relist && s.resyncReason === null ? { relist: false } : {}), connection: { phase: 'offline', error: 'This computer is offline' } })),
+  wentOffline: () => set((s) => ({ ...feedDown(s), connection: { phase: 'offline', error: 'This computer is offline' } })),
 
   clockTicked: (now) => {
     const s = get()
