@@ -3,8 +3,7 @@ import { defineConfig, devices } from '@playwright/test'
 
 // Debian's Chromium where there is one (browsers cannot be downloaded here); CHROMIUM_PATH wins;
 // otherwise Playwright's own browser.
-const executablePath =
-  process.env.CHROMIUM_PATH || (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined)
+const executablePath = process.env.CHROMIUM_PATH || (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined)
 
 const PORT = Number(process.env.E2E_PORT ?? 5199)
 

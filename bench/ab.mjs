@@ -29,7 +29,10 @@ try {
   await browser.close()
   for (const s of servers) await s.stop()
 }
-for (const [k, name] of [[0, `A ${dirA}`], [1, `B ${dirB}`]]) {
+for (const [k, name] of [
+  [0, `A ${dirA}`],
+  [1, `B ${dirB}`],
+]) {
   const rs = results[k]
   const settled = summarise(rs.map((x) => x.settledDom))
   const longest = rs.map((x) => x.longestTask ?? 0)

@@ -2,7 +2,16 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { heapAndCounters, median, OUT_DIR, openPage, quantile, resourceTimings, ROOT, untilPollHeld } from './harness.mjs'
+import {
+  heapAndCounters,
+  median,
+  OUT_DIR,
+  openPage,
+  quantile,
+  resourceTimings,
+  ROOT,
+  untilPollHeld,
+} from './harness.mjs'
 
 const range = (n, from) => Array.from({ length: n }, (_, i) => String(from + i))
 const pageUrl = (url, exts) => `${url}/?exten=${exts.join(',')}`
@@ -10,7 +19,8 @@ const domLog = (page) => page.evaluate(() => window.__bench.dom)
 const pageNow = (page) => page.evaluate(() => performance.now())
 
 /** The reply that brought a DOM change: the last subscribe reply to end before it. */
-const replyBefore = (replies, t) => replies.filter((r) => r.end <= t).reduce((a, r) => (!a || r.end > a.end ? r : a), null)
+const replyBefore = (replies, t) =>
+  replies.filter((r) => r.end <= t).reduce((a, r) => (!a || r.end > a.end ? r : a), null)
 
 /** The PBX's minimum poll period, which the client deliberately waits out (call-queries.ts). */
 const MIN_POLL_PERIOD_MS = 100
@@ -51,7 +61,9 @@ export async function eventToScreen({ browser, url, sim }, n, runs = 5, perRun =
     }
     await sleep(50)
     const replies = await resourceTimings(p.page, 'subscribe')
-    const changes = (await domLog(p.page)).filter((d) => d.t > from && (d.kind === 'card' || (d.kind === 'status' && d.value === 'Hungup')))
+    const changes = (await domLog(p.page)).filter(
+      (d) => d.t > from && (d.kind === 'card' || (d.kind === 'status' && d.value === 'Hungup')),
+    )
     const dom = []
     const painted = []
     for (const c of changes) {
@@ -92,22 +104,34 @@ const screenState = ({ region, shows }) => {
   })
   const has = (s) => (shows ? !!s.querySelector(shows) : s.getAttribute('data-state') !== 'idle')
   // What the probe logs them by: a card by its call, a tile by its extension.
-  const ids = onScreen.flatMap((s) => (shows ? [...s.querySelectorAll(shows)].map((c) => c.getAttribute('data-call-id')) : [s.getAttribute('data-ext')]))
-  return { onScreen: onScreen.length, filled: onScreen.every(has), ids, rendered: shows ? document.querySelectorAll(shows).length : regions.length }
+  const ids = onScreen.flatMap((s) =>
+    shows ? [...s.querySelectorAll(shows)].map((c) => c.getAttribute('data-call-id')) : [s.getAttribute('data-ext')],
+  )
+  return {
+    onScreen: onScreen.length,
+    filled: onScreen.every(has),
+    ids,
+    rendered: shows ? document.querySelectorAll(shows).length : regions.length,
+  }
 }
 
 /** After `sim('burst')` at page time `from`: settle, tasks and frames, once nothing more arrives. */
 async function measureBurst(p, v, view, from) {
   const arrived = (d) => d.kind === v.kind && (v.value === null || d.value === v.value) && d.t > from
   const count = () =>
-    p.page.evaluate(([kind, value, from]) => window.__bench.dom.filter((d) => d.kind === kind && (value === null || d.value === value) && d.t > from).length, [v.kind, v.value, from])
-  for (let seen = -1, now = 0; seen !== now || now === 0; ) {
+    p.page.evaluate(
+      ([kind, value, from]) =>
+        window.__bench.dom.filter((d) => d.kind === kind && (value === null || d.value === value) && d.t > from).length,
+      [v.kind, v.value, from],
+    )
+  for (let seen = -1, now = 0; seen !== now || now === 0;) {
     seen = now
     await sleep(500)
     now = await count()
   }
   const shown = await p.page.evaluate(screenState, v)
-  if (!shown.filled) throw new Error(`burst (${view}): ${shown.onScreen} extensions on screen, not all showing their call`)
+  if (!shown.filled)
+    throw new Error(`burst (${view}): ${shown.onScreen} extensions on screen, not all showing their call`)
   const calls = (await domLog(p.page)).filter(arrived)
   const replies = await resourceTimings(p.page, 'subscribe')
   const firstReply = replyBefore(replies, Math.min(...calls.map((c) => c.t)))
@@ -115,7 +139,10 @@ async function measureBurst(p, v, view, from) {
   const ids = new Set(shown.ids)
   const last = latest(calls.filter((c) => ids.has(c.id)))
   const lastRendered = latest(calls)
-  const { longTasks, lafs } = await p.page.evaluate(() => ({ longTasks: window.__bench.longTasks, lafs: window.__bench.lafs }))
+  const { longTasks, lafs } = await p.page.evaluate(() => ({
+    longTasks: window.__bench.longTasks,
+    lafs: window.__bench.lafs,
+  }))
   // Tasks and frames until the whole burst is rendered, rows next to the screen too.
   const inWindow = (e) => e.start + e.duration >= from && e.start <= lastRendered.paint.paintAt
   return {
@@ -160,12 +187,25 @@ export async function burst({ browser, url, sim }, n = 1000, runs = 5, view = 'a
     })
     const lastAt = await p.page.evaluate(
       ([kind, value, ext]) => {
-        const el = document.querySelector(kind === 'card' ? `article[data-ext="${ext}"]` : `li[data-ext="${ext}"][data-state="${value}"]`)
-        const seen = el && window.__bench.dom.find((d) => d.kind === kind && d.id === (kind === 'card' ? el.getAttribute('data-call-id') : ext))
+        const el = document.querySelector(
+          kind === 'card' ? `article[data-ext="${ext}"]` : `li[data-ext="${ext}"][data-state="${value}"]`,
+        )
+        const seen =
+          el &&
+          window.__bench.dom.find(
+            (d) => d.kind === kind && d.id === (kind === 'card' ? el.getAttribute('data-call-id') : ext),
+          )
         if (seen) return seen.t
         return new Promise((resolve) => {
           const check = () => {
-            const hit = window.__bench.dom.find((d) => d.kind === kind && (kind === 'card' ? d.value === 'Ringing' && document.querySelector(`article[data-ext="${ext}"][data-call-id="${d.id}"]`) : d.id === ext && d.value === value))
+            const hit = window.__bench.dom.find(
+              (d) =>
+                d.kind === kind &&
+                (kind === 'card'
+                  ? d.value === 'Ringing' &&
+                    document.querySelector(`article[data-ext="${ext}"][data-call-id="${d.id}"]`)
+                  : d.id === ext && d.value === value),
+            )
             if (hit) resolve(hit.t)
             else requestAnimationFrame(check)
           }
@@ -251,7 +291,8 @@ export async function idle({ browser, url, sim }, seconds = 60, pages = 5) {
     out.push({
       cpuMs: (m.TaskDuration - before[i].TaskDuration) * 1000,
       scriptMs: (m.ScriptDuration - before[i].ScriptDuration) * 1000,
-      requests: requests.filter((r) => r.method === 'subscribe' && r.params.exten === ext && r.at >= from && r.at < to).length,
+      requests: requests.filter((r) => r.method === 'subscribe' && r.params.exten === ext && r.at >= from && r.at < to)
+        .length,
     })
   }
   await Promise.all(ps.map((p) => p.close()))
@@ -262,7 +303,10 @@ export async function idle({ browser, url, sim }, seconds = 60, pages = 5) {
  * Accelerated soak: 200 extensions, a warm-up, then 20,000 calls in checkpoints. At each
  * checkpoint, once every card has lingered out: forced GC, then JS heap, DOM nodes, listeners.
  */
-export async function soak({ browser, url, sim }, { exts = 200, warmup = 4000, calls = 20_000, checkpoints = 5, perTick = 10, tickMs = 50 } = {}) {
+export async function soak(
+  { browser, url, sim },
+  { exts = 200, warmup = 4000, calls = 20_000, checkpoints = 5, perTick = 10, tickMs = 50 } = {},
+) {
   await sim('reset')
   const list = range(exts, 5000)
   // No probe here: its own records would grow with the traffic and be measured as ours.
@@ -276,7 +320,10 @@ export async function soak({ browser, url, sim }, { exts = 200, warmup = 4000, c
     // Calls linger 8 s after they end, in the model whether rendered or not (windowing): wait
     // that out, then until no card is left and the poll is held again.
     await sleep(9_500)
-    await p.page.waitForFunction(() => document.querySelectorAll('[data-call-id]').length === 0, null, { polling: 250, timeout: 180_000 })
+    await p.page.waitForFunction(() => document.querySelectorAll('[data-call-id]').length === 0, null, {
+      polling: 250,
+      timeout: 180_000,
+    })
     await untilPollHeld(sim)
     // The browser's own Resource Timing buffer (one entry per poll, up to 250) is not ours.
     await p.page.evaluate(() => performance.clearResourceTimings())

@@ -58,7 +58,8 @@ export function simControl(baseUrl) {
 }
 
 export async function launchBrowser() {
-  const executablePath = process.env.CHROMIUM_PATH || (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined)
+  const executablePath =
+    process.env.CHROMIUM_PATH || (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined)
   return chromium.launch({
     executablePath,
     headless: true,
@@ -99,7 +100,8 @@ function probe() {
     const paint = markPaint()
     for (const r of records) {
       if (r.type === 'attributes') {
-        if (r.attributeName === 'data-state') note('tile', r.target.getAttribute('data-ext'), r.target.getAttribute('data-state'), t, paint)
+        if (r.attributeName === 'data-state')
+          note('tile', r.target.getAttribute('data-ext'), r.target.getAttribute('data-state'), t, paint)
         else note('status', r.target.getAttribute('data-call-id'), r.target.getAttribute('data-status'), t, paint)
       } else if (r.type === 'characterData') {
         if (r.target.data === 'Answering…') note('text', null, 'Answering…', t, paint)
@@ -116,11 +118,19 @@ function probe() {
         }
       }
     }
-  }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['data-status', 'data-state'] })
+  }).observe(document, {
+    subtree: true,
+    childList: true,
+    characterData: true,
+    attributes: true,
+    attributeFilter: ['data-status', 'data-state'],
+  })
   addEventListener('click', (e) => b.clicks.push({ input: e.timeStamp, handled: performance.now() }), true)
   const observe = (type, into) => {
     try {
-      new PerformanceObserver((l) => into.push(...l.getEntries().map((e) => ({ start: e.startTime, duration: e.duration })))).observe({
+      new PerformanceObserver((l) =>
+        into.push(...l.getEntries().map((e) => ({ start: e.startTime, duration: e.duration }))),
+      ).observe({
         type,
         buffered: true,
       })
@@ -193,5 +203,10 @@ export const round = (x, d = 1) => (Number.isFinite(x) ? Math.round(x * 10 ** d)
 
 /** One figure across its repeats: median and min–max of the per-repeat values. */
 export function summarise(values) {
-  return { median: round(median(values), 2), min: round(Math.min(...values), 2), max: round(Math.max(...values), 2), runs: values.map((v) => round(v, 2)) }
+  return {
+    median: round(median(values), 2),
+    min: round(Math.min(...values), 2),
+    max: round(Math.max(...values), 2),
+    runs: values.map((v) => round(v, 2)),
+  }
 }

@@ -11,7 +11,10 @@ import { build, launchBrowser, quantile, ROOT, round, simControl, startServer, s
 
 const argv = process.argv.slice(2)
 const quick = argv.includes('--quick')
-const only = argv.find((a) => a.startsWith('--only='))?.slice(7).split(',')
+const only = argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',')
 const wants = (name) => !only || only.includes(name)
 const PORT = Number(process.env.BENCH_PORT ?? 5204)
 const IDLE_S = Number(process.env.BENCH_IDLE_S ?? (quick ? 10 : 60))
@@ -26,10 +29,22 @@ const raw = {}
 function row(figure, metric, unit, values, target, judge = 'median') {
   const s = summarise(values)
   const v = judge === 'max' ? s.max : judge === 'min' ? s.min : s.median
-  const met = target ? (target.op === '<=' ? v <= target.value : target.op === '>=' ? v >= target.value : v >= target.value[0] && v <= target.value[1]) : null
-  const targetText = target ? (target.op === 'in' ? `${target.value[0]}–${target.value[1]}` : `${target.op === '<=' ? '≤' : '≥'} ${target.value}`) + (judge === 'median' ? '' : ` (${judge})`) : 'reported'
+  const met = target
+    ? target.op === '<='
+      ? v <= target.value
+      : target.op === '>='
+        ? v >= target.value
+        : v >= target.value[0] && v <= target.value[1]
+    : null
+  const targetText = target
+    ? (target.op === 'in'
+        ? `${target.value[0]}–${target.value[1]}`
+        : `${target.op === '<=' ? '≤' : '≥'} ${target.value}`) + (judge === 'median' ? '' : ` (${judge})`)
+    : 'reported'
   rows.push({ figure, metric, unit, ...s, target: targetText, met })
-  console.log(`${figure} | ${metric}: ${s.median} ${unit} (${s.min}–${s.max})  target ${targetText}  ${met === null ? '' : met ? 'met' : 'MISSED'}`)
+  console.log(
+    `${figure} | ${metric}: ${s.median} ${unit} (${s.min}–${s.max})  target ${targetText}  ${met === null ? '' : met ? 'met' : 'MISSED'}`,
+  )
 }
 const le = (value) => ({ op: '<=', value })
 const errors = {}
@@ -59,11 +74,40 @@ try {
       raw.eventToScreen[n] = runs
       const target = n === 100 ? le(16) : n === 1000 ? le(50) : null
       const all = runs.flatMap((r) => r.samples)
-      row(`event → screen, ${n} ext`, `p95 reply → card in DOM (per run; ${all.length} events, pooled p95 ${round(quantile(all, 0.95), 2)})`, 'ms', runs.map((r) => r.p95), target)
-      row(`event → screen, ${n} ext`, 'p50 reply → card in DOM', 'ms', runs.map((r) => r.p50), null)
-      row(`event → screen, ${n} ext`, 'p95 reply → frame painted', 'ms', runs.map((r) => r.paintP95), null)
-      row(`poll turnaround, ${n} ext`, 'median reply received → next subscribe sent, beyond the 100 ms wait after each reply (the PBX minimum poll period)', 'ms', runs.map((r) => r.turnaround), le(5))
-      row(`poll turnaround, ${n} ext`, 'median reply received → next subscribe sent, raw (with the 100 ms the client waits after every reply)', 'ms', runs.map((r) => r.turnaroundRaw))
+      row(
+        `event → screen, ${n} ext`,
+        `p95 reply → card in DOM (per run; ${all.length} events, pooled p95 ${round(quantile(all, 0.95), 2)})`,
+        'ms',
+        runs.map((r) => r.p95),
+        target,
+      )
+      row(
+        `event → screen, ${n} ext`,
+        'p50 reply → card in DOM',
+        'ms',
+        runs.map((r) => r.p50),
+        null,
+      )
+      row(
+        `event → screen, ${n} ext`,
+        'p95 reply → frame painted',
+        'ms',
+        runs.map((r) => r.paintP95),
+        null,
+      )
+      row(
+        `poll turnaround, ${n} ext`,
+        'median reply received → next subscribe sent, beyond the 100 ms wait after each reply (the PBX minimum poll period)',
+        'ms',
+        runs.map((r) => r.turnaround),
+        le(5),
+      )
+      row(
+        `poll turnaround, ${n} ext`,
+        'median reply received → next subscribe sent, raw (with the 100 ms the client waits after every reply)',
+        'ms',
+        runs.map((r) => r.turnaroundRaw),
+      )
     }
   })
   await figure('burst', async () => {
@@ -71,50 +115,179 @@ try {
     for (const view of ['agent', 'grid']) {
       const runs = (raw.burst[view] = await burst(env, 1000, BURST_RUNS, view))
       const name = `burst, 1,000 events, ${view === 'agent' ? 'agent view' : 'grid'}`
-      for (const [when, rs] of [['first of a fresh page', runs], ['again in the same page', runs.map((r) => r.warm)]]) {
-        row(`${name}, ${when}`, 'settled: reply → every extension on screen shows its call', 'ms', rs.map((r) => r.settledDom), le(100))
-        row(`${name}, ${when}`, 'reply → that frame painted', 'ms', rs.map((r) => r.settledPaint), null)
-        row(`${name}, ${when}`, 'reply → the rows next to the screen rendered too (ahead of a scroll)', 'ms', rs.map((r) => r.allRendered), null)
-        row(`${name}, ${when}`, 'longest task', 'ms', rs.map((r) => r.longestTask), { op: '<=', value: 49.9 }, 'max')
-        row(`${name}, ${when}`, 'longest animation frame', 'ms', rs.map((r) => r.longestFrame), null)
+      for (const [when, rs] of [
+        ['first of a fresh page', runs],
+        ['again in the same page', runs.map((r) => r.warm)],
+      ]) {
+        row(
+          `${name}, ${when}`,
+          'settled: reply → every extension on screen shows its call',
+          'ms',
+          rs.map((r) => r.settledDom),
+          le(100),
+        )
+        row(
+          `${name}, ${when}`,
+          'reply → that frame painted',
+          'ms',
+          rs.map((r) => r.settledPaint),
+          null,
+        )
+        row(
+          `${name}, ${when}`,
+          'reply → the rows next to the screen rendered too (ahead of a scroll)',
+          'ms',
+          rs.map((r) => r.allRendered),
+          null,
+        )
+        row(
+          `${name}, ${when}`,
+          'longest task',
+          'ms',
+          rs.map((r) => r.longestTask),
+          { op: '<=', value: 49.9 },
+          'max',
+        )
+        row(
+          `${name}, ${when}`,
+          'longest animation frame',
+          'ms',
+          rs.map((r) => r.longestFrame),
+          null,
+        )
       }
-      row(name, `${view === 'agent' ? 'cards' : 'tiles'} in the DOM (on screen: ${runs[0].onScreen} extensions)`, '', runs.map((r) => r.rendered), null)
-      row(name, 'then scroll to the last extension → its call in the DOM', 'ms', runs.map((r) => r.scrollToLast), null)
+      row(
+        name,
+        `${view === 'agent' ? 'cards' : 'tiles'} in the DOM (on screen: ${runs[0].onScreen} extensions)`,
+        '',
+        runs.map((r) => r.rendered),
+        null,
+      )
+      row(
+        name,
+        'then scroll to the last extension → its call in the DOM',
+        'ms',
+        runs.map((r) => r.scrollToLast),
+        null,
+      )
     }
   })
   await figure('answer', async () => {
     const runs = (raw.answer = await answer(env, quick ? 3 : 7))
-    row('Answer', 'click (input timestamp) → first click listener runs', 'ms', runs.map((r) => r.toHandler), null)
-    row('Answer', 'click → answer request sent', 'ms', runs.map((r) => r.toRequest), le(16))
-    row('Answer', 'click → "Answering…" in DOM', 'ms', runs.map((r) => r.toDom), null)
-    row('Answer', 'click → "Answering…" painted', 'ms', runs.map((r) => r.toPaint), le(16))
+    row(
+      'Answer',
+      'click (input timestamp) → first click listener runs',
+      'ms',
+      runs.map((r) => r.toHandler),
+      null,
+    )
+    row(
+      'Answer',
+      'click → answer request sent',
+      'ms',
+      runs.map((r) => r.toRequest),
+      le(16),
+    )
+    row(
+      'Answer',
+      'click → "Answering…" in DOM',
+      'ms',
+      runs.map((r) => r.toDom),
+      null,
+    )
+    row(
+      'Answer',
+      'click → "Answering…" painted',
+      'ms',
+      runs.map((r) => r.toPaint),
+      le(16),
+    )
   })
   await figure('soak', async () => {
     const r = (raw.soak = await soak(env, quick ? { warmup: 500, calls: 2000, checkpoints: 2 } : {}))
     const cps = r.checkpoints
     const what = `after ${cps.at(-1).calls} calls, ${cps.length} checkpoints; ratio to warm-up`
-    row('soak, 200 ext', `JS heap ${what} (warm-up ${round(r.base.heapBytes / 1e6, 2)} MB)`, '×', cps.map((c) => c.heapRatio), le(1.1), 'max')
-    row('soak, 200 ext', `DOM nodes ${what} (warm-up ${r.base.nodes})`, '×', cps.map((c) => c.nodesRatio), le(1.1), 'max')
-    row('soak, 200 ext', `listeners ${what} (warm-up ${r.base.listeners})`, '×', cps.map((c) => c.listenersRatio), le(1.1), 'max')
-    row('soak, 200 ext', 'traffic time per checkpoint', 's', cps.map((c) => c.trafficS), null)
+    row(
+      'soak, 200 ext',
+      `JS heap ${what} (warm-up ${round(r.base.heapBytes / 1e6, 2)} MB)`,
+      '×',
+      cps.map((c) => c.heapRatio),
+      le(1.1),
+      'max',
+    )
+    row(
+      'soak, 200 ext',
+      `DOM nodes ${what} (warm-up ${r.base.nodes})`,
+      '×',
+      cps.map((c) => c.nodesRatio),
+      le(1.1),
+      'max',
+    )
+    row(
+      'soak, 200 ext',
+      `listeners ${what} (warm-up ${r.base.listeners})`,
+      '×',
+      cps.map((c) => c.listenersRatio),
+      le(1.1),
+      'max',
+    )
+    row(
+      'soak, 200 ext',
+      'traffic time per checkpoint',
+      's',
+      cps.map((c) => c.trafficS),
+      null,
+    )
   })
   await figure('idle', async () => {
     const runs = (raw.idle = await idle(env, IDLE_S, RUNS))
     const perMin = 60 / IDLE_S
     // "Near zero": under 0.5 % of one core.
-    row(`idle, ${IDLE_S} s (${RUNS} pages at once)`, 'page main-thread time per minute', 'ms', runs.map((r) => r.cpuMs * perMin), le(300), 'max')
-    row(`idle, ${IDLE_S} s (${RUNS} pages at once)`, 'page script time per minute', 'ms', runs.map((r) => r.scriptMs * perMin), null)
+    row(
+      `idle, ${IDLE_S} s (${RUNS} pages at once)`,
+      'page main-thread time per minute',
+      'ms',
+      runs.map((r) => r.cpuMs * perMin),
+      le(300),
+      'max',
+    )
+    row(
+      `idle, ${IDLE_S} s (${RUNS} pages at once)`,
+      'page script time per minute',
+      'ms',
+      runs.map((r) => r.scriptMs * perMin),
+      null,
+    )
     const expected = IDLE_S / POLL_TIMEOUT_S
-    row(`idle, ${IDLE_S} s (${RUNS} pages at once)`, `subscribe requests in the window (expected ${round(expected, 2)})`, '', runs.map((r) => r.requests), {
-      op: 'in',
-      value: [Math.floor(expected), Math.ceil(expected)],
-    }, 'max')
+    row(
+      `idle, ${IDLE_S} s (${RUNS} pages at once)`,
+      `subscribe requests in the window (expected ${round(expected, 2)})`,
+      '',
+      runs.map((r) => r.requests),
+      {
+        op: 'in',
+        value: [Math.floor(expected), Math.ceil(expected)],
+      },
+      'max',
+    )
   })
   await figure('load', async () => {
     const r = (raw.load = await load(env, RUNS))
     row('load', `JS, gzip -9 (${r.jsFiles} files)`, 'KB', [r.jsGzipBytes / 1024], le(120))
-    row('load', 'LCP (cold, 3 extensions)', 'ms', r.runs.map((x) => x.lcp), null)
-    row('load', 'TBT (after FCP)', 'ms', r.runs.map((x) => x.tbt), null)
+    row(
+      'load',
+      'LCP (cold, 3 extensions)',
+      'ms',
+      r.runs.map((x) => x.lcp),
+      null,
+    )
+    row(
+      'load',
+      'TBT (after FCP)',
+      'ms',
+      r.runs.map((x) => x.tbt),
+      null,
+    )
   })
 } finally {
   await browser.close().catch(() => {})
@@ -142,7 +315,10 @@ const md = [
   '',
   '| figure | measure | median | min–max | target | |',
   '|---|---|---:|---:|---|---|',
-  ...rows.map((r) => `| ${r.figure} | ${r.metric} | ${r.median} ${r.unit} | ${r.min}–${r.max} | ${r.target} | ${r.met === null ? '' : r.met ? 'met' : '**missed**'} |`),
+  ...rows.map(
+    (r) =>
+      `| ${r.figure} | ${r.metric} | ${r.median} ${r.unit} | ${r.min}–${r.max} | ${r.target} | ${r.met === null ? '' : r.met ? 'met' : '**missed**'} |`,
+  ),
   ...Object.entries(errors).map(([name, e]) => `| ${name} | **failed to measure**: ${e} | | | | |`),
   '',
 ]

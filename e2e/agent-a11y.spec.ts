@@ -19,7 +19,10 @@ const entry = (id: string, kind: string, endedAt: number) => ({
 })
 
 for (const scheme of ['light', 'dark'] as const) {
-  test(`agent tools have no serious axe violations: history, recording, shortcuts dialog (${scheme})`, async ({ page, request }) => {
+  test(`agent tools have no serious axe violations: history, recording, shortcuts dialog (${scheme})`, async ({
+    page,
+    request,
+  }) => {
     const sim = simControl(request)
     await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' })
     const now = Date.now()
@@ -27,11 +30,20 @@ for (const scheme of ['light', 'dark'] as const) {
       ({ entries }) => {
         localStorage.setItem(
           'switchboard.settings',
-          JSON.stringify({ state: { myExtensions: ['410'], extensions: ['400'], agentLoginName: 'jsmith' }, version: 1 }),
+          JSON.stringify({
+            state: { myExtensions: ['410'], extensions: ['400'], agentLoginName: 'jsmith' },
+            version: 1,
+          }),
         )
         localStorage.setItem('switchboard.history', JSON.stringify({ state: { entries, missedSeenAt: 0 }, version: 1 }))
       },
-      { entries: [entry('1', 'missed', now - 1000), entry('2', 'answered', now - 5000), entry('3', 'outbound', now - 9000)] },
+      {
+        entries: [
+          entry('1', 'missed', now - 1000),
+          entry('2', 'answered', now - 5000),
+          entry('3', 'outbound', now - 9000),
+        ],
+      },
     )
     await page.goto('/')
     await expect(page.getByRole('status')).toHaveText('Live')

@@ -5,8 +5,10 @@ test.beforeEach(async ({ request }) => {
   await simControl(request).reset()
 })
 
-
-test('the ringtone plays only while a call rings on my extension, after one click on "Enable sound"', async ({ page, request }) => {
+test('the ringtone plays only while a call rings on my extension, after one click on "Enable sound"', async ({
+  page,
+  request,
+}) => {
   const sim = simControl(request)
   // Count real Web Audio oscillator starts and stops: the page, not a flag, makes the sound.
   await page.addInitScript(() => {
@@ -55,7 +57,9 @@ test('the ringtone plays only while a call rings on my extension, after one clic
   const second = await sim.ring('410', { callerId: '0311112222' })
   await expect(audio).toHaveAttribute('data-ringtone', 'playing')
   await page.reload()
-  await expect(page.getByRole('region', { name: 'Extension 410' }).getByRole('article').filter({ hasText: '0311112222' })).toContainText('Ringing')
+  await expect(
+    page.getByRole('region', { name: 'Extension 410' }).getByRole('article').filter({ hasText: '0311112222' }),
+  ).toContainText('Ringing')
   await expect(audio).toHaveAttribute('data-ringtone', 'stopped')
   await page.getByRole('heading', { name: 'Switchboard' }).click()
   // Starting an audio device can be slow on a loaded machine.
@@ -91,7 +95,14 @@ test('desktop notification: permission from a button, shown while away, click fo
   const sim = simControl(request)
   // Observe notifications (the real permission still comes from the browser context).
   await page.addInitScript(() => {
-    type Shown = { title: string; body?: string; tag?: string; closed: boolean; onclick: (() => void) | null; close(): void }
+    type Shown = {
+      title: string
+      body?: string
+      tag?: string
+      closed: boolean
+      onclick: (() => void) | null
+      close(): void
+    }
     const w = window as unknown as { __shown: Shown[]; __away: boolean }
     w.__shown = []
     w.__away = false
@@ -125,7 +136,12 @@ test('desktop notification: permission from a button, shown while away, click fo
   await seedSettings(page, { myExtensions: ['410'], extensions: ['400'] })
   await page.goto('/')
   await expect(page.getByRole('status')).toHaveText('Live')
-  const shown = () => page.evaluate(() => (window as unknown as { __shown: { title: string; body?: string; closed: boolean }[] }).__shown.map(({ title, body, closed }) => ({ title, body, closed })))
+  const shown = () =>
+    page.evaluate(() =>
+      (window as unknown as { __shown: { title: string; body?: string; closed: boolean }[] }).__shown.map(
+        ({ title, body, closed }) => ({ title, body, closed }),
+      ),
+    )
 
   // Not asked on load; asked from the button, granted by the browser.
   await page.getByRole('button', { name: 'Settings' }).click()
@@ -151,7 +167,10 @@ test('desktop notification: permission from a button, shown while away, click fo
   await expect.poll(shown).toEqual([{ title: 'Call ringing on 410', body: 'From 0298765432', closed: false }])
 
   await page.evaluate(() => (window as unknown as { __shown: { onclick: () => void }[] }).__shown[0].onclick())
-  const card = page.getByRole('region', { name: 'Extension 410' }).getByRole('article').filter({ hasText: '0298765432' })
+  const card = page
+    .getByRole('region', { name: 'Extension 410' })
+    .getByRole('article')
+    .filter({ hasText: '0298765432' })
   await expect(card).toBeFocused()
   await expect.poll(shown).toEqual([{ title: 'Call ringing on 410', body: 'From 0298765432', closed: true }])
 
@@ -160,5 +179,7 @@ test('desktop notification: permission from a button, shown while away, click fo
   const other = await sim.ring('410', { callerId: '0311112222' })
   await expect.poll(async () => (await shown()).length).toBe(2)
   await sim.connect(other, '410')
-  await expect.poll(async () => (await shown())[1]).toEqual({ title: 'Call ringing on 410', body: 'From 0311112222', closed: true })
+  await expect
+    .poll(async () => (await shown())[1])
+    .toEqual({ title: 'Call ringing on 410', body: 'From 0311112222', closed: true })
 })

@@ -8,7 +8,6 @@ test.beforeEach(async ({ request }) => {
   await simControl(request).reset()
 })
 
-
 test('dial: junk refused, no own extension explained, a good number dialled from SIP/<my ext> with auto-answer', async ({
   page,
   request,

@@ -8,7 +8,6 @@ test.beforeEach(async ({ request }) => {
   await simControl(request).reset()
 })
 
-
 /** Tab forward until `target` has focus; fails if it is not in the tab order. */
 async function tabTo(page: Page, target: ReturnType<Page['getByRole']>, max = 40) {
   for (let i = 0; i < max; i++) {

@@ -13,7 +13,10 @@ test.beforeEach(async ({ request }) => {
 
 const column = (page: Page, ext: string) => page.getByRole('region', { name: `Extension ${ext}` })
 
-test('a 1,000-extension agent view holds a screenful in the DOM and shows any column on scroll', async ({ page, request }) => {
+test('a 1,000-extension agent view holds a screenful in the DOM and shows any column on scroll', async ({
+  page,
+  request,
+}) => {
   const sim = simControl(request)
   await page.setViewportSize({ width: 1280, height: 800 })
   await page.goto(`/?exten=${EXTS.join(',')}`)
@@ -39,7 +42,9 @@ test('a 1,000-extension agent view holds a screenful in the DOM and shows any co
   await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight / 2))
   const middle = column(page, '3500')
   for (let i = 0; i < 40 && !(await middle.count()); i++) {
-    const shown = await page.locator('section[data-ext]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-ext'))))
+    const shown = await page
+      .locator('section[data-ext]')
+      .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-ext'))))
     await page.mouse.wheel(0, Math.min(...shown) > 3500 ? -400 : 400)
     // Two frames: the scroll lands and the window of rows follows it.
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))
@@ -53,7 +58,11 @@ test('a 1,000-extension agent view holds a screenful in the DOM and shows any co
   await expect(column(page, '3002').getByRole('article', { name: 'Ringing: 0390001234' })).toBeInViewport()
 })
 
-test('a desktop notification for a call whose column is far off screen brings it into view and focuses it', async ({ page, context, request }) => {
+test('a desktop notification for a call whose column is far off screen brings it into view and focuses it', async ({
+  page,
+  context,
+  request,
+}) => {
   const sim = simControl(request)
   await context.grantPermissions(['notifications'])
   await page.addInitScript(() => {

@@ -6,13 +6,22 @@ test.beforeEach(async ({ request }) => {
   await simControl(request).primeSeq()
 })
 
-test('an answer the PBX refuses shows its message on the card and the button works again', async ({ page, request }) => {
+test('an answer the PBX refuses shows its message on the card and the button works again', async ({
+  page,
+  request,
+}) => {
   const sim = simControl(request)
   await page.goto('/?exten=410')
   await expect(page.getByRole('status')).toHaveText('Live')
 
   // A Ringing event for a call the PBX does not hold: its answer gets a negative Code.
-  await sim.raw('410', { uniqueCallId: 'ghost.1', status: 'Ringing', callerId: '0291112222', canAnswer: true, inbound: true })
+  await sim.raw('410', {
+    uniqueCallId: 'ghost.1',
+    status: 'Ringing',
+    callerId: '0291112222',
+    canAnswer: true,
+    inbound: true,
+  })
   const card = page.getByRole('region', { name: 'Extension 410' }).getByRole('article')
   await expect(card).toContainText('Ringing')
 

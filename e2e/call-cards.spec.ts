@@ -6,7 +6,9 @@ test.beforeEach(async ({ request }) => {
   await simControl(request).primeSeq()
 })
 
-test('on the built-in simulator the panel says its calls are demo calls, and no column is idle before the PBX answers', async ({ page }) => {
+test('on the built-in simulator the panel says its calls are demo calls, and no column is idle before the PBX answers', async ({
+  page,
+}) => {
   // Hold the first subscribe: until the PBX answers, nothing is known.
   let release = () => {}
   const held = new Promise<void>((r) => (release = r))
@@ -69,7 +71,12 @@ test('a status the contract does not list is shown as the PBX sent it', async ({
   await page.goto('/?exten=410')
   await expect(page.getByRole('status')).toHaveText('Live')
 
-  await sim.raw('410', { uniqueCallId: 'odd.1', status: 'Parked on 701', callerId: '0244445555', extraField: { nested: 1 } })
+  await sim.raw('410', {
+    uniqueCallId: 'odd.1',
+    status: 'Parked on 701',
+    callerId: '0244445555',
+    extraField: { nested: 1 },
+  })
   const card = page.getByRole('region', { name: 'Extension 410' }).getByRole('article')
   await expect(card).toContainText('Parked on 701')
   await expect(card).toContainText('0244445555')
@@ -79,7 +86,10 @@ test('a status the contract does not list is shown as the PBX sent it', async ({
   await expect(page.getByRole('status')).toHaveText('Live')
 })
 
-test('a call that rings and is answered takes the room its column keeps: the columns below do not move', async ({ page, request }) => {
+test('a call that rings and is answered takes the room its column keeps: the columns below do not move', async ({
+  page,
+  request,
+}) => {
   const sim = simControl(request)
   await page.setViewportSize({ width: 1280, height: 800 })
   await page.goto('/?exten=400,401,402,403,404,405,406,407')

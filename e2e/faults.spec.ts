@@ -59,8 +59,12 @@ test.afterEach(async ({ page, request }, info) => {
     await info.attach('status-log.json', { body: JSON.stringify(log, null, 1), contentType: 'application/json' })
     await info.attach('subscribes.json', { body: JSON.stringify(subs, null, 1), contentType: 'application/json' })
   }
-  // eslint-disable-next-line no-control-regex
-  const why = (info.error?.message ?? '').replace(/\x1b\[[0-9;]*m/g, '').split('\n').find((l) => l.trim()) ?? ''
+  const why =
+    (info.error?.message ?? '')
+      // eslint-disable-next-line no-control-regex
+      .replace(/\x1b\[[0-9;]*m/g, '')
+      .split('\n')
+      .find((l) => l.trim()) ?? ''
   rows.set(info.title, { ...row, result: ok ? 'survived' : `FAILED: ${why.slice(0, 200)}` })
 })
 
@@ -92,7 +96,9 @@ async function statusSince(page: Page, logMark: number) {
   const after = firstBad < 0 ? [] : texts.slice(firstBad)
   const liveAgain = after.indexOf('Live')
   // Once the fault showed, "Live" comes back only at the end, for good.
-  expect(liveAgain < 0 ? [] : after.slice(liveAgain).filter((t) => t !== 'Live'), 'status said Live mid-fault').toEqual([])
+  expect(liveAgain < 0 ? [] : after.slice(liveAgain).filter((t) => t !== 'Live'), 'status said Live mid-fault').toEqual(
+    [],
+  )
   return summariseStatus(texts.filter((t) => t !== 'Live'))
 }
 
@@ -104,7 +110,15 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`
  * hangs up and another rings. Checks spacing (≥ the floor, ≤ the jitter ceiling), the catch-up poll
  * (timeOut=0), the status text and the final truth.
  */
-async function burst(page: Page, sim: Sim, info: TestInfo, name: string, faults: Record<string, unknown>[], status: RegExp, { refused = false } = {}) {
+async function burst(
+  page: Page,
+  sim: Sim,
+  info: TestInfo,
+  name: string,
+  faults: Record<string, unknown>[],
+  status: RegExp,
+  { refused = false } = {},
+) {
   const start = await openPanel(page, sim)
   await sim.fault(...faults)
   const t0 = Date.now()
@@ -125,11 +139,17 @@ async function burst(page: Page, sim: Sim, info: TestInfo, name: string, faults:
   const during = subs.slice(0, n)
   expect(during.length, 'the failed polls, the catch-up and the check').toBe(n)
   expect(during[k].params.timeOut, 'the first poll after a failure asks timeOut=0').toBe('0')
-  if (refused) expect(during[k].params.lastSequenceNumber, 'refused twice: the catch-up asks for the current state').toBe('0')
+  if (refused)
+    expect(during[k].params.lastSequenceNumber, 'refused twice: the catch-up asks for the current state').toBe('0')
   else {
-    expect(during[k].params.lastSequenceNumber, '… with the cursor, so what happened meanwhile is kept').toBe(during[0].params.lastSequenceNumber)
+    expect(during[k].params.lastSequenceNumber, '… with the cursor, so what happened meanwhile is kept').toBe(
+      during[0].params.lastSequenceNumber,
+    )
     expect(during[k].params.lastSequenceNumber).not.toBe('0')
-    expect([during[k + 1].params.lastSequenceNumber, during[k + 1].params.timeOut], 'then the current state, in case the PBX restarted').toEqual(['0', '0'])
+    expect(
+      [during[k + 1].params.lastSequenceNumber, during[k + 1].params.timeOut],
+      'then the current state, in case the PBX restarted',
+    ).toEqual(['0', '0'])
   }
   const gaps = gapsOf(during.slice(0, k + 1))
   gaps.forEach((g, i) => {
@@ -150,36 +170,73 @@ async function burst(page: Page, sim: Sim, info: TestInfo, name: string, faults:
 for (const code of [500, 502, 503]) {
   test(`HTTP ${code} burst`, async ({ page, request }, info) => {
     const faults = Array.from({ length: 3 }, () => ({ kind: 'http', status: code }))
-    await burst(page, simControl(request), info, `HTTP ${code} × 3`, faults, new RegExp(`^Reconnecting: The PBX answered HTTP ${code} — (next try in \\d+ s|trying now)$`))
+    await burst(
+      page,
+      simControl(request),
+      info,
+      `HTTP ${code} × 3`,
+      faults,
+      new RegExp(`^Reconnecting: The PBX answered HTTP ${code} — (next try in \\d+ s|trying now)$`),
+    )
   })
 }
 
 test('connection reset mid-response', async ({ page, request }, info) => {
   // Headers and half a body, then the socket dies: the panel must notice at once, not at its 35 s deadline.
-  await burst(page, simControl(request), info, 'Connection reset mid-response × 2', [{ kind: 'reset' }, { kind: 'reset' }],
-    /^Reconnecting: (Cannot reach the PBX \(network error\)|The PBX sent a reply that is not valid JSON) — (next try in \d+ s|trying now)$/)
+  await burst(
+    page,
+    simControl(request),
+    info,
+    'Connection reset mid-response × 2',
+    [{ kind: 'reset' }, { kind: 'reset' }],
+    /^Reconnecting: (Cannot reach the PBX \(network error\)|The PBX sent a reply that is not valid JSON) — (next try in \d+ s|trying now)$/,
+  )
 })
 
 test('an HTML page instead of JSON', async ({ page, request }, info) => {
-  await burst(page, simControl(request), info, 'HTML page (HTTP 200) × 2', [{ kind: 'html' }, { kind: 'html' }],
-    /^Reconnecting: The PBX sent an HTML page instead of JSON.* — (next try in \d+ s|trying now)$/)
+  await burst(
+    page,
+    simControl(request),
+    info,
+    'HTML page (HTTP 200) × 2',
+    [{ kind: 'html' }, { kind: 'html' }],
+    /^Reconnecting: The PBX sent an HTML page instead of JSON.* — (next try in \d+ s|trying now)$/,
+  )
 })
 
 test('truncated JSON', async ({ page, request }, info) => {
-  await burst(page, simControl(request), info, 'Truncated JSON × 2', [{ kind: 'truncated' }, { kind: 'truncated' }],
-    /^Reconnecting: The PBX sent a reply that is not valid JSON — (next try in \d+ s|trying now)$/)
+  await burst(
+    page,
+    simControl(request),
+    info,
+    'Truncated JSON × 2',
+    [{ kind: 'truncated' }, { kind: 'truncated' }],
+    /^Reconnecting: The PBX sent a reply that is not valid JSON — (next try in \d+ s|trying now)$/,
+  )
 })
 
 test('a wrong shape', async ({ page, request }, info) => {
-  await burst(page, simControl(request), info, 'Wrong shape (no seq, no Data) × 2', [{ kind: 'wrongShape' }, { kind: 'wrongShape' }],
-    /^Reconnecting: The PBX subscribe reply has an unexpected shape .* — (next try in \d+ s|trying now)$/)
+  await burst(
+    page,
+    simControl(request),
+    info,
+    'Wrong shape (no seq, no Data) × 2',
+    [{ kind: 'wrongShape' }, { kind: 'wrongShape' }],
+    /^Reconnecting: The PBX subscribe reply has an unexpected shape .* — (next try in \d+ s|trying now)$/,
+  )
 })
 
 test('a negative Code', async ({ page, request }, info) => {
-  await burst(page, simControl(request), info, 'Negative Code (-2, HTTP 200) × 2', [{ kind: 'negativeCode' }, { kind: 'negativeCode' }],
-    /^Reconnecting: The PBX said: Internal error in CallManagementAPI \(Code -2\) — (next try in \d+ s|trying now)$/, { refused: true })
+  await burst(
+    page,
+    simControl(request),
+    info,
+    'Negative Code (-2, HTTP 200) × 2',
+    [{ kind: 'negativeCode' }, { kind: 'negativeCode' }],
+    /^Reconnecting: The PBX said: Internal error in CallManagementAPI \(Code -2\) — (next try in \d+ s|trying now)$/,
+    { refused: true },
+  )
 })
-
 
 const status = (page: Page) => page.getByRole('status')
 const pageNow = (page: Page) => page.evaluate(() => Date.now())
@@ -204,11 +261,16 @@ test('a reply that never comes (client deadline, page.clock)', async ({ page, re
   const recovered = (await pageNow(page)) - t0
   const subs = await subscribesSince(sim, start.mark)
   expect(subs[1].params.timeOut, 'the retry catches up with timeOut=0').toBe('0')
-  expect([subs[2].params.lastSequenceNumber, subs[2].params.timeOut], 'then a snapshot checks for a restart').toEqual(['0', '0'])
+  expect([subs[2].params.lastSequenceNumber, subs[2].params.timeOut], 'then a snapshot checks for a restart').toEqual([
+    '0',
+    '0',
+  ])
   expect(subs.length).toBeLessThanOrEqual(4)
   // The 1 s retry may land inside the same clock step, so read what the status said from its log.
   const showed = await statusSince(page, start.logMark)
-  expect(showed).toContainEqual(expect.stringMatching(/^Reconnecting: No reply from the PBX within 35 s — (next try in N s|trying now)$/))
+  expect(showed).toContainEqual(
+    expect.stringMatching(/^Reconnecting: No reply from the PBX within 35 s — (next try in N s|trying now)$/),
+  )
   note(info, {
     fault: 'Reply never comes (hang)',
     showed: `Live (nothing to tell until the deadline) → ${showed.join(' → ')} → Live`,
@@ -350,11 +412,23 @@ test('duplicated replies', async ({ page, request }, info) => {
 /** A reply the PBX sent earlier, delivered again (a replaying proxy or cache) with the given seq. */
 function staleReply(seq: number, ringing: string, talkingEnded: string) {
   const ev = (uniqueCallId: string, status: string, callerId: string) => ({
-    CallData: { uniqueCallId, status, callerId, canAnswer: status === 'Ringing', inbound: true, isQueueCall: false, isClickToDialCall: false },
+    CallData: {
+      uniqueCallId,
+      status,
+      callerId,
+      canAnswer: status === 'Ringing',
+      inbound: true,
+      isQueueCall: false,
+      isClickToDialCall: false,
+    },
     CallID: 1,
     Code: 0,
   })
-  const body = { Data: { '410': [ev(ringing, 'Ringing', '0291110001')], '400': [ev(talkingEnded, 'Connected', '0291110002')] }, seq, Code: 0 }
+  const body = {
+    Data: { '410': [ev(ringing, 'Ringing', '0291110001')], '400': [ev(talkingEnded, 'Connected', '0291110002')] },
+    seq,
+    Code: 0,
+  }
   return { kind: 'http', status: 200, contentType: 'application/json', body: JSON.stringify(body) }
 }
 
@@ -386,7 +460,11 @@ for (const variant of ['older seq', 'current seq'] as const) {
     const notice = await page.getByText(/resynchronis/i).allTextContents()
     note(info, {
       fault: `Replayed stale reply (${variant}: seq ${seq}, an answered call as Ringing, a hung-up call as Connected)`,
-      showed: [...summariseStatus((await statusLog(page)).slice(logMark).map((e) => e.text)), ...notice.map((n) => `notice "${n}"`)].join(' → ') || 'Live',
+      showed:
+        [
+          ...summariseStatus((await statusLog(page)).slice(logMark).map((e) => e.text)),
+          ...notice.map((n) => `notice "${n}"`),
+        ].join(' → ') || 'Live',
       requests: `${subs.length} ≤ 3 (the stale reply${variant === 'older seq' ? ', resync snapshot' : ''}, next held poll)`,
       recovered: `${Date.now() - t0} ms`,
     })
@@ -435,7 +513,9 @@ test('the PBX down for a minute (page.clock)', async ({ page, request }, info) =
   await sim.ring('420', { callerId: '0291110003' })
   await expect(status(page)).toHaveText(/^Reconnecting: The PBX answered HTTP 50[23]/)
   // What is on screen is said to be as last heard, with the time, until the feed is back.
-  const staleNote = page.getByText(/^Not updating: calls below are as the PBX last reported them, at .+\. They may have changed since\.$/)
+  const staleNote = page.getByText(
+    /^Not updating: calls below are as the PBX last reported them, at .+\. They may have changed since\.$/,
+  )
   await expect(staleNote).toBeVisible()
   await sim.status(start.ringing, 'Hungup')
   await sim.ring('410', { callerId: '0291110004' })
@@ -448,7 +528,10 @@ test('the PBX down for a minute (page.clock)', async ({ page, request }, info) =
   // Floor 1 s: at most 1 + 60. Ceilings 1+2+4+8+16 s: at least 6 tries by 31 s.
   expect(during.length).toBeLessThanOrEqual(61)
   expect(during.length).toBeGreaterThanOrEqual(6)
-  const waits = (await statusLog(page)).slice(start.logMark).flatMap((e) => /next try in (\d+) s/.exec(e.text)?.[1] ?? []).map(Number)
+  const waits = (await statusLog(page))
+    .slice(start.logMark)
+    .flatMap((e) => /next try in (\d+) s/.exec(e.text)?.[1] ?? [])
+    .map(Number)
   expect(Math.max(...waits), 'never waits more than the 30 s cap').toBeLessThanOrEqual(30)
   await sim.clearFaults()
   const back = await pageNow(page)
@@ -456,7 +539,13 @@ test('the PBX down for a minute (page.clock)', async ({ page, request }, info) =
   for (let t = 0; t <= CAP_MS + 1000; t += 1000) {
     if ((await status(page).textContent()) === 'Live') break
     await page.clock.runFor(1000)
-    await expect.poll(async () => (await status(page).textContent()) === 'Live' || (await subscribeFetches(page)).started === (await subscribeFetches(page)).settled).toBe(true)
+    await expect
+      .poll(
+        async () =>
+          (await status(page).textContent()) === 'Live' ||
+          (await subscribeFetches(page)).started === (await subscribeFetches(page)).settled,
+      )
+      .toBe(true)
   }
   await expect(status(page)).toHaveText('Live')
   await expect(staleNote).toHaveCount(0)
@@ -483,7 +572,10 @@ test('diagnostics show the faults and download as a JSON file', async ({ page, r
   const diag = page.getByRole('region', { name: 'Diagnostics', exact: true })
   for (const text of ['The PBX answered HTTP 503', 'not valid JSON', 'Internal error in CallManagementAPI (Code -2)'])
     await expect(diag.getByRole('row').filter({ hasText: text })).toHaveCount(1)
-  const [download] = await Promise.all([page.waitForEvent('download'), diag.getByRole('button', { name: 'Download diagnostics' }).click()])
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    diag.getByRole('button', { name: 'Download diagnostics' }).click(),
+  ])
   expect(download.suggestedFilename()).toMatch(/^switchboard-diagnostics-\d+\.json$/)
   const report = JSON.parse(readFileSync(await download.path(), 'utf8')) as {
     feed: { seq: string }
@@ -512,7 +604,7 @@ function writeReport() {
     '# Reliability: faults tried and survived',
     '',
     'This file is written by the fault suite, `npx playwright test e2e/faults.spec.ts` (its `afterAll` hook), against the',
-    "built-in PBX simulator in real Chromium. Each row is one fault: what the role=status element said while it lasted",
+    'built-in PBX simulator in real Chromium. Each row is one fault: what the role=status element said while it lasted',
     '(countdown digits shown as N), the subscribe requests the panel sent during the fault against the bound the backoff',
     'policy allows (full jitter, base 1 s, floor 1 s, cap 30 s; 60 s for a refused key), how long until the panel again',
     "showed exactly the simulator's true state (every region's cards compared with the PBX's list of active calls, no",
@@ -531,6 +623,9 @@ function writeReport() {
   }
   const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
   for (const r of rows.values())
-    existing.set(r.fault.split(': ')[0], `| ${[r.fault, r.showed, r.requests, r.recovered, r.result].map(cell).join(' | ')} |`)
+    existing.set(
+      r.fault.split(': ')[0],
+      `| ${[r.fault, r.showed, r.requests, r.recovered, r.result].map(cell).join(' | ')} |`,
+    )
   writeFileSync(file, [...header, ...existing.values(), ''].join('\n'))
 }

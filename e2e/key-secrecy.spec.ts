@@ -23,11 +23,15 @@ function holdsKey(text: string, digest: string): boolean {
   }
   // Narrow tokens find the built-in PBX's UUID key; wide ones a base64-like real key.
   for (const t of [text, decoded])
-    for (const re of [/[\w-]{8,}/g, /[\w.~+/=-]{8,}/g]) for (const m of t.matchAll(re)) if (sha256(m[0]) === digest) return true
+    for (const re of [/[\w-]{8,}/g, /[\w.~+/=-]{8,}/g])
+      for (const m of t.matchAll(re)) if (sha256(m[0]) === digest) return true
   return false
 }
 
-test('the API key is in no browser request, reply or storage; the proxy adds it to every PBX call', async ({ page, request }) => {
+test('the API key is in no browser request, reply or storage; the proxy adds it to every PBX call', async ({
+  page,
+  request,
+}) => {
   const sim = simControl(request)
   const digest = await sim.keyDigest()
   // The detector itself must be able to see a key, or the checks below prove nothing.
@@ -62,7 +66,9 @@ test('the API key is in no browser request, reply or storage; the proxy adds it 
     expect(s.url.toLowerCase(), s.url).not.toContain('apikey')
     expect(holdsKey(s.text, digest), `key in traffic of ${s.url}`).toBe(false)
   }
-  const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie)
+  const stored = await page.evaluate(
+    () => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie,
+  )
   expect(holdsKey(stored, digest)).toBe(false)
   expect(holdsKey(await page.content(), digest)).toBe(false)
 
@@ -77,9 +83,18 @@ test('a production build holds no trace of the key it was built with', async () 
   const key = `k-${randomUUID()}`
   const outDir = await mkdtemp(path.join(tmpdir(), 'switchboard-dist-'))
   try {
-    await promisify(execFile)(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--outDir', outDir, '--emptyOutDir'], {
-      env: { ...process.env, NOOJEE_URL: 'https://pbx.invalid', NOOJEE_API_KEY: key, SWITCHBOARD_EXTENSIONS: '400,410' },
-    })
+    await promisify(execFile)(
+      process.execPath,
+      ['node_modules/vite/bin/vite.js', 'build', '--outDir', outDir, '--emptyOutDir'],
+      {
+        env: {
+          ...process.env,
+          NOOJEE_URL: 'https://pbx.invalid',
+          NOOJEE_API_KEY: key,
+          SWITCHBOARD_EXTENSIONS: '400,410',
+        },
+      },
+    )
     const files = (await readdir(outDir, { recursive: true, withFileTypes: true })).filter((f) => f.isFile())
     expect(files.some((f) => f.name.endsWith('.js'))).toBe(true)
     for (const f of files) {
@@ -88,7 +103,9 @@ test('a production build holds no trace of the key it was built with', async () 
       expect(text.includes(key.slice(2, 14)), `part of the key in ${f.name}`).toBe(false)
     }
     // The build did take the environment it was given (so the check above means something).
-    const js = await Promise.all(files.filter((f) => f.name.endsWith('.js')).map((f) => readFile(path.join(f.parentPath, f.name), 'utf8')))
+    const js = await Promise.all(
+      files.filter((f) => f.name.endsWith('.js')).map((f) => readFile(path.join(f.parentPath, f.name), 'utf8')),
+    )
     expect(js.join('\n')).toContain('400,410')
   } finally {
     await rm(outDir, { recursive: true, force: true })

@@ -35,7 +35,9 @@ test('odd PBX replies never crash the panel: the status says what went wrong, th
       await sim.ring('410', { callerId })
       await expect(status).toContainText(says)
       await expect(status).toHaveText('Live', { timeout: 15_000 })
-      await expect(page.getByRole('region', { name: 'Extension 410' }).getByRole('article', { name: new RegExp(callerId) })).toBeVisible()
+      await expect(
+        page.getByRole('region', { name: 'Extension 410' }).getByRole('article', { name: new RegExp(callerId) }),
+      ).toBeVisible()
       await expect(card400).toContainText('Connected')
       await expect(card400).toContainText('0211110000')
     })

@@ -53,9 +53,22 @@ test('supervisor grid screenshots', async ({ page, request }) => {
   for (const ext of ['407', '431'])
     await expect(page.getByRole('listitem', { name: new RegExp(`^Extension ${ext}: Ringing`) })).toBeVisible()
   await page.clock.fastForward('00:34')
-  for (const [ext, caller] of [['402', '0733334444'], ['415', '0390001234'], ['426', '0861234567'], ['443', '0755512345'], ['452', '0412345678']])
+  for (const [ext, caller] of [
+    ['402', '0733334444'],
+    ['415', '0390001234'],
+    ['426', '0861234567'],
+    ['443', '0755512345'],
+    ['452', '0412345678'],
+  ])
     await sim.ring(ext, { callerId: caller })
-  for (const [ext, caller] of [['400', '0298765432'], ['411', '0387654321'], ['419', '0744443333'], ['433', '0298761111'], ['448', '0422223333'], ['457', '0399998888']]) {
+  for (const [ext, caller] of [
+    ['400', '0298765432'],
+    ['411', '0387654321'],
+    ['419', '0744443333'],
+    ['433', '0298761111'],
+    ['448', '0422223333'],
+    ['457', '0399998888'],
+  ]) {
     const id = await sim.ring(ext, { callerId: caller })
     await sim.connect(id, ext)
   }

@@ -29,7 +29,9 @@ export function simControl(request: APIRequestContext) {
     },
     keyDigest: () => call<{ sha256: string }>('keyDigest').then((r) => r.sha256),
     requests: () =>
-      call<{ requests: { method: string; params: Record<string, string>; at: number }[] }>('requests').then((r) => r.requests),
+      call<{ requests: { method: string; params: Record<string, string>; at: number }[] }>('requests').then(
+        (r) => r.requests,
+      ),
   }
 }
 

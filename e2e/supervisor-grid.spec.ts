@@ -26,7 +26,10 @@ test('a 1,000-extension grid shows rings, counts them, filters and escalates', a
   const inDom = await tiles(page).count()
   expect(inDom).toBeGreaterThan(10)
   expect(inDom).toBeLessThan(400)
-  test.info().annotations.push({ type: 'perf', description: `grid live ${Date.now() - started} ms after navigation, ${inDom} of 1000 tiles in the DOM` })
+  test.info().annotations.push({
+    type: 'perf',
+    description: `grid live ${Date.now() - started} ms after navigation, ${inDom} of 1000 tiles in the DOM`,
+  })
   await expect(counts(page)).toContainText('0 ringing')
   await expect(counts(page)).toContainText('1000 idle')
 
@@ -39,7 +42,10 @@ test('a 1,000-extension grid shows rings, counts them, filters and escalates', a
   // Far down the list: there, current, once scrolled to.
   await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight))
   await expect(page.getByRole('listitem', { name: 'Extension 1999: Ringing, 0733334444' })).toBeInViewport()
-  await expect(page.getByRole('listitem', { name: 'Extension 1999: Ringing, 0733334444' })).toHaveAttribute('aria-posinset', '1000')
+  await expect(page.getByRole('listitem', { name: 'Extension 1999: Ringing, 0733334444' })).toHaveAttribute(
+    'aria-posinset',
+    '1000',
+  )
   await page.evaluate(() => window.scrollTo(0, 0))
   const filter = page.getByRole('searchbox', { name: 'Filter by extension or caller' })
   await filter.fill('1500')
@@ -74,12 +80,14 @@ test('a 1,000-extension grid shows rings, counts them, filters and escalates', a
   await page.clock.fastForward('00:31')
   await expect(page.getByRole('listitem', { name: /^Extension 1005: .*waiting too long/ })).toContainText('Overdue')
   await filter.fill('1999')
-  await expect(page.getByRole('listitem', { name: 'Extension 1999: Ringing, 0733334444, waiting too long' })).toHaveAttribute(
-    'data-state',
-    'escalated',
-  )
+  await expect(
+    page.getByRole('listitem', { name: 'Extension 1999: Ringing, 0733334444, waiting too long' }),
+  ).toHaveAttribute('data-state', 'escalated')
   await filter.fill('1500')
-  await expect(page.getByRole('listitem', { name: /^Extension 1500: Connected/ })).toHaveAttribute('data-state', 'connected')
+  await expect(page.getByRole('listitem', { name: /^Extension 1500: Connected/ })).toHaveAttribute(
+    'data-state',
+    'connected',
+  )
 })
 
 test('a timer tick touches only the live tiles of a 1,000-extension grid', async ({ page, request }) => {
@@ -92,7 +100,8 @@ test('a timer tick touches only the live tiles of a 1,000-extension grid', async
   const live = Array.from({ length: 12 }, (_, i) => String(1000 + i))
   for (const ext of live) await sim.ring(ext, { callerId: `02${ext}0000` })
   await expect(counts(page)).toContainText('12 ringing')
-  for (const ext of live) await expect(page.getByRole('listitem', { name: new RegExp(`^Extension ${ext}: Ringing`) })).toBeInViewport()
+  for (const ext of live)
+    await expect(page.getByRole('listitem', { name: new RegExp(`^Extension ${ext}: Ringing`) })).toBeInViewport()
   // Idle tiles on screen too, that the tick must leave alone.
   expect(await tiles(page).count()).toBeGreaterThan(live.length)
   await page.evaluate(() => {
@@ -104,7 +113,12 @@ test('a timer tick touches only the live tiles of a 1,000-extension grid', async
         const li = el?.closest('li')
         if (li) w.touched.add(li.getAttribute('aria-label') ?? '?')
       }
-    }).observe(document.querySelector('ul[aria-label="Extensions"]')!, { subtree: true, childList: true, characterData: true, attributes: true })
+    }).observe(document.querySelector('ul[aria-label="Extensions"]')!, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+      attributes: true,
+    })
   })
   await page.clock.runFor(3000)
   const touched = () => page.evaluate(() => [...(window as unknown as { touched: Set<string> }).touched])

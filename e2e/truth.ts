@@ -63,10 +63,12 @@ export const subscribeFetches = (page: Page) => page.evaluate(() => ({ ...(windo
 
 /** Wait until no subscribe fetch is in flight: fake-clock loops let each retry land before moving on. */
 export async function settled(page: Page): Promise<void> {
-  await expect.poll(async () => {
-    const s = await subscribeFetches(page)
-    return s.started - s.settled
-  }).toBe(0)
+  await expect
+    .poll(async () => {
+      const s = await subscribeFetches(page)
+      return s.started - s.settled
+    })
+    .toBe(0)
 }
 
 /** The cards per region: still-active calls by id, and any id shown twice. */

@@ -17,7 +17,8 @@ describe('withApiKey', () => {
   })
 
   it('keeps the other parameters byte for byte', () => {
-    const query = 'uniqueId=1412750652.496&answerString=Call-Info%3A%5C%3B%20answer-after%3D0&exten=SIP/410&x=a+b&y=%2c&empty=&flag'
+    const query =
+      'uniqueId=1412750652.496&answerString=Call-Info%3A%5C%3B%20answer-after%3D0&exten=SIP/410&x=a+b&y=%2c&empty=&flag'
     expect(withApiKey(`${API}?${query}`, 'K')).toBe(`${API}?${query}&apiKey=K`)
   })
 
@@ -57,7 +58,9 @@ describe('pbxTargetFromEnv', () => {
   })
 
   it('turns on insecure TLS only when asked', () => {
-    expect(pbxTargetFromEnv({ NOOJEE_URL: 'https://pbx', NOOJEE_API_KEY: 'k', NOOJEE_INSECURE_TLS: '1' })?.insecureTls).toBe(true)
+    expect(
+      pbxTargetFromEnv({ NOOJEE_URL: 'https://pbx', NOOJEE_API_KEY: 'k', NOOJEE_INSECURE_TLS: '1' })?.insecureTls,
+    ).toBe(true)
   })
 
   it('explains a URL that is not a URL', () => {
@@ -67,7 +70,9 @@ describe('pbxTargetFromEnv', () => {
   })
 
   it('refuses a non-HTTP scheme', () => {
-    expect(() => pbxTargetFromEnv({ NOOJEE_URL: 'ftp://pbx.example.com', NOOJEE_API_KEY: 'k' })).toThrow(/must start with https:\/\//)
+    expect(() => pbxTargetFromEnv({ NOOJEE_URL: 'ftp://pbx.example.com', NOOJEE_API_KEY: 'k' })).toThrow(
+      /must start with https:\/\//,
+    )
   })
 
   it('explains a missing key', () => {
@@ -84,7 +89,10 @@ describe('pbxTargetFromEnv', () => {
 })
 
 describe('pbxProxy', () => {
-  const [[route, options]] = Object.entries(pbxProxy({ url: 'https://pbx.example.com', apiKey: 'SECRET' })) as [string, ProxyOptions][]
+  const [[route, options]] = Object.entries(pbxProxy({ url: 'https://pbx.example.com', apiKey: 'SECRET' })) as [
+    string,
+    ProxyOptions,
+  ][]
 
   it('routes the CallManagementAPI only: no other PBX path gets the key', () => {
     const re = new RegExp(route)
@@ -97,7 +105,8 @@ describe('pbxProxy', () => {
   it('forwards POST only, as the contract calls every method: anything else gets a 404, not the key', async () => {
     const req = (method: string) => ({ method }) as Parameters<NonNullable<ProxyOptions['bypass']>>[0]
     expect(await options.bypass?.(req('POST'), undefined, options)).toBeUndefined()
-    for (const method of ['GET', 'PUT', 'OPTIONS']) expect(await options.bypass?.(req(method), undefined, options)).toBe(false)
+    for (const method of ['GET', 'PUT', 'OPTIONS'])
+      expect(await options.bypass?.(req(method), undefined, options)).toBe(false)
   })
 
   it('keeps the key out of the incoming URL and adds it to the outgoing request, dropping browser credentials', () => {
@@ -136,7 +145,10 @@ describe('pbxProxy', () => {
 
   it('marks replies from the built-in simulator, and only those', () => {
     const marked = (simulated: boolean) => {
-      const [[, opts]] = Object.entries(pbxProxy({ url: 'http://127.0.0.1:1', apiKey: 'K', simulated })) as [string, ProxyOptions][]
+      const [[, opts]] = Object.entries(pbxProxy({ url: 'http://127.0.0.1:1', apiKey: 'K', simulated })) as [
+        string,
+        ProxyOptions,
+      ][]
       const proxy = new EventEmitter()
       opts.configure?.(proxy as unknown as Parameters<NonNullable<ProxyOptions['configure']>>[0], opts)
       const headers: Record<string, string> = {}

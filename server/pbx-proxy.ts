@@ -41,7 +41,8 @@ export function pbxTargetFromEnv(env: Record<string, string | undefined>): PbxTa
   const url = env.NOOJEE_URL?.trim()
   const apiKey = env.NOOJEE_API_KEY?.trim()
   if (!url) {
-    if (apiKey) throw new Error('NOOJEE_API_KEY is set but NOOJEE_URL is not: set both, or neither to use the built-in PBX.')
+    if (apiKey)
+      throw new Error('NOOJEE_API_KEY is set but NOOJEE_URL is not: set both, or neither to use the built-in PBX.')
     return null
   }
   let parsed: URL
@@ -53,7 +54,11 @@ export function pbxTargetFromEnv(env: Record<string, string | undefined>): PbxTa
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
     throw new Error(`NOOJEE_URL must start with https:// (got "${parsed.protocol}")`)
   if (!apiKey) throw new Error('NOOJEE_URL is set but NOOJEE_API_KEY is not: the PBX needs its global API key.')
-  return { url: parsed.origin + parsed.pathname.replace(/\/$/, ''), apiKey, insecureTls: env.NOOJEE_INSECURE_TLS === '1' }
+  return {
+    url: parsed.origin + parsed.pathname.replace(/\/$/, ''),
+    apiKey,
+    insecureTls: env.NOOJEE_INSECURE_TLS === '1',
+  }
 }
 
 /** Longer than the client's own abort (timeOut 25 s + 10 s), so the proxy never cuts a poll short. */
@@ -91,7 +96,9 @@ export function pbxProxy(target: PbxTarget): Record<string, ProxyOptions> {
         proxy.on('error', (err, _req, res) => {
           if (!('writeHead' in res) || res.headersSent) return
           const code = (err as NodeJS.ErrnoException).code ?? err.message
-          res.writeHead(502, { 'Content-Type': 'text/plain', 'X-Switchboard-Proxy': code }).end(`Cannot reach the PBX: ${code}`)
+          res
+            .writeHead(502, { 'Content-Type': 'text/plain', 'X-Switchboard-Proxy': code })
+            .end(`Cannot reach the PBX: ${code}`)
         })
       },
     },

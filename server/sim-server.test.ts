@@ -32,7 +32,10 @@ describe('sim-server over real HTTP', () => {
   it('stops holding a poll when its client disconnects', async () => {
     await control('reset')
     const ac = new AbortController()
-    const held = fetch(api('subscribe', 'exten=410&lastSequenceNumber=0&timeOut=25'), { method: 'POST', signal: ac.signal })
+    const held = fetch(api('subscribe', 'exten=410&lastSequenceNumber=0&timeOut=25'), {
+      method: 'POST',
+      signal: ac.signal,
+    })
     await expect.poll(async () => (await control('state', { exts: ['410'] })).heldPolls).toBe(1)
     ac.abort()
     await expect(held).rejects.toThrow()

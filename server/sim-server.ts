@@ -67,11 +67,7 @@ function startSoak(sim: PbxSimulator, exts: string[], calls: number, perTick: nu
   return { progress, stop }
 }
 
-export async function startSimServer(opts: {
-  apiKey: string
-  demo?: boolean
-  port?: number
-}): Promise<SimServer> {
+export async function startSimServer(opts: { apiKey: string; demo?: boolean; port?: number }): Promise<SimServer> {
   const sim = new PbxSimulator({ apiKey: opts.apiKey })
   let stopDemo: (() => void) | null = opts.demo ? startDemoTraffic(sim, DEMO_EXTENSIONS) : null
   let soak: ReturnType<typeof startSoak> | null = null
@@ -119,7 +115,9 @@ export async function startSimServer(opts: {
         return { ok: true }
       case 'demo':
         stopDemo?.()
-        stopDemo = body.on ? startDemoTraffic(sim, (body.exts as string[]) ?? DEMO_EXTENSIONS, Number(body.everyMs) || 4000) : null
+        stopDemo = body.on
+          ? startDemoTraffic(sim, (body.exts as string[]) ?? DEMO_EXTENSIONS, Number(body.everyMs) || 4000)
+          : null
         return { ok: true }
       case 'state':
         return {
@@ -129,7 +127,10 @@ export async function startSimServer(opts: {
         }
       case 'requests': {
         // Never echo the key back: the control surface is reachable from the browser in dev.
-        const reqs = sim.requests.map((r) => ({ ...r, params: { ...r.params, apiKey: r.params.apiKey === opts.apiKey ? '<valid>' : '<other>' } }))
+        const reqs = sim.requests.map((r) => ({
+          ...r,
+          params: { ...r.params, apiKey: r.params.apiKey === opts.apiKey ? '<valid>' : '<other>' },
+        }))
         return { requests: reqs }
       }
       case 'keyDigest':
@@ -169,12 +170,20 @@ export async function startSimServer(opts: {
       if (url.pathname.startsWith(API)) {
         const gone = new AbortController()
         res.on('close', () => res.writableEnded || gone.abort())
-        const reply = await sim.handle(req.method ?? 'GET', url.pathname.slice(API.length), url.searchParams, gone.signal)
+        const reply = await sim.handle(
+          req.method ?? 'GET',
+          url.pathname.slice(API.length),
+          url.searchParams,
+          gone.signal,
+        )
         if (!res.destroyed) send(res, reply)
       } else if (url.pathname === '/servicemanager/rest/systemHealth/test') {
         send(res, { kind: 'http', status: 200, contentType: 'application/json', body: '{"Code":0,"Message":"OK"}' })
       } else if (url.pathname.startsWith('/__sim/')) {
-        const result = await control(url.pathname.slice('/__sim/'.length), req.method === 'POST' ? await readJson(req) : {})
+        const result = await control(
+          url.pathname.slice('/__sim/'.length),
+          req.method === 'POST' ? await readJson(req) : {},
+        )
         send(res, { kind: 'http', status: 200, contentType: 'application/json', body: JSON.stringify(result) })
       } else {
         send(res, { kind: 'http', status: 404, contentType: 'text/html', body: '<h1>404 Not Found</h1>' })

@@ -72,7 +72,10 @@ export function App() {
         </div>
       </header>
       {urlError && (
-        <p role="alert" className="rounded-md bg-red-100 px-3 py-2 text-sm text-red-900 dark:bg-red-950 dark:text-red-100">
+        <p
+          role="alert"
+          className="rounded-md bg-red-100 px-3 py-2 text-sm text-red-900 dark:bg-red-950 dark:text-red-100"
+        >
           {urlError}
         </p>
       )}

@@ -18,7 +18,12 @@ describe('newRingingSentences', () => {
   })
 
   it('sums up a burst beyond five calls', () => {
-    const many = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`${400 + i}`, [aCall({ id: `c${i}`, ext: `${400 + i}`, isQueueCall: i === 0 })]]))
+    const many = Object.fromEntries(
+      Array.from({ length: 8 }, (_, i) => [
+        `${400 + i}`,
+        [aCall({ id: `c${i}`, ext: `${400 + i}`, isQueueCall: i === 0 })],
+      ]),
+    )
     const out = newRingingSentences({}, many, new Map())
     expect(out).toHaveLength(6)
     expect(out[0]).toBe('Queue call ringing on extension 400 from 0298765432.')

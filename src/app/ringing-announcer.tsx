@@ -9,7 +9,8 @@ type ByExt = Readonly<Record<string, readonly Call[]>>
 const MAX_SENTENCES = 5
 const KEPT = 5
 
-const ringingIds = (list: readonly Call[]) => new Set(list.filter((c) => c.status === 'Ringing' && c.endedAt === undefined).map((c) => c.id))
+const ringingIds = (list: readonly Call[]) =>
+  new Set(list.filter((c) => c.status === 'Ringing' && c.endedAt === undefined).map((c) => c.id))
 
 /** Sentences for calls that started ringing between two models; `seen` is updated in place. */
 export function newRingingSentences(prev: ByExt, next: ByExt, seen: Map<string, Set<string>>): string[] {
@@ -25,7 +26,10 @@ export function newRingingSentences(prev: ByExt, next: ByExt, seen: Map<string, 
   for (const ext of seen.keys()) if (!next[ext]) seen.delete(ext)
   const sentences = fresh
     .slice(0, MAX_SENTENCES)
-    .map((c) => `${c.isQueueCall ? 'Queue call' : 'Call'} ringing on extension ${c.ext} from ${c.callerId || 'an unknown caller'}.`)
+    .map(
+      (c) =>
+        `${c.isQueueCall ? 'Queue call' : 'Call'} ringing on extension ${c.ext} from ${c.callerId || 'an unknown caller'}.`,
+    )
   if (fresh.length > MAX_SENTENCES) sentences.push(`${fresh.length - MAX_SENTENCES} more calls started ringing.`)
   return sentences
 }

@@ -9,7 +9,9 @@ describe('fullJitterDelay', () => {
 
   it('grows as base·2^attempt up to the 30 s cap', () => {
     const top = (attempt: number) => fullJitterDelay(attempt, { random: () => 0.999999 })
-    expect([0, 1, 2, 3, 4, 5, 6].map(top)).toEqual([999, 1999, 3999, 7999, 15999, 29999, 29999].map((n) => Math.max(1000, n)))
+    expect([0, 1, 2, 3, 4, 5, 6].map(top)).toEqual(
+      [999, 1999, 3999, 7999, 15999, 29999, 29999].map((n) => Math.max(1000, n)),
+    )
   })
 
   it('stays within [floor, cap] for any attempt, huge ones included', () => {

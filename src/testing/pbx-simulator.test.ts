@@ -19,7 +19,12 @@ interface Reply {
 let sim: PbxSimulator
 
 const call = (method: string, params: Record<string, string | number>, httpMethod = 'POST', signal?: AbortSignal) =>
-  sim.handle(httpMethod, method, new URLSearchParams({ apiKey: KEY, ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])) }), signal)
+  sim.handle(
+    httpMethod,
+    method,
+    new URLSearchParams({ apiKey: KEY, ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])) }),
+    signal,
+  )
 
 function body(r: SimReply): Reply {
   if (r.kind !== 'http') throw new Error(`expected an HTTP reply, got ${r.kind}`)
@@ -29,7 +34,8 @@ function body(r: SimReply): Reply {
 const poll = (exten: string, last: number, timeOut = 0, signal?: AbortSignal) =>
   call('subscribe', { exten, lastSequenceNumber: last, timeOut }, 'POST', signal)
 
-const statuses = (r: Reply, ext: string) => (r.Data?.[ext] ?? []).map((e) => `${e.CallData.uniqueCallId}:${e.CallData.status}`)
+const statuses = (r: Reply, ext: string) =>
+  (r.Data?.[ext] ?? []).map((e) => `${e.CallData.uniqueCallId}:${e.CallData.status}`)
 
 /** Settle a promise's state without awaiting it forever. */
 async function settled<T>(p: Promise<T>): Promise<boolean> {
@@ -41,7 +47,13 @@ async function settled<T>(p: Promise<T>): Promise<boolean> {
 
 beforeEach(() => {
   vi.useFakeTimers()
-  sim = new PbxSimulator({ apiKey: KEY, answerDelayMs: 250, minPollPeriodMs: 100, batchWindowMs: 5, now: () => Date.now() })
+  sim = new PbxSimulator({
+    apiKey: KEY,
+    answerDelayMs: 250,
+    minPollPeriodMs: 100,
+    batchWindowMs: 5,
+    now: () => Date.now(),
+  })
 })
 afterEach(() => {
   vi.useRealTimers()
@@ -60,7 +72,12 @@ describe('subscribe', () => {
     await vi.advanceTimersByTimeAsync(100)
     expect(Object.keys(body(await poll('SIP/420', 0)).Data ?? {})).toEqual([])
     expect(statuses(r, '410')).toEqual([`${a}:Ringing`, `${b}:Dialing Out`])
-    expect(r.Data?.['410'][0].CallData).toMatchObject({ callerId: '0298765432', inbound: true, canAnswer: true, isQueueCall: false })
+    expect(r.Data?.['410'][0].CallData).toMatchObject({
+      callerId: '0298765432',
+      inbound: true,
+      canAnswer: true,
+      isQueueCall: false,
+    })
   })
 
   it('sends only the events after the cursor, oldest first, with the newest seq', async () => {
@@ -204,13 +221,22 @@ describe('authentication and transport', () => {
   })
 
   it('answers GET with 405 and an unknown method with 404', async () => {
-    expect(await call('subscribe', { exten: '410', lastSequenceNumber: 0 }, 'GET')).toMatchObject({ kind: 'http', status: 405 })
+    expect(await call('subscribe', { exten: '410', lastSequenceNumber: 0 }, 'GET')).toMatchObject({
+      kind: 'http',
+      status: 405,
+    })
     expect(await call('nosuch', {})).toMatchObject({ kind: 'http', status: 404 })
   })
 
   it('logs every request with its parameters', async () => {
     await poll('410', 0)
-    expect(sim.requests).toEqual([{ method: 'subscribe', params: { apiKey: KEY, exten: '410', lastSequenceNumber: '0', timeOut: '0' }, at: Date.now() }])
+    expect(sim.requests).toEqual([
+      {
+        method: 'subscribe',
+        params: { apiKey: KEY, exten: '410', lastSequenceNumber: '0', timeOut: '0' },
+        at: Date.now(),
+      },
+    ])
   })
 })
 
@@ -247,7 +273,9 @@ describe('faults', () => {
 describe('call control', () => {
   it('answers a ringing call: Code 0, then Connected after the answer delay', async () => {
     const id = sim.ring({ ext: '410' })
-    expect(body(await call('answer', { uniqueId: id, exten: 'SIP/410', answerString: 'Call-info:answer-after=0' })).Code).toBe(0)
+    expect(
+      body(await call('answer', { uniqueId: id, exten: 'SIP/410', answerString: 'Call-info:answer-after=0' })).Code,
+    ).toBe(0)
     expect(sim.truth(['410'])['410'][id]).toBe('Ringing')
     await vi.advanceTimersByTimeAsync(250)
     expect(sim.truth(['410'])['410'][id]).toBe('Connected')
@@ -257,12 +285,16 @@ describe('call control', () => {
     const header = 'Alert-Info: Ring Answer'
     const id = sim.ring({ ext: '410' })
     expect(body(await call('answer', { uniqueId: id, exten: '410' })).Code).toBe(-1)
-    expect(body(await call('answer', { uniqueId: id, exten: '410', answerString: 'Alert-Info: Ring' })).Message).toBe('Unknown answerString: Alert-Info: Ring')
+    expect(body(await call('answer', { uniqueId: id, exten: '410', answerString: 'Alert-Info: Ring' })).Message).toBe(
+      'Unknown answerString: Alert-Info: Ring',
+    )
     expect(body(await call('answer', { uniqueId: 'nope', exten: '410', answerString: header })).Code).toBe(-1)
     const locked = sim.ring({ ext: '420', canAnswer: false })
     expect(body(await call('answer', { uniqueId: locked, exten: '420', answerString: header })).Code).toBe(-1)
     sim.connect(id, '410')
-    expect(body(await call('answer', { uniqueId: id, exten: '410', answerString: header })).Message).toContain('not ringing')
+    expect(body(await call('answer', { uniqueId: id, exten: '410', answerString: header })).Message).toContain(
+      'not ringing',
+    )
   })
 
   it('connects both legs of an internal call', () => {
@@ -287,10 +319,17 @@ describe('call control', () => {
       Code: -1,
       Message: 'Missing parameter: callerId, phoneCaption, autoAnswer',
     })
-    const r = body(await call('dial', { number: '+61298765432', extenOrUniqueId: 'SIP/400', ...main, monitored: 'yes' }))
+    const r = body(
+      await call('dial', { number: '+61298765432', extenOrUniqueId: 'SIP/400', ...main, monitored: 'yes' }),
+    )
     expect(r).toMatchObject({ Code: 0, SessionID: expect.stringMatching(/^sim-/) })
     const [leg] = sim.activeLegs('400')
-    expect(leg).toMatchObject({ status: 'Dialing Out', inbound: false, isClickToDialCall: true, callerId: '+61298765432' })
+    expect(leg).toMatchObject({
+      status: 'Dialing Out',
+      inbound: false,
+      isClickToDialCall: true,
+      callerId: '+61298765432',
+    })
     await vi.advanceTimersByTimeAsync(1000)
     expect(sim.activeLegs('400')[0].status).toBe('Connected')
     expect(body(await call('dial', { number: '12ab', extenOrUniqueId: 'SIP/400', ...main })).Code).toBe(-1)
@@ -299,9 +338,15 @@ describe('call control', () => {
   it('records: start by anyone, stop only by the owner', async () => {
     const id = sim.ring({ ext: '410' })
     sim.connect(id, '410')
-    expect(body(await call('start', { extenOrUniqueId: id, agentLoginName: 'alice' }))).toEqual({ Code: -1, Message: 'Missing parameter: tag' })
+    expect(body(await call('start', { extenOrUniqueId: id, agentLoginName: 'alice' }))).toEqual({
+      Code: -1,
+      Message: 'Missing parameter: tag',
+    })
     expect(body(await call('start', { extenOrUniqueId: id, agentLoginName: 'alice', tag: 'switchboard' })).Code).toBe(0)
-    expect(body(await call('stop', { extenOrUniqueId: id, agentLoginName: 'bob' }))).toMatchObject({ Code: -1, Message: 'Recording is owned by alice' })
+    expect(body(await call('stop', { extenOrUniqueId: id, agentLoginName: 'bob' }))).toMatchObject({
+      Code: -1,
+      Message: 'Recording is owned by alice',
+    })
     expect(body(await call('stop', { extenOrUniqueId: '410', agentLoginName: 'alice' })).Code).toBe(0)
     expect(body(await call('start', { extenOrUniqueId: id })).Code).toBe(-1)
   })

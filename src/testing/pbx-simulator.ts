@@ -2,14 +2,7 @@
 // MSW handlers (unit tests), the dev server's built-in PBX and e2e all drive this one class.
 
 export type SimStatus =
-  | 'Ringing'
-  | 'Connected'
-  | 'Hungup'
-  | 'Busy'
-  | 'No Answer'
-  | 'Unlinked'
-  | 'Dialing Out'
-  | (string & {})
+  'Ringing' | 'Connected' | 'Hungup' | 'Busy' | 'No Answer' | 'Unlinked' | 'Dialing Out' | (string & {})
 
 const ENDED = new Set(['Hungup', 'Busy', 'No Answer'])
 /** The contract's auto-answer headers (answer, by handset): anything else is refused. */
@@ -41,9 +34,7 @@ interface LoggedEvent {
 
 /** What a transport should do with a request. */
 export type SimReply =
-  | { kind: 'http'; status: number; contentType: string; body: string }
-  | { kind: 'reset' }
-  | { kind: 'hang' }
+  { kind: 'http'; status: number; contentType: string; body: string } | { kind: 'reset' } | { kind: 'hang' }
 
 export type SimFault =
   | { kind: 'http'; status: number; body?: string; contentType?: string }
@@ -232,8 +223,7 @@ export class PbxSimulator {
   activeLegs(ext?: string): SimLeg[] {
     const legs: SimLeg[] = []
     for (const call of this.calls.values())
-      for (const leg of call.legs.values())
-        if ((!ext || leg.ext === ext) && !ENDED.has(leg.status)) legs.push(leg)
+      for (const leg of call.legs.values()) if ((!ext || leg.ext === ext) && !ENDED.has(leg.status)) legs.push(leg)
     return legs
   }
 
@@ -356,10 +346,20 @@ export class PbxSimulator {
           body: fault.body ?? `<html><body><h1>${fault.status} Server Error</h1></body></html>`,
         }
       case 'html':
-        return { kind: 'http', status: 200, contentType: 'text/html', body: '<!doctype html><html><body>Maintenance</body></html>' }
+        return {
+          kind: 'http',
+          status: 200,
+          contentType: 'text/html',
+          body: '<!doctype html><html><body>Maintenance</body></html>',
+        }
       case 'truncated': {
         const full = JSON.stringify({ Data: this.collect(exts, last) ?? {}, seq: this.seq, Code: 0 })
-        return { kind: 'http', status: 200, contentType: 'application/json', body: full.slice(0, Math.max(5, full.length - 7)) }
+        return {
+          kind: 'http',
+          status: 200,
+          contentType: 'application/json',
+          body: full.slice(0, Math.max(5, full.length - 7)),
+        }
       }
       case 'wrongShape':
         return json({ data: [], sequence: 'x', Code: 0 })
@@ -378,9 +378,11 @@ export class PbxSimulator {
   }
 
   private answer(p: Record<string, string>): SimReply {
-    if (!p.uniqueId || !p.exten) return json({ Code: -1, Message: 'Missing parameter: uniqueId and exten are required' })
+    if (!p.uniqueId || !p.exten)
+      return json({ Code: -1, Message: 'Missing parameter: uniqueId and exten are required' })
     if (!p.answerString) return json({ Code: -1, Message: 'Missing parameter: answerString' })
-    if (!ANSWER_HEADERS.has(p.answerString)) return json({ Code: -1, Message: `Unknown answerString: ${p.answerString}` })
+    if (!ANSWER_HEADERS.has(p.answerString))
+      return json({ Code: -1, Message: `Unknown answerString: ${p.answerString}` })
     const call = this.calls.get(p.uniqueId)
     const leg = call?.legs.get(p.exten.replace(/^[A-Za-z]+\//, ''))
     if (!call || !leg) return json({ Code: -1, Message: `Call ${p.uniqueId} not found on extension ${p.exten}` })
@@ -440,8 +442,7 @@ export class PbxSimulator {
     const target = p.extenOrUniqueId
     if (!target || !p.agentLoginName)
       return json({ Code: -1, Message: 'Missing parameter: extenOrUniqueId and agentLoginName are required' })
-    const call =
-      this.calls.get(target) ?? [...this.calls.values()].find((c) => this.activeOn(c, target))
+    const call = this.calls.get(target) ?? [...this.calls.values()].find((c) => this.activeOn(c, target))
     if (!call) return json({ Code: -1, Message: `No active call for ${target}` })
     // The contract's start line carries a tag, as the vendor's client sends one.
     if (start && p.tag === undefined) return json({ Code: -1, Message: 'Missing parameter: tag' })

@@ -1,6 +1,12 @@
 import type { ReactNode } from 'react'
 
-export function Badge({ children, tone = 'slate' }: { children: ReactNode; tone?: 'slate' | 'violet' | 'sky' | 'red' }) {
+export function Badge({
+  children,
+  tone = 'slate',
+}: {
+  children: ReactNode
+  tone?: 'slate' | 'violet' | 'sky' | 'red'
+}) {
   const tones = {
     slate: 'bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100',
     violet: 'bg-violet-100 text-violet-900 dark:bg-violet-900 dark:text-violet-100',

@@ -25,7 +25,12 @@ export function Rehearsal({ children }: { children: ReactNode }) {
   }, [stage])
   if (stage !== 'on') return null
   return (
-    <div aria-hidden="true" inert data-rehearsal="" className="pointer-events-none fixed top-0 -left-[200vw] w-[100vw] overflow-hidden">
+    <div
+      aria-hidden="true"
+      inert
+      data-rehearsal=""
+      className="pointer-events-none fixed top-0 -left-[200vw] w-[100vw] overflow-hidden"
+    >
       {children}
     </div>
   )

@@ -1,5 +1,14 @@
 import { useWindowVirtualizer } from '@tanstack/react-virtual'
-import { Fragment, useCallback, useImperativeHandle, useLayoutEffect, useRef, useState, type ReactNode, type Ref } from 'react'
+import {
+  Fragment,
+  useCallback,
+  useImperativeHandle,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type ReactNode,
+  type Ref,
+} from 'react'
 
 // Windowing: with a thousand extensions, only the rows on or next to the screen are in the DOM,
 // so a burst, a tick or a scroll costs what a screenful costs — in rendering, style, layout and
@@ -37,7 +46,8 @@ export function useWindowedRows<E extends HTMLElement>({ count, itemRem, gapRem,
     return () => ro.disconnect()
   }, [])
   // Until measured (a layout effect, before the first paint) no row renders.
-  const perRow = box.width > 0 ? Math.max(1, Math.floor((box.width + gapRem * box.rem) / ((itemRem + gapRem) * box.rem))) : 1
+  const perRow =
+    box.width > 0 ? Math.max(1, Math.floor((box.width + gapRem * box.rem) / ((itemRem + gapRem) * box.rem))) : 1
   const v = useWindowVirtualizer({
     count: Math.ceil(count / perRow),
     estimateSize: () => rowRem * box.rem,
@@ -88,8 +98,17 @@ export interface WindowRowsHandle {
 
 /** Fixed-width items in rows that grow with their content; only rows near the screen render. */
 export function WindowRows<T>({ items, itemRem, gapRem, estimateRowRem, renderItem, itemKey, handle }: Props<T>) {
-  const { ref, perRow, v } = useWindowedRows<HTMLDivElement>({ count: items.length, itemRem, gapRem, rowRem: estimateRowRem })
-  useImperativeHandle(handle, () => ({ scrollToItem: (i) => v.scrollToIndex(Math.floor(i / perRow), { align: 'center' }) }), [v, perRow])
+  const { ref, perRow, v } = useWindowedRows<HTMLDivElement>({
+    count: items.length,
+    itemRem,
+    gapRem,
+    rowRem: estimateRowRem,
+  })
+  useImperativeHandle(
+    handle,
+    () => ({ scrollToItem: (i) => v.scrollToIndex(Math.floor(i / perRow), { align: 'center' }) }),
+    [v, perRow],
+  )
   const container = useCallback(
     (el: HTMLDivElement | null) => {
       ref.current = el
@@ -110,7 +129,13 @@ export function WindowRows<T>({ items, itemRem, gapRem, estimateRowRem, renderIt
   return (
     <div ref={container} style={{ ...windowPadding(v), overflowAnchor: 'none' }}>
       {rows.map((r) => (
-        <div key={r.key} data-index={r.index} ref={v.measureElement} className="flex w-full items-start" style={rowStyle}>
+        <div
+          key={r.key}
+          data-index={r.index}
+          ref={v.measureElement}
+          className="flex w-full items-start"
+          style={rowStyle}
+        >
           {each(items.slice(r.index * perRow, (r.index + 1) * perRow), isOnScreen(v.range, r.index))}
         </div>
       ))}

@@ -22,11 +22,18 @@ describe('recordings started here outlive a reload', () => {
     expect(stored().recorded).toEqual({})
   })
 
-  it("a page opened later shows it as on; old or unreadable entries are dropped", () => {
+  it('a page opened later shows it as on; old or unreadable entries are dropped', () => {
     const now = Date.now()
     localStorage.setItem(
       KEY,
-      JSON.stringify({ recorded: { c1: { owner: 'jsmith', at: now - 60_000 }, old: { owner: 'x', at: now - 13 * 3600_000 }, junk: { owner: 5 }, nul: null } }),
+      JSON.stringify({
+        recorded: {
+          c1: { owner: 'jsmith', at: now - 60_000 },
+          old: { owner: 'x', at: now - 13 * 3600_000 },
+          junk: { owner: 5 },
+          nul: null,
+        },
+      }),
     )
     // As another tab writing it, or this page loading.
     window.dispatchEvent(new StorageEvent('storage', { key: KEY }))
@@ -39,7 +46,10 @@ describe('recordings started here outlive a reload', () => {
   it('changes one entry at a time: what another tab stored meanwhile is kept', () => {
     useAgent.getState().recordingChanged('c1', 'on', undefined, 'jsmith')
     // Another tab records c2 (it writes storage; this tab has not heard yet).
-    localStorage.setItem(KEY, JSON.stringify({ recorded: { ...stored().recorded, c2: { owner: 'bjones', at: Date.now() } } }))
+    localStorage.setItem(
+      KEY,
+      JSON.stringify({ recorded: { ...stored().recorded, c2: { owner: 'bjones', at: Date.now() } } }),
+    )
     useAgent.getState().recordingChanged('c1', null)
     expect(Object.keys(stored().recorded ?? {})).toEqual(['c2'])
   })

@@ -99,11 +99,16 @@ export const useAgent = create<AgentState>()((set) => ({
 
   dialInputChanged: (dialInput) => set({ dialInput }),
   dialChanged: (dial) => set({ dial }),
-  hangupChanged: (id, state) => set((s) => ({ hangups: state ? { ...s.hangups, [id]: state } : without(s.hangups, id) })),
+  hangupChanged: (id, state) =>
+    set((s) => ({ hangups: state ? { ...s.hangups, [id]: state } : without(s.hangups, id) })),
   recordingChanged: (id, state, error, owner) => {
     // Started (an owner): remembered; stopped or never started: forgotten; else unchanged.
     const at = Date.now()
-    const change = owner ? (r: Recorded) => ({ ...r, [id]: { owner, at } }) : state ? null : (r: Recorded) => without(r, id)
+    const change = owner
+      ? (r: Recorded) => ({ ...r, [id]: { owner, at } })
+      : state
+        ? null
+        : (r: Recorded) => without(r, id)
     if (change) storeRecorded(change)
     set((s) => ({
       recordings: state ? { ...s.recordings, [id]: state } : without(s.recordings, id),

@@ -11,11 +11,14 @@ describe('parseDialNumber', () => {
     expect(parseDialNumber(input)).toEqual({ ok: true, number })
   })
 
-  it.each(['', '   ', 'call me', '02 9876 543x', '61+2', '++61', 'SIP/410', '1'.repeat(21)])('refuses %j with a message', (input) => {
-    const r = parseDialNumber(input)
-    expect(r.ok).toBe(false)
-    if (!r.ok) expect(r.error.length).toBeGreaterThan(10)
-  })
+  it.each(['', '   ', 'call me', '02 9876 543x', '61+2', '++61', 'SIP/410', '1'.repeat(21)])(
+    'refuses %j with a message',
+    (input) => {
+      const r = parseDialNumber(input)
+      expect(r.ok).toBe(false)
+      if (!r.ok) expect(r.error.length).toBeGreaterThan(10)
+    },
+  )
 })
 
 describe('numberFromTelLink', () => {

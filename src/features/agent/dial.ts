@@ -12,7 +12,8 @@ export function parseDialNumber(input: string): ParsedNumber {
       ok: false,
       error: `"${input.trim().slice(0, 30)}" is not a phone number. Use digits, * and #, optionally starting with +.`,
     }
-  if (number.replace(/\D/g, '').length > 20) return { ok: false, error: 'That number is too long (more than 20 digits).' }
+  if (number.replace(/\D/g, '').length > 20)
+    return { ok: false, error: 'That number is too long (more than 20 digits).' }
   return { ok: true, number }
 }
 

@@ -48,7 +48,10 @@ describe('shortcutFor', () => {
 })
 
 describe('the call the answer shortcut takes', () => {
-  const ring = (ext: string, id: string, more: object = {}) => ({ ext, data: { uniqueCallId: id, status: 'Ringing', ...more } })
+  const ring = (ext: string, id: string, more: object = {}) => ({
+    ext,
+    data: { uniqueCallId: id, status: 'Ringing', ...more },
+  })
   let model = emptyModel
   beforeEach(() => {
     model = applyEvents(emptyModel, [ring('400', 'w')], 1)

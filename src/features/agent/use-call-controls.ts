@@ -30,15 +30,16 @@ export function useRecording() {
         ? startRecording({ extenOrUniqueId: id, agentLoginName, tag: 'switchboard' })
         : stopRecording({ extenOrUniqueId: id, agentLoginName }),
     retry: false,
-    onSuccess: (_r, { id, start, agentLoginName }) => useAgent.getState().recordingChanged(id, start ? 'on' : null, undefined, start ? agentLoginName : undefined),
-    onError: (e, { id, start }) =>
-      useAgent.getState().recordingChanged(id, start ? null : 'on', describeError(e)),
+    onSuccess: (_r, { id, start, agentLoginName }) =>
+      useAgent.getState().recordingChanged(id, start ? 'on' : null, undefined, start ? agentLoginName : undefined),
+    onError: (e, { id, start }) => useAgent.getState().recordingChanged(id, start ? null : 'on', describeError(e)),
   })
   return (id: string) => {
     const agent = useAgent.getState()
     const now = recordingOf(agent, id)
     if (now === 'starting' || now === 'stopping') return
-    const agentLoginName = (now === 'on' ? agent.recorded[id]?.owner : undefined) ?? useSettings.getState().agentLoginName.trim()
+    const agentLoginName =
+      (now === 'on' ? agent.recorded[id]?.owner : undefined) ?? useSettings.getState().agentLoginName.trim()
     if (!agentLoginName) {
       agent.recordingChanged(id, now ?? null, 'Set your agent login name in Settings before recording.')
       return

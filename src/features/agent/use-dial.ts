@@ -29,7 +29,10 @@ export function useDial() {
     if (agent.dial.state === 'sending') return
     const from = useSettings.getState().myExtensions[0]
     if (!from) {
-      agent.dialChanged({ state: 'error', message: 'Set your own extension (My extensions, in Settings) to dial from.' })
+      agent.dialChanged({
+        state: 'error',
+        message: 'Set your own extension (My extensions, in Settings) to dial from.',
+      })
       return
     }
     const parsed = parseDialNumber(raw)

@@ -11,7 +11,8 @@ export const notificationsGranted = () => notificationsSupported() && Notificati
 /** The agent may not see the panel: another tab, another window, or minimised. */
 export const pageIsAway = () => document.visibilityState !== 'visible' || !document.hasFocus()
 
-const cardSelector = (ext: string, id: string) => `article[data-ext="${CSS.escape(ext)}"][data-call-id="${CSS.escape(id)}"]`
+const cardSelector = (ext: string, id: string) =>
+  `article[data-ext="${CSS.escape(ext)}"][data-call-id="${CSS.escape(id)}"]`
 
 /** Bring a call's card into view and give it focus, switching to the agent view if need be. */
 export function focusCard(ext: string, id: string): void {

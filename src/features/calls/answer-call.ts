@@ -6,7 +6,8 @@ import { extKey, type Call } from './call-model.ts'
 import { recordDiag } from './diagnostics-store.ts'
 import { answerKey, useFeed } from './feed-store.ts'
 
-const callIn = (byExt: Readonly<Record<string, readonly Call[]>>, ext: string, id: string) => byExt[extKey(ext)]?.find((c) => c.id === id)
+const callIn = (byExt: Readonly<Record<string, readonly Call[]>>, ext: string, id: string) =>
+  byExt[extKey(ext)]?.find((c) => c.id === id)
 
 /** If no Connected event follows an accepted answer within this time, say so and re-enable. */
 export const ANSWER_CONFIRM_MS = 15_000
@@ -47,7 +48,8 @@ export function answerCall(ext: string, id: string): void {
   const call = callIn(s.model.byExt, ext, id)
   if (!call || call.status !== 'Ringing') {
     // Said on the card still on screen (a lingering one keeps its key), or nowhere if it is gone.
-    if (call) s.answerChanged(answerKey(call), { state: 'error', message: `This call is no longer ringing (${call.status}).` })
+    if (call)
+      s.answerChanged(answerKey(call), { state: 'error', message: `This call is no longer ringing (${call.status}).` })
     return
   }
   const key = answerKey(call)

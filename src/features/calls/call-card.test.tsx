@@ -53,7 +53,8 @@ function holdAnswers() {
 
 const answers = () => sim.requests.filter((r) => r.method === 'answer')
 /** The answer state of the call's current offer (keyed by extension, id and when it started ringing). */
-const answerOf = (ext: string, id: string) => Object.entries(useFeed.getState().answers).find(([k]) => k.startsWith(`${ext}|${id}|`))?.[1]
+const answerOf = (ext: string, id: string) =>
+  Object.entries(useFeed.getState().answers).find(([k]) => k.startsWith(`${ext}|${id}|`))?.[1]
 
 describe('CallCard', () => {
   it('shows an HTML-looking caller ID as text and injects no element', () => {
@@ -129,7 +130,9 @@ describe('CallCard', () => {
     const confirm = timers.mock.calls.findLast(([, ms]) => ms === ANSWER_CONFIRM_MS)?.[0]
     expect(confirm).toBeTypeOf('function')
     ;(confirm as () => void)()
-    expect(await screen.findByRole('alert')).toHaveTextContent('The PBX accepted the answer but the call did not connect')
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'The PBX accepted the answer but the call did not connect',
+    )
     expect(screen.getByRole('button', { name: 'Answer' })).toBeEnabled()
   })
 })

@@ -10,8 +10,7 @@ import { answerKey, useAnswerState } from './feed-store.ts'
 import { answerCall } from './answer-call.ts'
 
 const toneClass = {
-  ringing:
-    'border-amber-500 bg-amber-50 ring-2 ring-amber-400 dark:bg-amber-950 dark:border-amber-400',
+  ringing: 'border-amber-500 bg-amber-50 ring-2 ring-amber-400 dark:bg-amber-950 dark:border-amber-400',
   connected: 'border-emerald-600 bg-emerald-50 dark:bg-emerald-950 dark:border-emerald-500',
   ended: 'border-slate-300 bg-slate-100 text-slate-600 dark:bg-slate-900 dark:text-slate-400 dark:border-slate-700',
   other: 'border-sky-500 bg-white dark:bg-slate-900',
@@ -21,7 +20,8 @@ const toneClass = {
 function Timer({ call }: { call: Call }) {
   const now = useNow()
   let text: string
-  if (call.endedAt !== undefined) text = `ended${call.connectedAt ? ` after ${formatDuration(call.endedAt - call.connectedAt)}` : ''}`
+  if (call.endedAt !== undefined)
+    text = `ended${call.connectedAt ? ` after ${formatDuration(call.endedAt - call.connectedAt)}` : ''}`
   else {
     const label = call.status === 'Ringing' ? 'ringing for' : call.status === 'Connected' ? 'talking for' : 'for'
     text = `${label} ${formatDuration(now - call.statusSince)}`
@@ -45,7 +45,13 @@ function AnswerButton({ call }: { call: Call }) {
   const state = useAnswerState(answerKey(call))
   const busy = state?.state === 'sending' || state?.state === 'sent'
   const button = (
-    <Button variant="primary" className="mt-2 w-full" disabled={busy} aria-disabled={busy} onClick={() => answerCall(call.ext, call.id)}>
+    <Button
+      variant="primary"
+      className="mt-2 w-full"
+      disabled={busy}
+      aria-disabled={busy}
+      onClick={() => answerCall(call.ext, call.id)}
+    >
       {busy ? 'Answering…' : 'Answer'}
     </Button>
   )

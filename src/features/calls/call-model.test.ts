@@ -2,7 +2,16 @@
 import { describe, expect, it } from 'vitest'
 import type { FeedEvent } from '../pbx/pbx-client.ts'
 import type { CallData } from '../pbx/pbx-schemas.ts'
-import { applyEvents, applySnapshot, emptyModel, expireEnded, extKey, MAX_TOMBSTONES, pbxStartTime, type CallModel } from './call-model.ts'
+import {
+  applyEvents,
+  applySnapshot,
+  emptyModel,
+  expireEnded,
+  extKey,
+  MAX_TOMBSTONES,
+  pbxStartTime,
+  type CallModel,
+} from './call-model.ts'
 
 const T0 = 1_700_000_000_000
 
@@ -11,7 +20,10 @@ const ev = (ext: string, uniqueCallId: string, status: string, extra: Partial<Ca
   data: { uniqueCallId, status, ...extra },
 })
 /** An event the PBX numbered (CallID, a per-event counter). */
-const numbered = (callId: number, ext: string, uniqueCallId: string, status: string): FeedEvent => ({ ...ev(ext, uniqueCallId, status), callId })
+const numbered = (callId: number, ext: string, uniqueCallId: string, status: string): FeedEvent => ({
+  ...ev(ext, uniqueCallId, status),
+  callId,
+})
 
 const callsOn = (m: CallModel, ext: string) => m.byExt[ext] ?? []
 const only = (m: CallModel, ext: string) => {
@@ -79,7 +91,12 @@ describe('applyEvents: status transitions', () => {
 
   it('Dialing Out is an outbound call in progress', () => {
     const m = applyEvents(emptyModel, [ev('400', 'd', 'Dialing Out', { inbound: false, isClickToDialCall: true })], T0)
-    expect(only(m, '400')).toMatchObject({ status: 'Dialing Out', inbound: false, isClickToDialCall: true, canAnswer: false })
+    expect(only(m, '400')).toMatchObject({
+      status: 'Dialing Out',
+      inbound: false,
+      isClickToDialCall: true,
+      canAnswer: false,
+    })
   })
 
   it('keeps an unknown status as the PBX sent it', () => {
@@ -108,7 +125,11 @@ describe('applyEvents: idempotence and identity', () => {
   })
 
   it('leaves untouched extensions and calls as the same objects', () => {
-    const m = applyEvents(emptyModel, [ev('400', 'x', 'Connected'), ev('410', 'a', 'Ringing'), ev('410', 'b', 'Ringing')], T0)
+    const m = applyEvents(
+      emptyModel,
+      [ev('400', 'x', 'Connected'), ev('410', 'a', 'Ringing'), ev('410', 'b', 'Ringing')],
+      T0,
+    )
     const next = applyEvents(m, [ev('410', 'b', 'Connected')], T0 + 1)
     expect(next.byExt['400']).toBe(m.byExt['400'])
     expect(next.byExt['410'][0]).toBe(m.byExt['410'][0])
@@ -118,7 +139,13 @@ describe('applyEvents: idempotence and identity', () => {
   it('handles several extensions in one response, in order', () => {
     const m = applyEvents(
       emptyModel,
-      [ev('400', 'a', 'Dialing Out', { inbound: false }), ev('410', 'a', 'Ringing', { inbound: true }), ev('420', 'q', 'Ringing'), ev('410', 'a', 'Connected'), ev('400', 'a', 'Connected')],
+      [
+        ev('400', 'a', 'Dialing Out', { inbound: false }),
+        ev('410', 'a', 'Ringing', { inbound: true }),
+        ev('420', 'q', 'Ringing'),
+        ev('410', 'a', 'Connected'),
+        ev('400', 'a', 'Connected'),
+      ],
       T0,
     )
     expect(Object.keys(m.byExt).sort()).toEqual(['400', '410', '420'])
@@ -145,7 +172,9 @@ describe('applyEvents: idempotence and identity', () => {
     expect(m.ended['410|a']).toEqual({ at: T0, event: 6 })
     // Another end, the same events again, an older Ringing: nothing changes.
     expect(applyEvents(m, [numbered(7, '410', 'a', 'Hungup')], T0 + 500)).toBe(ended)
-    expect(applyEvents(m, [numbered(5, '410', 'a', 'Ringing'), numbered(6, '410', 'a', 'No Answer')], T0 + 500)).toBe(ended)
+    expect(applyEvents(m, [numbered(5, '410', 'a', 'Ringing'), numbered(6, '410', 'a', 'No Answer')], T0 + 500)).toBe(
+      ended,
+    )
     m = applyEvents(m, [numbered(9, '410', 'a', 'Ringing')], T0 + 1000)
     // A fresh offer: one card, ringing since now, Answer offered again, no longer remembered as ended.
     expect(callsOn(m, '410')).toHaveLength(1)
@@ -158,7 +187,12 @@ describe('applyEvents: idempotence and identity', () => {
   })
 
   it('is idempotent: a reply applied twice leaves the model as applied once', () => {
-    const reply = [numbered(1, '410', 'a', 'Ringing'), numbered(2, '410', 'a', 'Connected'), numbered(3, '410', 'a', 'Hungup'), numbered(4, '420', 'b', 'Ringing')]
+    const reply = [
+      numbered(1, '410', 'a', 'Ringing'),
+      numbered(2, '410', 'a', 'Connected'),
+      numbered(3, '410', 'a', 'Hungup'),
+      numbered(4, '420', 'b', 'Ringing'),
+    ]
     const once = applyEvents(emptyModel, reply, T0)
     expect(applyEvents(once, reply, T0 + 1000)).toBe(once)
   })
@@ -175,7 +209,13 @@ describe('applyEvents: idempotence and identity', () => {
     let m = applyEvents(emptyModel, [numbered(1, '410', 'a', 'Ringing'), numbered(2, '410', 'a', 'No Answer')], T0)
     m = applyEvents(
       m,
-      [numbered(3, '410', 'a', 'Ringing'), numbered(4, '420', 'b', 'Ringing'), numbered(5, '420', 'b', 'Busy'), numbered(6, '410', 'a', 'No Answer'), numbered(7, '410', 'a', 'Ringing')],
+      [
+        numbered(3, '410', 'a', 'Ringing'),
+        numbered(4, '420', 'b', 'Ringing'),
+        numbered(5, '420', 'b', 'Busy'),
+        numbered(6, '410', 'a', 'No Answer'),
+        numbered(7, '410', 'a', 'Ringing'),
+      ],
       T0 + 1000,
     )
     expect(only(m, '410')).toMatchObject({ status: 'Ringing' })
@@ -201,7 +241,12 @@ describe('applyEvents: idempotence and identity', () => {
 describe('applySnapshot', () => {
   const base = applyEvents(
     emptyModel,
-    [ev('400', 'keep', 'Connected'), ev('410', 'gone', 'Ringing'), ev('410', 'was', 'Ringing'), ev('410', 'was', 'Hungup')],
+    [
+      ev('400', 'keep', 'Connected'),
+      ev('410', 'gone', 'Ringing'),
+      ev('410', 'was', 'Ringing'),
+      ev('410', 'was', 'Hungup'),
+    ],
     T0,
   )
 
@@ -225,7 +270,11 @@ describe('applySnapshot', () => {
 
   it('updates a listed call to the snapshot status', () => {
     const m = applySnapshot(base, [ev('410', 'gone', 'Connected'), ev('400', 'keep', 'Connected')], T0 + 5000)
-    expect(callsOn(m, '410').find((c) => c.id === 'gone')).toMatchObject({ status: 'Connected', connectedAt: T0 + 5000, endedAt: undefined })
+    expect(callsOn(m, '410').find((c) => c.id === 'gone')).toMatchObject({
+      status: 'Connected',
+      connectedAt: T0 + 5000,
+      endedAt: undefined,
+    })
   })
 
   it('after a PBX restart lists a reused uniqueCallId as a live call again', () => {
@@ -255,7 +304,8 @@ describe('callStartTime: a call already under way when the panel first hears of 
     expect(pbxStartTime(pbxAgo(-30_000), T0)).toBe(T0)
     expect(pbxStartTime(pbxAgo(-2 * 3600_000), T0)).toBeUndefined()
     expect(pbxStartTime(pbxAgo(13 * 3600_000), T0)).toBeUndefined()
-    for (const odd of [undefined, '', 'yesterday', '2014/13/45 99:99:99x', '17:25:18']) expect(pbxStartTime(odd, T0)).toBeUndefined()
+    for (const odd of [undefined, '', 'yesterday', '2014/13/45 99:99:99x', '17:25:18'])
+      expect(pbxStartTime(odd, T0)).toBeUndefined()
     // A PBX clock set to a zone behind ours reads hours old; Asterisk's uniqueCallId (epoch seconds) gives it away.
     const epochId = (ms: number) => `${Math.floor((T0 - ms) / 1000)}.42`
     expect(pbxStartTime(pbxAgo(10 * 60_000), T0, epochId(10 * 60_000))).toBe(T0 - 10 * 60_000)
@@ -264,13 +314,37 @@ describe('callStartTime: a call already under way when the panel first hears of 
 
   it('a snapshot listing a call mid-way times it from the PBX start: talking for 10 minutes, not 0', () => {
     const start = pbxAgo(10 * 60_000)
-    const m = applySnapshot(emptyModel, [ev('410', 'a', 'Connected', { callStartTime: start }), ev('400', 'b', 'Ringing', { callStartTime: start, isQueueCall: true })], T0)
-    expect(only(m, '410')).toMatchObject({ firstSeenAt: T0 - 600_000, statusSince: T0 - 600_000, connectedAt: T0 - 600_000 })
+    const m = applySnapshot(
+      emptyModel,
+      [
+        ev('410', 'a', 'Connected', { callStartTime: start }),
+        ev('400', 'b', 'Ringing', { callStartTime: start, isQueueCall: true }),
+      ],
+      T0,
+    )
+    expect(only(m, '410')).toMatchObject({
+      firstSeenAt: T0 - 600_000,
+      statusSince: T0 - 600_000,
+      connectedAt: T0 - 600_000,
+    })
     expect(only(m, '400')).toMatchObject({ firstSeenAt: T0 - 600_000, statusSince: T0 - 600_000 })
     // The same snapshot later changes nothing; a status change later counts from then.
-    expect(applySnapshot(m, [ev('410', 'a', 'Connected', { callStartTime: start }), ev('400', 'b', 'Ringing', { callStartTime: start, isQueueCall: true })], T0 + 5000)).toEqual(m)
+    expect(
+      applySnapshot(
+        m,
+        [
+          ev('410', 'a', 'Connected', { callStartTime: start }),
+          ev('400', 'b', 'Ringing', { callStartTime: start, isQueueCall: true }),
+        ],
+        T0 + 5000,
+      ),
+    ).toEqual(m)
     const later = applyEvents(m, [ev('400', 'b', 'Connected', { callStartTime: start })], T0 + 5000)
-    expect(only(later, '400')).toMatchObject({ firstSeenAt: T0 - 600_000, statusSince: T0 + 5000, connectedAt: T0 + 5000 })
+    expect(only(later, '400')).toMatchObject({
+      firstSeenAt: T0 - 600_000,
+      statusSince: T0 + 5000,
+      connectedAt: T0 + 5000,
+    })
   })
 
   it('a call that starts in the live feed is timed by the panel clock, whatever the PBX clock says', () => {

@@ -116,7 +116,11 @@ export function applyEvents(model: CallModel, events: readonly FeedEvent[], now:
     // offer from an old one, and it stays ended.
     const tomb = (ended ?? model.ended)[key]
     const wasEnded = tomb !== undefined || list[i]?.endedAt !== undefined
-    if (wasEnded && !(OFFERS.has(ev.data.status) && ev.callId !== undefined && tomb?.event !== undefined && ev.callId > tomb.event)) continue
+    if (
+      wasEnded &&
+      !(OFFERS.has(ev.data.status) && ev.callId !== undefined && tomb?.event !== undefined && ev.callId > tomb.event)
+    )
+      continue
     const next = merge(wasEnded ? undefined : list[i], ev, ext, now)
     if (wasEnded) delete (ended ??= { ...model.ended })[key]
     if (i >= 0 && next === list[i]) continue
@@ -153,7 +157,13 @@ export function applySnapshot(model: CallModel, events: readonly FeedEvent[], no
     const prev = prevList.find((c) => c.id === ev.data.uniqueCallId)
     const base = prev && prev.endedAt !== undefined && !isEnded(ev.data.status) ? undefined : prev
     // Already under way when the snapshot lists it: its timers count from the PBX's start time.
-    const call = merge(base, ev, ext, now, base ? now : (pbxStartTime(ev.data.callStartTime, now, ev.data.uniqueCallId) ?? now))
+    const call = merge(
+      base,
+      ev,
+      ext,
+      now,
+      base ? now : (pbxStartTime(ev.data.callStartTime, now, ev.data.uniqueCallId) ?? now),
+    )
     if (call.endedAt !== undefined && !prev) {
       ended[key] = { at: now, event: ev.callId }
       continue

@@ -19,7 +19,11 @@ describe('pollRetryDelay', () => {
     const before = Date.now()
     expect(pollRetryDelay(0, new PbxError('malformed', 'The PBX sent an HTML page instead of JSON'))).toBe(1000)
     const c = useFeed.getState().connection
-    expect(c).toMatchObject({ phase: 'reconnecting', kind: 'malformed', error: 'The PBX sent an HTML page instead of JSON' })
+    expect(c).toMatchObject({
+      phase: 'reconnecting',
+      kind: 'malformed',
+      error: 'The PBX sent an HTML page instead of JSON',
+    })
     expect(c.nextRetryAt).toBeGreaterThanOrEqual(before + 1000)
   })
 
@@ -55,6 +59,11 @@ describe('callQueries.feed', () => {
   })
 
   it('never refetches on its own', () => {
-    expect(opts).toMatchObject({ staleTime: Infinity, gcTime: 0, refetchOnWindowFocus: false, refetchOnReconnect: false })
+    expect(opts).toMatchObject({
+      staleTime: Infinity,
+      gcTime: 0,
+      refetchOnWindowFocus: false,
+      refetchOnReconnect: false,
+    })
   })
 })

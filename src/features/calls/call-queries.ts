@@ -44,11 +44,9 @@ let onWire: { ctl: AbortController; query: string } | null = null
 const pause = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     const t = setTimeout(resolve, ms)
-    signal.addEventListener(
-      'abort',
-      () => (clearTimeout(t), reject(new PbxError('aborted', 'Request cancelled'))),
-      { once: true },
-    )
+    signal.addEventListener('abort', () => (clearTimeout(t), reject(new PbxError('aborted', 'Request cancelled'))), {
+      once: true,
+    })
   })
 
 interface PollContext {
@@ -106,8 +104,7 @@ async function pollOnce(
   if (observed(self))
     setTimeout(() => {
       const next = useFeed.getState()
-      if (next.poll === poll + 1)
-        void client.prefetchQuery(callQueries.feed(exten, next.seq, next.poll))
+      if (next.poll === poll + 1) void client.prefetchQuery(callQueries.feed(exten, next.seq, next.poll))
     }, 0)
   return result.seq
 }

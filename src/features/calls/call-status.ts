@@ -25,4 +25,5 @@ export function statusTone(call: Pick<Call, 'status' | 'endedAt'>): Tone {
   return 'other'
 }
 
-export const canOfferAnswer = (call: Call) => call.status === 'Ringing' && call.canAnswer !== false && call.endedAt === undefined
+export const canOfferAnswer = (call: Call) =>
+  call.status === 'Ringing' && call.canAnswer !== false && call.endedAt === undefined

@@ -21,7 +21,12 @@ describe('ConnectionStatus countdown', () => {
   it('never says more than the wait that was set, even with the ticker nearly a second old', () => {
     render(<SomeTimer />)
     act(() => vi.advanceTimersByTime(900))
-    act(() => useFeed.setState({ lastReplyAt: Date.now() - 60_000, connection: { phase: 'reconnecting', error: 'HTTP 503', nextRetryAt: Date.now() + 30_000 } }))
+    act(() =>
+      useFeed.setState({
+        lastReplyAt: Date.now() - 60_000,
+        connection: { phase: 'reconnecting', error: 'HTTP 503', nextRetryAt: Date.now() + 30_000 },
+      }),
+    )
     render(<ConnectionStatus watching={1} />)
     expect(screen.getByRole('status')).toHaveTextContent('Reconnecting: HTTP 503 — next try in 30 s')
     act(() => vi.advanceTimersByTime(1_100))
@@ -42,7 +47,9 @@ describe('saying what is known', () => {
         </ul>
       </>,
     )
-    expect(screen.getByRole('region', { name: 'Extension 410' })).toHaveTextContent('Not known yet — waiting for the PBX')
+    expect(screen.getByRole('region', { name: 'Extension 410' })).toHaveTextContent(
+      'Not known yet — waiting for the PBX',
+    )
     expect(screen.getByRole('listitem', { name: 'Extension 420: Unknown' })).toBeInTheDocument()
     // A reply that covered 410 only: 420 (just added, say) is still unknown.
     act(() => useFeed.setState({ connection: live, lastReplyAt: Date.now(), watching: '410' }))
@@ -57,9 +64,15 @@ describe('saying what is known', () => {
   })
 
   it('says "Cannot connect", not "Reconnecting", when the PBX has never answered', () => {
-    act(() => useFeed.setState({ connection: { phase: 'reconnecting', error: 'The server cannot reach the PBX (ECONNREFUSED)' } }))
+    act(() =>
+      useFeed.setState({
+        connection: { phase: 'reconnecting', error: 'The server cannot reach the PBX (ECONNREFUSED)' },
+      }),
+    )
     render(<ConnectionStatus watching={1} />)
-    expect(screen.getByRole('status')).toHaveTextContent(/^Cannot connect: The server cannot reach the PBX \(ECONNREFUSED\)$/)
+    expect(screen.getByRole('status')).toHaveTextContent(
+      /^Cannot connect: The server cannot reach the PBX \(ECONNREFUSED\)$/,
+    )
   })
 
   it('marks a simulated PBX on screen, next to the status, and nothing else', () => {

@@ -8,7 +8,15 @@ import { useCallsFor } from './shown-calls.ts'
  * One extension's region: its heading and a card per call (an idle line when none). `onScreen`:
  * visible now, not rendered ahead of a scroll (it is brought up to date first after a burst).
  */
-export const ExtensionColumn = memo(function ExtensionColumn({ ext, mine = false, onScreen = true }: { ext: string; mine?: boolean; onScreen?: boolean }) {
+export const ExtensionColumn = memo(function ExtensionColumn({
+  ext,
+  mine = false,
+  onScreen = true,
+}: {
+  ext: string
+  mine?: boolean
+  onScreen?: boolean
+}) {
   return <ColumnView ext={ext} mine={mine} calls={useCallsFor(ext, onScreen)} />
 })
 
@@ -52,11 +60,7 @@ export function ColumnView({ ext, mine = false, calls }: { ext: string; mine?: b
         </h2>
         {mine && <span className="rounded bg-sky-700 px-1.5 text-xs text-white">mine</span>}
       </div>
-      {calls.length === 0 ? (
-        <NoCalls ext={ext} />
-      ) : (
-        calls.map((c) => <CallCard key={c.id} call={c} />)
-      )}
+      {calls.length === 0 ? <NoCalls ext={ext} /> : calls.map((c) => <CallCard key={c.id} call={c} />)}
     </section>
   )
 }

@@ -67,7 +67,8 @@ describe('bad input never corrupts the feed', () => {
   })
 
   it('ignores unknown extension keys, maps SIP/410 to 410, and pollutes no prototype', async () => {
-    const data = `{"Data":{"999":[${JSON.stringify(event('x', 'Ringing'))}],"":[${JSON.stringify(event('y', 'Ringing'))}],` +
+    const data =
+      `{"Data":{"999":[${JSON.stringify(event('x', 'Ringing'))}],"":[${JSON.stringify(event('y', 'Ringing'))}],` +
       `"__proto__":[${JSON.stringify(event('p', 'Ringing'))}],"constructor":[${JSON.stringify(event('c', 'Ringing'))}],` +
       `"SIP/410":[${JSON.stringify(event('a', 'Ringing'))}]},"seq":4,"Code":0}`
     await poll(data)
@@ -160,7 +161,9 @@ describe('bad input never corrupts the feed', () => {
   it('refuses a negative or non-numeric seq without moving the cursor', async () => {
     await poll({ Data: {}, seq: 7, Code: 0 })
     for (const seq of [-1, '12a', 1.5, null]) {
-      await expect(poll({ Data: { '410': [event('z', 'Ringing')] }, seq, Code: 0 })).rejects.toMatchObject({ kind: 'malformed' })
+      await expect(poll({ Data: { '410': [event('z', 'Ringing')] }, seq, Code: 0 })).rejects.toMatchObject({
+        kind: 'malformed',
+      })
       expect(useFeed.getState().seq).toBe('7')
       // A good reply between: each refusal is judged alone (two in a row give the cursor up, below).
       await poll({ Data: {}, seq: 7, Code: 0 })
@@ -184,13 +187,23 @@ describe('bad input never corrupts the feed', () => {
       ['a', 'Ringing', true],
       ['b', 'Ringing', false],
     ])
-    expect(useFeed.getState()).toMatchObject({ seq: '12', refusals: 0, notice: expect.stringMatching(/^Resynchronised/) })
+    expect(useFeed.getState()).toMatchObject({
+      seq: '12',
+      refusals: 0,
+      notice: expect.stringMatching(/^Resynchronised/),
+    })
   })
 
   it('an error Code inside an HTTP error counts as a refusal; a transport fault between two breaks the run', async () => {
     await poll({ Data: {}, seq: 7, Code: 0 })
     const refuse = (status: number) => {
-      server.use(http.post('*/servicemanager/rest/CallManagementAPI/subscribe', () => HttpResponse.json({ Code: -1, Message: 'unknown sequence' }, { status }), { once: true }))
+      server.use(
+        http.post(
+          '*/servicemanager/rest/CallManagementAPI/subscribe',
+          () => HttpResponse.json({ Code: -1, Message: 'unknown sequence' }, { status }),
+          { once: true },
+        ),
+      )
       const { seq, poll: n } = useFeed.getState()
       return client.fetchQuery({ ...callQueries.feed(EXTS, seq, n), retry: false })
     }
@@ -205,11 +218,14 @@ describe('bad input never corrupts the feed', () => {
 
   it('transport faults (HTTP errors, broken bodies) are not refusals: the cursor outlives an outage', async () => {
     await poll({ Data: {}, seq: 7, Code: 0 })
-    for (const body of ['{"Data":{"410":[', '<html>Maintenance</html>']) await expect(poll(body)).rejects.toMatchObject({ kind: 'malformed' })
+    for (const body of ['{"Data":{"410":[', '<html>Maintenance</html>'])
+      await expect(poll(body)).rejects.toMatchObject({ kind: 'malformed' })
     for (let i = 0; i < 3; i++) {
       const { seq, poll: n } = useFeed.getState()
       // No reply queued: the stand-in answers HTTP 500.
-      await expect(client.fetchQuery({ ...callQueries.feed(EXTS, seq, n), retry: false })).rejects.toMatchObject({ kind: 'http' })
+      await expect(client.fetchQuery({ ...callQueries.feed(EXTS, seq, n), retry: false })).rejects.toMatchObject({
+        kind: 'http',
+      })
     }
     expect(useFeed.getState()).toMatchObject({ seq: '7', refusals: 0, relist: false })
     await poll({ Data: {}, seq: 7, Code: 0 })
@@ -330,7 +346,10 @@ describe('bad input never corrupts the feed', () => {
     // The call it no longer has has ended (shown as ended, not left ringing).
     expect(useFeed.getState().model.byExt['410'].map((c) => [c.id, c.endedAt !== undefined])).toEqual([['a', true]])
     expect(cards('400')).toEqual(['n:Ringing'])
-    expect(useFeed.getState()).toMatchObject({ seq: '2', notice: expect.stringMatching(/^Resynchronised with the PBX \(the PBX's sequence went back/) })
+    expect(useFeed.getState()).toMatchObject({
+      seq: '2',
+      notice: expect.stringMatching(/^Resynchronised with the PBX \(the PBX's sequence went back/),
+    })
     await poll({ Data: {}, seq: 2, Code: 0 })
     expect([sent.at(-1)?.get('lastSequenceNumber'), sent.at(-1)?.get('timeOut')]).toEqual(['2', '25'])
   })

@@ -51,7 +51,13 @@ describe('answer states follow the offer', () => {
 describe('replyReceived', () => {
   it('chains the cursor: each reply’s seq is the next request’s lastSequenceNumber', () => {
     receive(null, reply('5', [ev('410', 'a', 'Ringing')]))
-    expect(useFeed.getState()).toMatchObject({ seq: '5', watching: W, poll: 1, healthy: true, connection: { phase: 'live' } })
+    expect(useFeed.getState()).toMatchObject({
+      seq: '5',
+      watching: W,
+      poll: 1,
+      healthy: true,
+      connection: { phase: 'live' },
+    })
     expect(ids('410')).toEqual(['a:Ringing'])
 
     receive('5', reply('7', [ev('410', 'a', 'Connected'), ev('400', 'b', 'Ringing')]), T0 + 1000)
@@ -150,10 +156,14 @@ describe('a snapshot below our cursor', () => {
   it('for the same extensions means the PBX restarted (notice); for a new list it is just that list’s snapshot', () => {
     receive(null, reply('40', [ev('410', 'a', 'Ringing')]))
     // Another list (an extension added): its snapshot may number differently; no restart is claimed.
-    useFeed.getState().replyReceived({ seq: null, watching: '400,410,420' }, reply('12'), new Set(['400', '410', '420']), T0 + 1000)
+    useFeed
+      .getState()
+      .replyReceived({ seq: null, watching: '400,410,420' }, reply('12'), new Set(['400', '410', '420']), T0 + 1000)
     expect(useFeed.getState()).toMatchObject({ seq: '12', notice: null })
     // The same list, a check after a fault: lower than the cursor held is a restart.
-    useFeed.getState().replyReceived({ seq: null, watching: '400,410,420' }, reply('3'), new Set(['400', '410', '420']), T0 + 2000)
+    useFeed
+      .getState()
+      .replyReceived({ seq: null, watching: '400,410,420' }, reply('3'), new Set(['400', '410', '420']), T0 + 2000)
     expect(useFeed.getState().notice).toBe("Resynchronised with the PBX (the PBX's sequence went back: a restart?)")
   })
 })

@@ -54,7 +54,12 @@ interface FeedState {
   resyncReason: string | null
   answers: Record<string, AnswerState>
 
-  replyReceived: (sent: { seq: string | null; watching: string }, result: SubscribeResult, watched: ReadonlySet<string>, now: number) => void
+  replyReceived: (
+    sent: { seq: string | null; watching: string },
+    result: SubscribeResult,
+    watched: ReadonlySet<string>,
+    now: number,
+  ) => void
   pollFailed: (error: PbxError, nextRetryAt: number | undefined) => void
   resyncRequested: (reason: string) => void
   /** Abandon any wait and poll now, catching up with timeOut=0. */
@@ -88,7 +93,8 @@ const initial = {
  * One offer of a call: its extension, uniqueCallId and when it started ringing there. A call the
  * queue offers again is a new offer, so an earlier click's state never sticks to it.
  */
-export const answerKey = (call: Pick<Call, 'ext' | 'id' | 'firstSeenAt'>) => `${extKey(call.ext)}|${call.id}|${call.firstSeenAt}`
+export const answerKey = (call: Pick<Call, 'ext' | 'id' | 'firstSeenAt'>) =>
+  `${extKey(call.ext)}|${call.id}|${call.firstSeenAt}`
 
 /** Answer states whose offer is over (ended, gone, or offered again) are dropped: same object if none. */
 function liveAnswers(answers: Readonly<Record<string, AnswerState>>, model: CallModel): Record<string, AnswerState> {
@@ -121,15 +127,33 @@ export const useFeed = create<FeedState>()((set, get) => ({
     const s = get()
     const events = result.events.filter((e) => watched.has(extKey(e.ext)))
     // A poll held across going offline can still land; it does not make the feed live.
-    const phase = typeof navigator !== 'undefined' && navigator.onLine === false ? ('offline' as const) : ('live' as const)
+    const phase =
+      typeof navigator !== 'undefined' && navigator.onLine === false ? ('offline' as const) : ('live' as const)
     const connection: Connection = phase === 'live' ? { phase } : { phase, error: 'This computer is offline' }
-    recordDiag('reply', `seq ${result.seq}, ${result.events.length} events${result.rejected ? `, ${result.rejected} malformed events dropped` : ''}${result.note ? `; the PBX noted ${result.note}` : ''}`)
+    recordDiag(
+      'reply',
+      `seq ${result.seq}, ${result.events.length} events${result.rejected ? `, ${result.rejected} malformed events dropped` : ''}${result.note ? `; the PBX noted ${result.note}` : ''}`,
+    )
     // Said on screen, not only in Diagnostics: something the PBX sent is not shown.
     const total = s.unread + result.rejected
     const unread = result.rejected
-      ? { unread: total, notice: `The PBX sent ${total} event${total === 1 ? '' : 's'} Switchboard could not read and skipped; see Diagnostics`, noticeAt: now }
+      ? {
+          unread: total,
+          notice: `The PBX sent ${total} event${total === 1 ? '' : 's'} Switchboard could not read and skipped; see Diagnostics`,
+          noticeAt: now,
+        }
       : {}
-    const base = { watching: sent.watching, poll: s.poll + 1, healthy: phase === 'live', refusals: 0, relist: false, lastReplyAt: now, simulated: result.simulated === true, connection, ...unread }
+    const base = {
+      watching: sent.watching,
+      poll: s.poll + 1,
+      healthy: phase === 'live',
+      refusals: 0,
+      relist: false,
+      lastReplyAt: now,
+      simulated: result.simulated === true,
+      connection,
+      ...unread,
+    }
     if (sent.seq === null) {
       // A snapshot taken with a cursor still held for the same extensions (a check after a fault,
       // a refused cursor) whose seq is lower than that cursor: the PBX restarted meanwhile.
@@ -138,13 +162,28 @@ export const useFeed = create<FeedState>()((set, get) => ({
       const reason = s.resyncReason ?? (restarted ? "the PBX's sequence went back: a restart?" : null)
       const notice = reason ? { notice: `Resynchronised with the PBX (${reason})`, noticeAt: now } : {}
       const model = applySnapshot(s.model, events, now)
-      set({ ...base, verify: false, seq: result.seq, model, answers: liveAnswers(s.answers, model), resyncReason: null, ...notice })
+      set({
+        ...base,
+        verify: false,
+        seq: result.seq,
+        model,
+        answers: liveAnswers(s.answers, model),
+        resyncReason: null,
+        ...notice,
+      })
       return
     }
     if (BigInt(result.seq) < BigInt(sent.seq)) {
       // The PBX's counter went backwards: it restarted. Our cursor means nothing there now.
       recordDiag('resync', `seq went back from ${sent.seq} to ${result.seq}: PBX restarted or a stale reply`)
-      set({ ...base, seq: null, verify: false, resyncReason: "the PBX's sequence went back", notice: "The PBX's sequence went back (a restart?); resynchronising", noticeAt: now })
+      set({
+        ...base,
+        seq: null,
+        verify: false,
+        resyncReason: "the PBX's sequence went back",
+        notice: "The PBX's sequence went back (a restart?); resynchronising",
+        noticeAt: now,
+      })
       return
     }
     if (result.seq === sent.seq && events.length > 0) {
@@ -155,9 +194,17 @@ export const useFeed = create<FeedState>()((set, get) => ({
     }
     const model = applyEvents(s.model, events, now)
     // Caught up after a fault: what happened meanwhile is applied; a snapshot next checks it all.
-    if (s.verify) recordDiag('resync', 'caught up after a fault: the next poll asks for the current state, in case the PBX restarted')
+    if (s.verify)
+      recordDiag(
+        'resync',
+        'caught up after a fault: the next poll asks for the current state, in case the PBX restarted',
+      )
     const check = s.verify ? { relist: true, verify: false } : {}
-    set(model === s.model ? { ...base, seq: result.seq, ...check } : { ...base, seq: result.seq, model, answers: liveAnswers(s.answers, model), ...check })
+    set(
+      model === s.model
+        ? { ...base, seq: result.seq, ...check }
+        : { ...base, seq: result.seq, model, answers: liveAnswers(s.answers, model), ...check },
+    )
   },
 
   pollFailed: (error, nextRetryAt) => {
@@ -171,10 +218,20 @@ export const useFeed = create<FeedState>()((set, get) => ({
     // every event since, and a snapshot would drop the calls that came and went meanwhile.
     const refused = error.kind === 'pbx' || (error.kind === 'http' && error.code !== undefined && error.code < 0)
     const refusals = refused ? s.refusals + 1 : 0
-    const connection: Connection = { phase: error.kind === 'auth' ? 'auth' : 'reconnecting', error: error.message, kind: error.kind, nextRetryAt }
+    const connection: Connection = {
+      phase: error.kind === 'auth' ? 'auth' : 'reconnecting',
+      error: error.message,
+      kind: error.kind,
+      nextRetryAt,
+    }
     const relist = refusals >= REFUSALS_BEFORE_RESYNC && s.seq !== null && !s.relist
     if (relist) recordDiag('resync', `${refusals} refused polls in a row: the next asks for the current state`)
-    set({ ...feedDown(s), refusals, connection, ...(relist ? { relist, resyncReason: 'the PBX refused our place in its event stream' } : {}) })
+    set({
+      ...feedDown(s),
+      refusals,
+      connection,
+      ...(relist ? { relist, resyncReason: 'the PBX refused our place in its event stream' } : {}),
+    })
   },
 
   resyncRequested: (reason) => {
@@ -184,7 +241,8 @@ export const useFeed = create<FeedState>()((set, get) => ({
 
   retryNow: () => set((s) => ({ poll: s.poll + 1, healthy: false })),
 
-  wentOffline: () => set((s) => ({ ...feedDown(s), connection: { phase: 'offline', error: 'This computer is offline' } })),
+  wentOffline: () =>
+    set((s) => ({ ...feedDown(s), connection: { phase: 'offline', error: 'This computer is offline' } })),
 
   clockTicked: (now) => {
     const s = get()
@@ -225,8 +283,10 @@ export function extensionSet(list: string): ReadonlySet<string> {
 }
 
 /** The same for one extension: one just added is unknown until a reply covers it. */
-export const extensionTrust = (s: Pick<FeedState, 'connection' | 'lastReplyAt' | 'watching'>, ext: string): FeedTrust =>
-  extensionSet(s.watching).has(extKey(ext)) ? feedTrust(s) : 'waiting'
+export const extensionTrust = (
+  s: Pick<FeedState, 'connection' | 'lastReplyAt' | 'watching'>,
+  ext: string,
+): FeedTrust => (extensionSet(s.watching).has(extKey(ext)) ? feedTrust(s) : 'waiting')
 
 /** Narrow selectors (the cards' own is `useCallsFor` in shown-calls.ts). */
 export const useFeedTrust = () => useFeed(feedTrust)
@@ -234,6 +294,8 @@ export const useExtensionTrust = (ext: string) => useFeed((s) => extensionTrust(
 export const useConnection = () => useFeed((s) => s.connection)
 export const useAnswerState = (key: string) => useFeed((s) => s.answers[key])
 export const useRingingCount = (exts: readonly string[]) =>
-  useFeed((s) => exts.reduce((n, e) => n + (s.model.byExt[extKey(e)]?.filter((c) => c.status === 'Ringing').length ?? 0), 0))
+  useFeed((s) =>
+    exts.reduce((n, e) => n + (s.model.byExt[extKey(e)]?.filter((c) => c.status === 'Ringing').length ?? 0), 0),
+  )
 
 export const resetFeedStore = () => useFeed.setState(initial)

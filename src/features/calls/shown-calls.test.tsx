@@ -6,14 +6,22 @@ import { catchUp, SLICE_BUDGET_MS, SMALL, STEP, useCallsFor, useShown } from './
 
 const T0 = 1_700_000_000_000
 const exts = (n: number, from = 5000) => Array.from({ length: n }, (_, i) => String(from + i))
-const ringing = (list: string[]): FeedEvent[] => list.map((ext) => ({ ext, data: { uniqueCallId: `c-${ext}`, status: 'Ringing' } }))
+const ringing = (list: string[]): FeedEvent[] =>
+  list.map((ext) => ({ ext, data: { uniqueCallId: `c-${ext}`, status: 'Ringing' } }))
 
 /** Replies carrying `events` for `watched` extensions, the cursor chained from the last one. */
 let seq = 0
 function reply(events: FeedEvent[], watched: string[]) {
   const sent = seq === 0 ? null : String(seq)
   seq += 1
-  useFeed.getState().replyReceived({ seq: sent, watching: watched.join(',') }, { seq: String(seq), events, rejected: 0 }, new Set(watched), T0)
+  useFeed
+    .getState()
+    .replyReceived(
+      { seq: sent, watching: watched.join(',') },
+      { seq: String(seq), events, rejected: 0 },
+      new Set(watched),
+      T0,
+    )
 }
 
 /** What a column renders: its extension's shown calls. */
@@ -54,7 +62,10 @@ describe('the shown copy of the model', () => {
     const hidden = exts(300, 7000)
     const watched = [...ahead, ...visible, ...hidden]
     // Rendered ahead of a scroll, listed first; then the ones on screen.
-    render([...ahead.map((e) => <Column key={e} ext={e} onScreen={false} />), ...visible.map((e) => <Column key={e} ext={e} />)])
+    render([
+      ...ahead.map((e) => <Column key={e} ext={e} onScreen={false} />),
+      ...visible.map((e) => <Column key={e} ext={e} />),
+    ])
     reply([], watched)
     const { updates, unsubscribe } = recordUpdates([...ahead, ...visible])
     const frame = vi.spyOn(globalThis, 'requestAnimationFrame')

@@ -22,7 +22,15 @@ describe('a follower tab', () => {
     reply('5', '6', [ev('b', 'Ringing')])
     expect(useFeed.getState()).toMatchObject({ watching: '', seq: null })
     const model = applyEvents(emptyModel, [ev('a', 'Connected'), ev('b', 'Ringing')], T0)
-    onMessage({ type: 'state', seq: '6', watching: '410', model, connection: { phase: 'live' }, lastReplyAt: T0, simulated: true })
+    onMessage({
+      type: 'state',
+      seq: '6',
+      watching: '410',
+      model,
+      connection: { phase: 'live' },
+      lastReplyAt: T0,
+      simulated: true,
+    })
     expect(cards()).toEqual(['a:Connected', 'b:Ringing'])
     expect(useFeed.getState()).toMatchObject({ seq: '6', simulated: true })
     reply('6', '7', [ev('a', 'Hungup')])

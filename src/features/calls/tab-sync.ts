@@ -13,7 +13,15 @@ export type Msg =
   | { type: 'who' }
   | { type: 'reply'; sent: { seq: string | null; watching: string }; result: SubscribeResult; now: number }
   | { type: 'status'; connection: Connection }
-  | { type: 'state'; seq: string | null; watching: string; model: CallModel; connection: Connection; lastReplyAt: number; simulated: boolean }
+  | {
+      type: 'state'
+      seq: string | null
+      watching: string
+      model: CallModel
+      connection: Connection
+      lastReplyAt: number
+      simulated: boolean
+    }
 
 interface TabsState {
   isLeader: boolean
@@ -33,7 +41,12 @@ const supported = () => typeof BroadcastChannel !== 'undefined' && typeof naviga
 export function unionOf(own: readonly string[], lists: Record<string, string[]>): string[] {
   const seen = new Set<string>()
   const out: string[] = []
-  for (const e of [...own, ...Object.entries(lists).filter(([t]) => t !== tabId).flatMap(([, l]) => l)]) {
+  for (const e of [
+    ...own,
+    ...Object.entries(lists)
+      .filter(([t]) => t !== tabId)
+      .flatMap(([, l]) => l),
+  ]) {
     if (seen.has(extKey(e))) continue
     seen.add(extKey(e))
     out.push(e)
@@ -65,7 +78,15 @@ export function onMessage(m: Msg) {
       useTabs.setState({ lists: { ...tabs.lists, [m.tab]: m.exts } })
       // A newcomer gets what we know now; it may watch nothing the feed does not already cover.
       if (!known && tabs.isLeader)
-        post({ type: 'state', seq: feed.seq, watching: feed.watching, model: feed.model, connection: feed.connection, lastReplyAt: feed.lastReplyAt, simulated: feed.simulated })
+        post({
+          type: 'state',
+          seq: feed.seq,
+          watching: feed.watching,
+          model: feed.model,
+          connection: feed.connection,
+          lastReplyAt: feed.lastReplyAt,
+          simulated: feed.simulated,
+        })
       return
     }
     case 'bye': {
@@ -90,7 +111,14 @@ export function onMessage(m: Msg) {
       return
     case 'state':
       if (!tabs.isLeader && feed.watching === '')
-        useFeed.setState({ seq: m.seq, watching: m.watching, model: m.model, connection: m.connection, lastReplyAt: m.lastReplyAt, simulated: m.simulated })
+        useFeed.setState({
+          seq: m.seq,
+          watching: m.watching,
+          model: m.model,
+          connection: m.connection,
+          lastReplyAt: m.lastReplyAt,
+          simulated: m.simulated,
+        })
       return
   }
 }

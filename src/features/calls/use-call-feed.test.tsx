@@ -57,7 +57,11 @@ describe('useCallFeed', () => {
     await expect.poll(() => sim.heldPolls).toBe(1)
     const [first, second] = subscribes()
     expect(first.params).toMatchObject({ exten: '400,410', lastSequenceNumber: '0', timeOut: '0' })
-    expect(second.params).toMatchObject({ exten: '400,410', lastSequenceNumber: String(sim.seq), timeOut: String(POLL_TIMEOUT_S) })
+    expect(second.params).toMatchObject({
+      exten: '400,410',
+      lastSequenceNumber: String(sim.seq),
+      timeOut: String(POLL_TIMEOUT_S),
+    })
     expect(statusOn('410', ringing)).toBe('Ringing')
     expect(useFeed.getState().connection.phase).toBe('live')
   })
@@ -72,7 +76,13 @@ describe('useCallFeed', () => {
     sim.setStatus(id, 'Hungup')
     await expect.poll(() => statusOn('400', id)).toBe('Hungup')
     // Each poll after the first carried the previous reply's seq.
-    await expect.poll(() => subscribes().slice(1).map((r) => r.params.lastSequenceNumber)).toEqual(['0', '1', '2', '3'])
+    await expect
+      .poll(() =>
+        subscribes()
+          .slice(1)
+          .map((r) => r.params.lastSequenceNumber),
+      )
+      .toEqual(['0', '1', '2', '3'])
     expect(useFeed.getState().seq).toBe('3')
   })
 
@@ -149,7 +159,11 @@ describe('useCallFeed', () => {
     const sent = subscribes().map((r) => `${r.params.lastSequenceNumber}/${r.params.timeOut}`)
     // The held poll refused, one retry with the same cursor refused, then the current state.
     expect(sent.slice(1, 4)).toEqual([`${cursor}/${POLL_TIMEOUT_S}`, `${cursor}/0`, '0/0'])
-    expect(useFeed.getState()).toMatchObject({ refusals: 0, connection: { phase: 'live' }, notice: expect.stringMatching(/^Resynchronised.*refused/) })
+    expect(useFeed.getState()).toMatchObject({
+      refusals: 0,
+      connection: { phase: 'live' },
+      notice: expect.stringMatching(/^Resynchronised.*refused/),
+    })
   })
 
   it('keeps its cursor through one refusal (a blip is not a lost place)', async () => {

@@ -44,7 +44,11 @@ export function toEntry(call: Call): HistoryEntry | null {
  * ended at the last, and reads answered if any offer was. Returns `entries` itself when nothing
  * is new.
  */
-export function addEntries(entries: readonly HistoryEntry[], added: readonly HistoryEntry[], limit = HISTORY_LIMIT): readonly HistoryEntry[] {
+export function addEntries(
+  entries: readonly HistoryEntry[],
+  added: readonly HistoryEntry[],
+  limit = HISTORY_LIMIT,
+): readonly HistoryEntry[] {
   const known = new Map(entries.map((e) => [e.key, e]))
   const fresh = new Map<string, HistoryEntry>()
   for (const e of added) {
@@ -54,12 +58,19 @@ export function addEntries(entries: readonly HistoryEntry[], added: readonly His
     fresh.set(
       e.key,
       had
-        ? { ...e, startedAt: Math.min(had.startedAt, e.startedAt), kind: answered && e.kind === 'missed' ? 'answered' : e.kind, connectedAt: e.connectedAt ?? had.connectedAt }
+        ? {
+            ...e,
+            startedAt: Math.min(had.startedAt, e.startedAt),
+            kind: answered && e.kind === 'missed' ? 'answered' : e.kind,
+            connectedAt: e.connectedAt ?? had.connectedAt,
+          }
         : e,
     )
   }
   if (fresh.size === 0) return entries
-  return [...fresh.values(), ...entries.filter((e) => !fresh.has(e.key))].sort((a, b) => b.endedAt - a.endedAt).slice(0, limit)
+  return [...fresh.values(), ...entries.filter((e) => !fresh.has(e.key))]
+    .sort((a, b) => b.endedAt - a.endedAt)
+    .slice(0, limit)
 }
 
 export const talkTime = (e: HistoryEntry) => (e.connectedAt === undefined ? 0 : Math.max(0, e.endedAt - e.connectedAt))

@@ -52,12 +52,17 @@ export function HistoryPanel({ onRedial }: { onRedial: (number: string) => void 
   const cleared = useHistory((s) => s.historyCleared)
   const missed = missedSince(entries, seenAt)
   return (
-    <section aria-labelledby="history-heading" className="flex w-80 shrink-0 flex-col gap-2 rounded-xl bg-white p-3 shadow-sm dark:bg-slate-900">
+    <section
+      aria-labelledby="history-heading"
+      className="flex w-80 shrink-0 flex-col gap-2 rounded-xl bg-white p-3 shadow-sm dark:bg-slate-900"
+    >
       <div className="flex items-center gap-2">
         <h2 id="history-heading" className="text-sm font-semibold text-slate-700 dark:text-slate-200">
           Call history
         </h2>
-        <span className={`rounded px-1.5 text-xs font-semibold ${missed ? 'bg-red-700 text-white' : 'bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100'}`}>
+        <span
+          className={`rounded px-1.5 text-xs font-semibold ${missed ? 'bg-red-700 text-white' : 'bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100'}`}
+        >
           {missed} missed
         </span>
         {missed > 0 && (
@@ -77,9 +82,13 @@ export function HistoryPanel({ onRedial }: { onRedial: (number: string) => void 
           </ol>
           <div className="flex items-center justify-between text-xs text-slate-600 dark:text-slate-300">
             <span>
-              {entries.length > SHOWN ? `Latest ${SHOWN} of ${entries.length}` : `${entries.length} calls`} (up to 500 kept)
+              {entries.length > SHOWN ? `Latest ${SHOWN} of ${entries.length}` : `${entries.length} calls`} (up to 500
+              kept)
             </span>
-            <Button variant="ghost" onClick={() => window.confirm('Clear the call history on this computer?') && cleared()}>
+            <Button
+              variant="ghost"
+              onClick={() => window.confirm('Clear the call history on this computer?') && cleared()}
+            >
               Clear
             </Button>
           </div>

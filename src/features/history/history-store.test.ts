@@ -2,7 +2,14 @@ import type { FeedEvent } from '../pbx/pbx-client.ts'
 import { applyEvents, emptyModel } from '../calls/call-model.ts'
 import { resetFeedStore, useFeed } from '../calls/feed-store.ts'
 import { defaultSettings, useSettings } from '../settings/settings-store.ts'
-import { addEntries, classify, HISTORY_LIMIT, missedSince, sanitizeEntries, type HistoryEntry } from './history-model.ts'
+import {
+  addEntries,
+  classify,
+  HISTORY_LIMIT,
+  missedSince,
+  sanitizeEntries,
+  type HistoryEntry,
+} from './history-model.ts'
 import { startHistory, useHistory } from './history-store.ts'
 
 const ev = (ext: string, id: string, status: string, more: Partial<FeedEvent['data']> = {}): FeedEvent => ({
@@ -104,7 +111,16 @@ describe('history store', () => {
   it('rehydrates as a union with what this tab holds, dropping malformed entries', async () => {
     feed(ev('410', 'a', 'Ringing'))
     feed(ev('410', 'a', 'Hungup'))
-    const other: HistoryEntry = { key: '420|z', ext: '420', id: 'z', number: '1', kind: 'answered', startedAt: 1, connectedAt: 2, endedAt: 3 }
+    const other: HistoryEntry = {
+      key: '420|z',
+      ext: '420',
+      id: 'z',
+      number: '1',
+      kind: 'answered',
+      startedAt: 1,
+      connectedAt: 2,
+      endedAt: 3,
+    }
     localStorage.setItem(
       'switchboard.history',
       JSON.stringify({ state: { entries: [other, { key: 42 }, 'junk'], missedSeenAt: 5 }, version: 1 }),
@@ -125,7 +141,15 @@ describe('history model', () => {
   })
 
   it('keeps the newest 500, one per extension and call', () => {
-    const mk = (i: number, ext = '410'): HistoryEntry => ({ key: `${ext}|${i}`, ext, id: String(i), number: '1', kind: 'missed', startedAt: i, endedAt: i })
+    const mk = (i: number, ext = '410'): HistoryEntry => ({
+      key: `${ext}|${i}`,
+      ext,
+      id: String(i),
+      number: '1',
+      kind: 'missed',
+      startedAt: i,
+      endedAt: i,
+    })
     let entries: readonly HistoryEntry[] = []
     for (let i = 0; i < 600; i++) entries = addEntries(entries, [mk(i)])
     expect(entries).toHaveLength(HISTORY_LIMIT)
@@ -137,6 +161,8 @@ describe('history model', () => {
 
   it('sanitizes storage', () => {
     expect(sanitizeEntries('nope')).toEqual([])
-    expect(sanitizeEntries([{ key: 'a', ext: '1', id: 'a', number: '', kind: 'weird', startedAt: 1, endedAt: 2 }])).toEqual([])
+    expect(
+      sanitizeEntries([{ key: 'a', ext: '1', id: 'a', number: '', kind: 'weird', startedAt: 1, endedAt: 2 }]),
+    ).toEqual([])
   })
 })

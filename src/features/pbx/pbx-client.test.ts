@@ -15,7 +15,11 @@ function replyWith(body: string, init: { status?: number; contentType?: string }
   server.use(
     http.post(
       SUBSCRIBE,
-      () => new HttpResponse(body, { status: init.status ?? 200, headers: { 'Content-Type': init.contentType ?? 'application/json' } }),
+      () =>
+        new HttpResponse(body, {
+          status: init.status ?? 200,
+          headers: { 'Content-Type': init.contentType ?? 'application/json' },
+        }),
       { once: true },
     ),
   )
@@ -25,7 +29,12 @@ function replyWith(body: string, init: { status?: number; contentType?: string }
 function captureRequests() {
   const seen: { url: URL; method: string; headers: Headers; body: Promise<string> }[] = []
   const listener = ({ request }: { request: Request }) => {
-    seen.push({ url: new URL(request.url), method: request.method, headers: request.headers, body: request.clone().text() })
+    seen.push({
+      url: new URL(request.url),
+      method: request.method,
+      headers: request.headers,
+      body: request.clone().text(),
+    })
   }
   server.events.on('request:start', listener)
   return seen
@@ -73,7 +82,11 @@ describe('request building', () => {
     })
     const [sub, dialled] = seen
     // Bare extensions, each once, as the vendor's client sends them; commas stay readable.
-    expect(Object.fromEntries(sub.url.searchParams)).toEqual({ exten: '400,410,420', lastSequenceNumber: '0', timeOut: '0' })
+    expect(Object.fromEntries(sub.url.searchParams)).toEqual({
+      exten: '400,410,420',
+      lastSequenceNumber: '0',
+      timeOut: '0',
+    })
     expect(sub.url.search).toContain('exten=400,410,420&')
     expect(Object.fromEntries(dialled.url.searchParams)).toEqual({
       number: '+61298765432',
@@ -196,7 +209,10 @@ describe('errors', () => {
 
   it('reports a caller abort as aborted, not a fault', async () => {
     const ac = new AbortController()
-    const held = subscribe({ exten: ['410'], lastSequenceNumber: '0', timeOut: 25 }, { signal: ac.signal, timeoutMs: 60_000 })
+    const held = subscribe(
+      { exten: ['410'], lastSequenceNumber: '0', timeOut: 25 },
+      { signal: ac.signal, timeoutMs: 60_000 },
+    )
     await expect.poll(() => sim.heldPolls).toBe(1)
     ac.abort()
     expect((await failure(held)).kind).toBe('aborted')
@@ -204,7 +220,10 @@ describe('errors', () => {
   })
 
   it('rejects GET at the simulator with 405 (the client only POSTs)', async () => {
-    const res = await fetch('/servicemanager/rest/CallManagementAPI/subscribe?exten=410&lastSequenceNumber=0&timeOut=0', { method: 'GET' })
+    const res = await fetch(
+      '/servicemanager/rest/CallManagementAPI/subscribe?exten=410&lastSequenceNumber=0&timeOut=0',
+      { method: 'GET' },
+    )
     expect(res.status).toBe(405)
   })
 })
@@ -259,7 +278,14 @@ describe('subscribe replies', () => {
         Data: {
           '410': [
             {
-              CallData: { uniqueCallId: 1412750652.496, status: 'Ringing', canAnswer: 'false', inbound: 'true', callerId: 400, newField: { x: 1 } },
+              CallData: {
+                uniqueCallId: 1412750652.496,
+                status: 'Ringing',
+                canAnswer: 'false',
+                inbound: 'true',
+                callerId: 400,
+                newField: { x: 1 },
+              },
               CallID: 10,
               Code: 0,
               Extra: 'yes',
@@ -298,12 +324,22 @@ describe('subscribe replies', () => {
     replyWith(JSON.stringify({ Data: { '410': [{ CallData, CallID: '10', Code: '0' }] }, seq: 3, Code: 0 }))
     const r = await snapshot()
     expect(r.rejected).toBe(0)
-    expect(r.events).toEqual([{ ext: '410', callId: 10, data: { uniqueCallId: 'a', status: 'Ringing', isQueueCall: true, inbound: false } }])
+    expect(r.events).toEqual([
+      { ext: '410', callId: 10, data: { uniqueCallId: 'a', status: 'Ringing', isQueueCall: true, inbound: false } },
+    ])
   })
 
   it('reads flags written as words or digits in any case; an extension sent {} has no events', async () => {
-    const e = (uniqueCallId: string, canAnswer: unknown) => ({ CallData: { uniqueCallId, status: 'Ringing', canAnswer } })
-    replyWith(JSON.stringify({ Data: { '410': [e('a', 'FALSE'), e('b', 'Yes'), e('c', '0'), e('d', 'perhaps')], '420': {} }, seq: 3, Code: 0 }))
+    const e = (uniqueCallId: string, canAnswer: unknown) => ({
+      CallData: { uniqueCallId, status: 'Ringing', canAnswer },
+    })
+    replyWith(
+      JSON.stringify({
+        Data: { '410': [e('a', 'FALSE'), e('b', 'Yes'), e('c', '0'), e('d', 'perhaps')], '420': {} },
+        seq: 3,
+        Code: 0,
+      }),
+    )
     const r = await snapshot()
     expect(r.rejected).toBe(0)
     expect(r.events.map((x) => [x.data.uniqueCallId, x.data.canAnswer])).toEqual([
@@ -326,7 +362,13 @@ describe('subscribe replies', () => {
 
   it('says when the reply came from the built-in simulator (the header its server adds)', async () => {
     expect((await snapshot()).simulated).toBeUndefined()
-    server.use(http.post(SUBSCRIBE, () => HttpResponse.json({ Data: {}, seq: 5, Code: 0 }, { headers: { 'X-Switchboard-Simulator': '1' } }), { once: true }))
+    server.use(
+      http.post(
+        SUBSCRIBE,
+        () => HttpResponse.json({ Data: {}, seq: 5, Code: 0 }, { headers: { 'X-Switchboard-Simulator': '1' } }),
+        { once: true },
+      ),
+    )
     expect(await snapshot()).toEqual({ seq: '5', events: [], rejected: 0, simulated: true })
   })
 
@@ -340,7 +382,11 @@ describe('subscribe replies', () => {
   it('reads 1,000 events in one reply, in order', async () => {
     const data: Record<string, unknown[]> = {}
     for (let i = 0; i < 1000; i++)
-      (data[String(1000 + (i % 100))] ??= []).push({ CallData: { uniqueCallId: `c${i}`, status: 'Ringing' }, CallID: i, Code: 0 })
+      (data[String(1000 + (i % 100))] ??= []).push({
+        CallData: { uniqueCallId: `c${i}`, status: 'Ringing' },
+        CallID: i,
+        Code: 0,
+      })
     replyWith(JSON.stringify({ Data: data, seq: 1000, Code: 0 }))
     const r = await snapshot()
     expect(r.events).toHaveLength(1000)
@@ -360,7 +406,15 @@ describe('actions', () => {
 
   it('reads the dial SessionID', async () => {
     const n = '0298765432'
-    await expect(dial({ number: n, extenOrUniqueId: 'SIP/400', callerId: n, phoneCaption: n, autoAnswer: HANDSETS.snom.answerString })).resolves.toMatchObject({
+    await expect(
+      dial({
+        number: n,
+        extenOrUniqueId: 'SIP/400',
+        callerId: n,
+        phoneCaption: n,
+        autoAnswer: HANDSETS.snom.answerString,
+      }),
+    ).resolves.toMatchObject({
       Code: 0,
       SessionID: expect.stringMatching(/^sim-/),
     })

@@ -39,7 +39,8 @@ export function buildUrl(method: string, params: Params): string {
 // The contract does not say how a refused key reads; these are the ways PBX messages put it.
 // Narrow on purpose: a refused key is retried once a minute, so "extension not allowed to
 // answer" or "channel key not found" must not read as one.
-const AUTH_WORDS = /api[ _-]?key|\b(?:invalid|wrong|bad|missing|unknown|expired|no) key\b|auth|forbidden|access denied|whitelist|licen[cs]e/i
+const AUTH_WORDS =
+  /api[ _-]?key|\b(?:invalid|wrong|bad|missing|unknown|expired|no) key\b|auth|forbidden|access denied|whitelist|licen[cs]e/i
 
 /** The PBX's own Code and words in an error body, when it sent JSON. */
 function pbxReplyIn(text: string): { code?: number; message?: string } {
@@ -54,7 +55,11 @@ function pbxReplyIn(text: string): { code?: number; message?: string } {
 /** Set by Switchboard's own server on replies from its built-in simulated PBX. */
 export const SIMULATOR_HEADER = 'X-Switchboard-Simulator'
 
-async function post(method: string, params: Params, opts: RequestOptions): Promise<{ text: string; json: unknown; simulated: boolean }> {
+async function post(
+  method: string,
+  params: Params,
+  opts: RequestOptions,
+): Promise<{ text: string; json: unknown; simulated: boolean }> {
   // A plain timer rather than AbortSignal.timeout: fake clocks (tests, page.clock) can drive it.
   const deadline = new AbortController()
   const timer = opts.timeoutMs ? setTimeout(() => deadline.abort(), opts.timeoutMs) : undefined
@@ -82,12 +87,21 @@ async function post(method: string, params: Params, opts: RequestOptions): Promi
     const { code, message: said } = pbxReplyIn(text)
     const words = said ? `: ${said}` : ''
     if (res.status === 401 || res.status === 403)
-      throw new PbxError('auth', `The PBX rejected the API key (HTTP ${res.status})${words}`, { status: res.status, code, pbxMessage: said })
+      throw new PbxError('auth', `The PBX rejected the API key (HTTP ${res.status})${words}`, {
+        status: res.status,
+        code,
+        pbxMessage: said,
+      })
     // Our own proxy says so when it could not reach the PBX at all.
     const proxyNote = res.headers.get('X-Switchboard-Proxy')
-    if (proxyNote) throw new PbxError('network', `The server cannot reach the PBX (${proxyNote})`, { status: res.status })
+    if (proxyNote)
+      throw new PbxError('network', `The server cannot reach the PBX (${proxyNote})`, { status: res.status })
     const hint = res.status === 404 && !said ? ' — is NOOJEE_URL right?' : ''
-    throw new PbxError('http', `The PBX answered HTTP ${res.status}${hint}${words}`, { status: res.status, code, pbxMessage: said })
+    throw new PbxError('http', `The PBX answered HTTP ${res.status}${hint}${words}`, {
+      status: res.status,
+      code,
+      pbxMessage: said,
+    })
   }
 
   let json: unknown
@@ -120,7 +134,10 @@ function validate<S extends z.ZodMiniType>(schema: S, json: unknown, what: strin
   const parsed = schema.safeParse(json)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    throw new PbxError('malformed', `The PBX ${what} reply has an unexpected shape (${issue.path.join('.') || 'root'}: ${issue.message})`)
+    throw new PbxError(
+      'malformed',
+      `The PBX ${what} reply has an unexpected shape (${issue.path.join('.') || 'root'}: ${issue.message})`,
+    )
   }
   return parsed.data
 }
@@ -157,7 +174,11 @@ export async function subscribe(p: SubscribeParams, opts: RequestOptions = {}): 
   const { text, json, simulated } = await post(
     'subscribe',
     // Bare extensions, as the vendor's client sends them (`SIP/410` → `410`), each once.
-    { exten: [...new Set(p.exten.map(extKey))].join(','), lastSequenceNumber: p.lastSequenceNumber, timeOut: p.timeOut },
+    {
+      exten: [...new Set(p.exten.map(extKey))].join(','),
+      lastSequenceNumber: p.lastSequenceNumber,
+      timeOut: p.timeOut,
+    },
     opts,
   )
   const reply = validate(subscribeSchema, json, 'subscribe')
@@ -175,7 +196,15 @@ export async function subscribe(p: SubscribeParams, opts: RequestOptions = {}): 
     for (const [ext, list] of Object.entries(reply.Data)) {
       // null or {}: nothing for this extension; one event not in a list is read as a list of
       // one; anything else cannot be read (counted, and the rest of the reply still counts).
-      const raws = Array.isArray(list) ? list : list === null ? [] : typeof list === 'object' ? (Object.keys(list).length ? [list] : []) : null
+      const raws = Array.isArray(list)
+        ? list
+        : list === null
+          ? []
+          : typeof list === 'object'
+            ? Object.keys(list).length
+              ? [list]
+              : []
+            : null
       if (!raws) {
         rejected++
         continue
@@ -220,8 +249,10 @@ export const dial = (
   opts?: RequestOptions,
 ) => action('dial', p, opts)
 
-export const startRecording = (p: { extenOrUniqueId: string; agentLoginName: string; tag?: string }, opts?: RequestOptions) =>
-  action('start', p, opts)
+export const startRecording = (
+  p: { extenOrUniqueId: string; agentLoginName: string; tag?: string },
+  opts?: RequestOptions,
+) => action('start', p, opts)
 
 export const stopRecording = (p: { extenOrUniqueId: string; agentLoginName: string }, opts?: RequestOptions) =>
   action('stop', p, opts)

@@ -11,14 +11,33 @@ function random(seed: number) {
 
 const POOL = [undefined, 'x', '', '0298', 42, 0, true, false, 'true', 'false', null, {}, [], '__proto__']
 const FIELDS = [
-  'uniqueCallId', 'status', 'callerId', 'canAnswer', 'inbound', 'isQueueCall', 'isClickToDialCall',
-  'callStartTime', 'otherPartyCallerId', 'connectedCallerIdNum', 'outboundDestination', 'extra',
+  'uniqueCallId',
+  'status',
+  'callerId',
+  'canAnswer',
+  'inbound',
+  'isQueueCall',
+  'isClickToDialCall',
+  'callStartTime',
+  'otherPartyCallerId',
+  'connectedCallerIdNum',
+  'outboundDestination',
+  'extra',
 ]
 
 describe('plainEvent, the fast reading of an event', () => {
   it('reads the usual event without the schema, as the schema would', () => {
     const raw = {
-      CallData: { uniqueCallId: 'c1', status: 'Ringing', callerId: '0298', canAnswer: true, inbound: true, isQueueCall: false, isClickToDialCall: false, extra: 1 },
+      CallData: {
+        uniqueCallId: 'c1',
+        status: 'Ringing',
+        callerId: '0298',
+        canAnswer: true,
+        inbound: true,
+        isQueueCall: false,
+        isClickToDialCall: false,
+        extra: 1,
+      },
       CallID: 7,
       Code: 0,
     }

@@ -58,16 +58,43 @@ const isFlag = (v: unknown) => v === undefined || typeof v === 'boolean'
 export function plainEvent(raw: unknown): PbxEvent | null {
   if (!isRecord(raw) || !isRecord(raw.CallData)) return null
   const d = raw.CallData
-  const { uniqueCallId, status, callerId, otherPartyCallerId, connectedCallerIdNum, outboundDestination, callStartTime } = d
+  const {
+    uniqueCallId,
+    status,
+    callerId,
+    otherPartyCallerId,
+    connectedCallerIdNum,
+    outboundDestination,
+    callStartTime,
+  } = d
   const { canAnswer, inbound, isQueueCall, isClickToDialCall } = d
-  if (typeof uniqueCallId !== 'string' || uniqueCallId === '' || typeof status !== 'string' || status === '') return null
+  if (typeof uniqueCallId !== 'string' || uniqueCallId === '' || typeof status !== 'string' || status === '')
+    return null
   if (raw.CallID !== undefined && typeof raw.CallID !== 'number') return null
   if (raw.Code !== undefined && typeof raw.Code !== 'number') return null
-  if (!(isText(callerId) && isText(otherPartyCallerId) && isText(connectedCallerIdNum) && isText(outboundDestination) && isText(callStartTime)))
+  if (!(
+    isText(callerId) &&
+    isText(otherPartyCallerId) &&
+    isText(connectedCallerIdNum) &&
+    isText(outboundDestination) &&
+    isText(callStartTime)
+  ))
     return null
   if (!(isFlag(canAnswer) && isFlag(inbound) && isFlag(isQueueCall) && isFlag(isClickToDialCall))) return null
   return {
-    CallData: { uniqueCallId, status, callerId, otherPartyCallerId, connectedCallerIdNum, outboundDestination, callStartTime, canAnswer, inbound, isQueueCall, isClickToDialCall },
+    CallData: {
+      uniqueCallId,
+      status,
+      callerId,
+      otherPartyCallerId,
+      connectedCallerIdNum,
+      outboundDestination,
+      callStartTime,
+      canAnswer,
+      inbound,
+      isQueueCall,
+      isClickToDialCall,
+    },
     CallID: raw.CallID,
     Code: raw.Code,
   } as PbxEvent
@@ -87,7 +114,10 @@ export const envelopeSchema = z.object({
 })
 
 /** seq as a non-negative integer; a string of digits is accepted and kept exact. */
-export const seqSchema = z.union([z.number().check(z.nonnegative(), z.refine(Number.isInteger)), z.string().check(z.regex(/^\d+$/))])
+export const seqSchema = z.union([
+  z.number().check(z.nonnegative(), z.refine(Number.isInteger)),
+  z.string().check(z.regex(/^\d+$/)),
+])
 
 export const subscribeSchema = z.object({
   Code: integer,

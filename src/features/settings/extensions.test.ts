@@ -8,21 +8,27 @@ describe('parseExtensions', () => {
   })
 
   it('accepts a technology prefix', () => {
-    expect(parseExtensions('SIP/410,PJSIP/400, 420 IAX2/430')).toEqual({ ok: true, extensions: ['SIP/410', 'PJSIP/400', '420', 'IAX2/430'] })
+    expect(parseExtensions('SIP/410,PJSIP/400, 420 IAX2/430')).toEqual({
+      ok: true,
+      extensions: ['SIP/410', 'PJSIP/400', '420', 'IAX2/430'],
+    })
   })
 
   it('accepts an empty list', () => {
     expect(parseExtensions('  ')).toEqual({ ok: true, extensions: [] })
   })
 
-  it.each(['41a', '<img src=x>', 'SIP/', '/410', '12345678901', 'S/410', '2X/410', 'SIP410x', '4.10'])('refuses %j with a message', (junk) => {
-    const r = parseExtensions(`400,${junk}`)
-    expect(r.ok).toBe(false)
-    if (!r.ok) {
-      expect(r.error).toMatch(/^Not an extension: /)
-      expect(r.error).toContain('SIP/410')
-    }
-  })
+  it.each(['41a', '<img src=x>', 'SIP/', '/410', '12345678901', 'S/410', '2X/410', 'SIP410x', '4.10'])(
+    'refuses %j with a message',
+    (junk) => {
+      const r = parseExtensions(`400,${junk}`)
+      expect(r.ok).toBe(false)
+      if (!r.ok) {
+        expect(r.error).toMatch(/^Not an extension: /)
+        expect(r.error).toContain('SIP/410')
+      }
+    },
+  )
 
   it('names at most three bad entries and counts the rest', () => {
     const r = parseExtensions('a b c d e 400')

@@ -11,7 +11,10 @@ export function parseExtensions(input: string): ParsedExtensions {
     .filter(Boolean)
   const bad = parts.filter((p) => !EXTENSION.test(p))
   if (bad.length > 0) {
-    const shown = bad.slice(0, 3).map((b) => `"${b.slice(0, 20)}"`).join(', ')
+    const shown = bad
+      .slice(0, 3)
+      .map((b) => `"${b.slice(0, 20)}"`)
+      .join(', ')
     return {
       ok: false,
       error: `Not an extension: ${shown}${bad.length > 3 ? ` and ${bad.length - 3} more` : ''}. Use digits, optionally with a prefix such as SIP/ (e.g. 410 or SIP/410).`,

@@ -64,14 +64,17 @@ describe('settings persistence', () => {
     expect(s.escalateAfterSec).toBe(defaultSettings.escalateAfterSec)
   })
 
-  it.each([['not json at all {'], ['null'], ['"a string"'], ['{"state":null,"version":1}'], ['{"state":[1,2],"version":1}']])(
-    'survives a stored entry of %s',
-    async (raw) => {
-      localStorage.setItem(KEY, raw)
-      await useSettings.persist.rehydrate()
-      expect(useSettings.getState()).toMatchObject(defaultSettings)
-    },
-  )
+  it.each([
+    ['not json at all {'],
+    ['null'],
+    ['"a string"'],
+    ['{"state":null,"version":1}'],
+    ['{"state":[1,2],"version":1}'],
+  ])('survives a stored entry of %s', async (raw) => {
+    localStorage.setItem(KEY, raw)
+    await useSettings.persist.rehydrate()
+    expect(useSettings.getState()).toMatchObject(defaultSettings)
+  })
 
   it('resets to the defaults', () => {
     useSettings.getState().settingsChanged({ extensions: ['999'], theme: 'dark' })

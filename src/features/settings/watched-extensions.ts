@@ -14,7 +14,8 @@ function readUrl(): UrlExtensions {
   const parsed = parseExtensions(raw)
   if (!parsed.ok) return { fromUrl: null, urlError: `The link's extension list was ignored. ${parsed.error}` }
   // `?exten=` with nothing in it is a broken link, not a wish to watch nothing.
-  if (parsed.extensions.length === 0) return { fromUrl: null, urlError: "The link's extension list was empty and is ignored." }
+  if (parsed.extensions.length === 0)
+    return { fromUrl: null, urlError: "The link's extension list was empty and is ignored." }
   return { fromUrl: parsed.extensions, urlError: null }
 }
 

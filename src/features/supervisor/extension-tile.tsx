@@ -36,7 +36,25 @@ interface Place {
   of?: number
 }
 
-function Frame({ ext, look, label, word, caller, time, extras, position, of }: Place & { ext: string; look: Look; label: string; word: string; caller?: string; time?: string; extras?: ReactNode }) {
+function Frame({
+  ext,
+  look,
+  label,
+  word,
+  caller,
+  time,
+  extras,
+  position,
+  of,
+}: Place & {
+  ext: string
+  look: Look
+  label: string
+  word: string
+  caller?: string
+  time?: string
+  extras?: ReactNode
+}) {
   return (
     <li
       aria-label={label}
@@ -66,7 +84,11 @@ function Frame({ ext, look, label, word, caller, time, extras, position, of }: P
 }
 
 /** One extension on the wall: subscribes to its own calls only; idle tiles never tick. */
-export const ExtensionTile = memo(function ExtensionTile({ ext, onScreen = true, ...place }: Place & { ext: string; onScreen?: boolean }) {
+export const ExtensionTile = memo(function ExtensionTile({
+  ext,
+  onScreen = true,
+  ...place
+}: Place & { ext: string; onScreen?: boolean }) {
   return <TileView {...place} ext={ext} calls={useCallsFor(ext, onScreen)} />
 })
 
@@ -85,9 +107,27 @@ export function TileView({ ext, calls, ...place }: Place & { ext: string; calls:
   // Nothing heard from the PBX yet: an extension without calls is unknown, not idle.
   const known = useExtensionTrust(ext) !== 'waiting'
   if (!call || summary.state === 'idle')
-    return <Frame {...place} ext={ext} look="idle" label={known ? tileLabel(ext, summary, false) : `Extension ${ext}: Unknown`} word={known ? 'Idle' : 'Unknown'} />
+    return (
+      <Frame
+        {...place}
+        ext={ext}
+        look="idle"
+        label={known ? tileLabel(ext, summary, false) : `Extension ${ext}: Unknown`}
+        word={known ? 'Idle' : 'Unknown'}
+      />
+    )
   const caller = call.callerId || 'Unknown caller'
-  if (!live) return <Frame {...place} ext={ext} look="ended" label={tileLabel(ext, summary, false)} word={statusWords(call)} caller={caller} />
+  if (!live)
+    return (
+      <Frame
+        {...place}
+        ext={ext}
+        look="ended"
+        label={tileLabel(ext, summary, false)}
+        word={statusWords(call)}
+        caller={caller}
+      />
+    )
   const escalated = isEscalated(call, now, afterSec)
   const since = call.status === 'Ringing' && call.isQueueCall ? call.firstSeenAt : call.statusSince
   return (

@@ -14,9 +14,15 @@ export function GridCounts({ exts, shown }: { exts: readonly string[]; shown: nu
   return (
     <ul aria-label="Extension counts" className="flex flex-wrap items-center gap-2 text-sm">
       {trust === 'stale' && <li className="font-semibold">As last heard:</li>}
-      <li className={`${item} bg-amber-100 text-amber-950 dark:bg-amber-950 dark:text-amber-50`}>{c.ringing} ringing</li>
-      <li className={`${item} bg-emerald-100 text-emerald-950 dark:bg-emerald-950 dark:text-emerald-50`}>{c.connected} connected</li>
-      {c.busy > 0 && <li className={`${item} bg-sky-100 text-sky-950 dark:bg-sky-950 dark:text-sky-50`}>{c.busy} other</li>}
+      <li className={`${item} bg-amber-100 text-amber-950 dark:bg-amber-950 dark:text-amber-50`}>
+        {c.ringing} ringing
+      </li>
+      <li className={`${item} bg-emerald-100 text-emerald-950 dark:bg-emerald-950 dark:text-emerald-50`}>
+        {c.connected} connected
+      </li>
+      {c.busy > 0 && (
+        <li className={`${item} bg-sky-100 text-sky-950 dark:bg-sky-950 dark:text-sky-50`}>{c.busy} other</li>
+      )}
       <li className={`${item} bg-slate-200 text-slate-800 dark:bg-slate-800 dark:text-slate-100`}>{c.idle} idle</li>
       <li className="text-slate-600 dark:text-slate-300">
         showing {shown} of {exts.length}

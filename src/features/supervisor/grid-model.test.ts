@@ -80,7 +80,12 @@ describe('countStates', () => {
       '440': [call({ id: 'f', status: 'Dialing Out' })],
     }
     const exts = ['400', '410', 'SIP/420', '430', '440', '450']
-    expect(countStates(exts, byExt, (e) => e.replace(/^[A-Za-z]+\//, ''))).toEqual({ ringing: 2, connected: 1, busy: 1, idle: 2 })
+    expect(countStates(exts, byExt, (e) => e.replace(/^[A-Za-z]+\//, ''))).toEqual({
+      ringing: 2,
+      connected: 1,
+      busy: 1,
+      idle: 2,
+    })
   })
 })
 
@@ -90,8 +95,8 @@ describe('tileLabel', () => {
     expect(tileLabel('410', s, false)).toBe('Extension 410: Ringing, 0298765432')
     expect(tileLabel('410', s, true)).toBe('Extension 410: Ringing, 0298765432, waiting too long')
     expect(tileLabel('410', summarize([]), false)).toBe('Extension 410: Idle')
-    expect(tileLabel('410', summarize([call({ id: 'a', callerId: '' }), call({ id: 'b', status: 'Connected' })]), false)).toBe(
-      'Extension 410: Ringing, unknown caller, 2 calls',
-    )
+    expect(
+      tileLabel('410', summarize([call({ id: 'a', callerId: '' }), call({ id: 'b', status: 'Connected' })]), false),
+    ).toBe('Extension 410: Ringing, unknown caller, 2 calls')
   })
 })

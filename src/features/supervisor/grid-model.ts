@@ -67,7 +67,11 @@ export interface GridCounts {
 }
 
 /** Extensions per state; an extension whose last call just ended counts as idle. */
-export function countStates(exts: readonly string[], byExt: Readonly<Record<string, readonly Call[]>>, keyOf: (ext: string) => string): GridCounts {
+export function countStates(
+  exts: readonly string[],
+  byExt: Readonly<Record<string, readonly Call[]>>,
+  keyOf: (ext: string) => string,
+): GridCounts {
   const counts: GridCounts = { ringing: 0, connected: 0, busy: 0, idle: 0 }
   for (const ext of exts) {
     const s = summarize(byExt[keyOf(ext)]).state

@@ -14,7 +14,8 @@ export function GridSettings() {
   const [draft, setDraft] = useState<string | null>(null)
   const viewId = useId()
   const escId = useId()
-  const field = 'rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-800'
+  const field =
+    'rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-800'
   const onEscalation = (text: string) => {
     const n = Number(text)
     if (text.trim() !== '' && Number.isInteger(n) && n >= MIN_SEC && n <= MAX_SEC) {

@@ -11,7 +11,13 @@ const call = (p: Partial<Call> & { id: string; ext: string }): Call => aCall(p, 
 
 describe('SupervisorGrid', () => {
   // The PBX has answered: an extension without calls is idle (before that, unknown).
-  beforeEach(() => useFeed.setState({ connection: { phase: 'live' }, lastReplyAt: now, watching: Array.from({ length: 40 }, (_, i) => 400 + i).join(',') }))
+  beforeEach(() =>
+    useFeed.setState({
+      connection: { phase: 'live' },
+      lastReplyAt: now,
+      watching: Array.from({ length: 40 }, (_, i) => 400 + i).join(','),
+    }),
+  )
   afterEach(() => resetFeedStore())
 
   it('shows a named tile per extension, the counts, and filters by caller or extension', async () => {
@@ -34,16 +40,21 @@ describe('SupervisorGrid', () => {
         },
       }),
     )
-    expect(screen.getByRole('listitem', { name: 'Extension 410: Ringing, 0298765432' })).toHaveAttribute('data-state', 'ringing')
+    expect(screen.getByRole('listitem', { name: 'Extension 410: Ringing, 0298765432' })).toHaveAttribute(
+      'data-state',
+      'ringing',
+    )
     expect(screen.getByRole('listitem', { name: 'Extension 420: Connected, 0411222333' })).toBeInTheDocument()
     expect(counts).toHaveTextContent('1 ringing')
     expect(counts).toHaveTextContent('1 connected')
     expect(counts).toHaveTextContent('28 idle')
 
     await userEvent.type(screen.getByRole('searchbox', { name: 'Filter by extension or caller' }), '0411')
-    expect(within(list).getAllByRole('listitem').map((li) => li.getAttribute('aria-label'))).toEqual([
-      'Extension 420: Connected, 0411222333',
-    ])
+    expect(
+      within(list)
+        .getAllByRole('listitem')
+        .map((li) => li.getAttribute('aria-label')),
+    ).toEqual(['Extension 420: Connected, 0411222333'])
     expect(counts).toHaveTextContent('showing 1 of 30')
   })
 })

@@ -14,19 +14,18 @@ const TILE_GRID = 'grid auto-rows-[4.75rem] grid-cols-[repeat(auto-fill,minmax(9
  * cost a screenful); each says its place in the whole list to assistive technology.
  */
 function TileList({ shown }: { shown: readonly string[] }) {
-  const { ref, perRow, v, measurable } = useWindowedRows<HTMLUListElement>({ count: shown.length, itemRem: 9.5, gapRem: 0.5, rowRem: 5.25 })
+  const { ref, perRow, v, measurable } = useWindowedRows<HTMLUListElement>({
+    count: shown.length,
+    itemRem: 9.5,
+    gapRem: 0.5,
+    rowRem: 5.25,
+  })
   const rows = v.getVirtualItems()
   const first = measurable ? (rows[0]?.index ?? 0) * perRow : 0
   const end = measurable ? (rows.length ? rows[rows.length - 1].index + 1 : 0) * perRow : shown.length
   const pad = measurable ? windowPadding(v) : undefined
   return (
-    <ul
-      ref={ref}
-      role="list"
-      aria-label="Extensions"
-      className={TILE_GRID}
-      style={pad}
-    >
+    <ul ref={ref} role="list" aria-label="Extensions" className={TILE_GRID} style={pad}>
       {shown.slice(first, end).map((ext, i) => (
         <ExtensionTile
           key={ext}

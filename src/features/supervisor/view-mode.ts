@@ -11,7 +11,8 @@ const readUrl = (): View | null => {
 
 export const useUrlView = create<{ fromUrl: View | null }>()(() => ({ fromUrl: readUrl() }))
 
-if (typeof window !== 'undefined') window.addEventListener('popstate', () => useUrlView.setState({ fromUrl: readUrl() }))
+if (typeof window !== 'undefined')
+  window.addEventListener('popstate', () => useUrlView.setState({ fromUrl: readUrl() }))
 
 export function useView(): View {
   const fromUrl = useUrlView((s) => s.fromUrl)

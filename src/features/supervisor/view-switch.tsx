@@ -10,7 +10,11 @@ const VIEWS: { value: View; label: string }[] = [
 export function ViewSwitch() {
   const view = useView()
   return (
-    <div role="group" aria-label="View" className="inline-flex rounded-md border border-slate-400 p-0.5 dark:border-slate-500">
+    <div
+      role="group"
+      aria-label="View"
+      className="inline-flex rounded-md border border-slate-400 p-0.5 dark:border-slate-500"
+    >
       {VIEWS.map((v) => (
         <button
           key={v.value}
