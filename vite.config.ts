@@ -4,7 +4,7 @@ import { defineConfig, loadEnv, type ProxyOptions } from 'vite'
 import react from '@vitejs/plugin-react'
 import tailwindcss from '@tailwindcss/vite'
 import { pbxProxy, pbxTargetFromEnv, type PbxTarget } from './server/pbx-proxy.ts'
-import { DEMO_EXTENSIONS, startSimServer, type SimServer } from './server/sim-server.ts'
+import { DEMO_EXTENSIONS, startSimServer, type SimServer } from './sim/sim-server.ts'
 
 // Vite re-reads this file on change; keep one built-in PBX per process.
 const g = globalThis as { __switchboardSim?: Promise<SimServer> }
@@ -46,7 +46,7 @@ export default defineConfig(async ({ command, mode }) => {
       environment: 'jsdom',
       globals: true,
       setupFiles: ['./src/testing/setup-tests.ts'],
-      include: ['src/**/*.test.{ts,tsx}', 'server/**/*.test.ts'],
+      include: ['src/**/*.test.{ts,tsx}', 'server/**/*.test.ts', 'sim/**/*.test.ts'],
       // A test without an assertion cannot fail; polls get slack for a loaded CI machine.
       expect: { requireAssertions: true, poll: { timeout: 5_000 } },
       restoreMocks: true,

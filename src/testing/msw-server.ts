@@ -6,7 +6,7 @@ import { http, HttpResponse } from 'msw'
 import { setupServer, type SetupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll } from 'vitest'
 import { withApiKey } from '../../server/pbx-proxy.ts'
-import { PbxSimulator, type SimOptions, type SimReply } from './pbx-simulator.ts'
+import { PbxSimulator, type SimOptions, type SimReply } from '../../sim/pbx-simulator.ts'
 
 /** Any origin, any HTTP method: the simulator itself answers a GET with 405. */
 const API_ROUTE = '*/servicemanager/rest/CallManagementAPI/:method'

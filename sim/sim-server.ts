@@ -3,8 +3,8 @@
 import { createHash } from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { PbxSimulator, type SimFault, type SimReply } from '../src/testing/pbx-simulator.ts'
-import { startDemoTraffic } from '../src/testing/demo-traffic.ts'
+import { PbxSimulator, type SimFault, type SimReply } from './pbx-simulator.ts'
+import { startDemoTraffic } from './demo-traffic.ts'
 
 export const DEMO_EXTENSIONS = ['400', '410', '420']
 const API = '/servicemanager/rest/CallManagementAPI/'
