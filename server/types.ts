@@ -48,3 +48,39 @@ declare module 'fastify' {
     user: SessionUser | null
   }
 }
+
+/** The six PBX methods the server may call; nothing else is ever sent the key. */
+export type PbxMethod = 'subscribe' | 'answer' | 'hangup' | 'dial' | 'start' | 'stop'
+
+/** Why a PBX call failed before a JSON reply was read (a negative Code is a reply, not a failure). */
+export type PbxFailureKind = 'http' | 'network' | 'timeout' | 'redirect' | 'not-json' | 'aborted'
+
+/**
+ * The one PBX client (server/pbx/): builds the request from the allow-list, adds the key, resolves with the
+ * reply's JSON (any Code) or throws a PbxCallError (server/pbx/) carrying `kind`, `status?`, `errno?` and a
+ * message that never holds the key.
+ */
+export type CallPbx = (
+  method: PbxMethod,
+  params: Record<string, string>,
+  opts?: { signal?: AbortSignal; timeoutMs?: number },
+) => Promise<Record<string, unknown> & { Code: number }>
+
+/** A reply the server sends the browser as is (status, headers, JSON body). */
+export interface FeedReply {
+  status: number
+  headers?: Record<string, string>
+  body: unknown
+}
+
+/** The server's PBX feed (server/feed/): one upstream subscribe, an event log, browsers served from it. */
+export interface FeedHub {
+  /** A browser's long poll (docs/architecture.md); `exts` already limited to what the user may watch. */
+  poll(req: { exts: string[]; cursor: number; timeoutSec: number; signal: AbortSignal }): Promise<FeedReply>
+  /** What the feed knows of a call now (rights for answer and hang-up); undefined when never seen or over. */
+  call(uniqueCallId: string): KnownCall | undefined
+  /** For /readyz: the PBX answered the latest upstream poll and the log is current. */
+  ready(): boolean
+  /** Stop polling and answer every held browser poll at once (SIGTERM). */
+  close(): Promise<void>
+}
