@@ -55,7 +55,8 @@ describe('parseConfig', () => {
   it('reads the key from NOOJEE_API_KEY_FILE', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sb-cfg-'))
     writeFileSync(path.join(dir, 'key'), 'file-key\n')
-    const { NOOJEE_API_KEY: _, ...rest } = REAL
+    const rest: Record<string, string> = { ...REAL }
+    delete rest.NOOJEE_API_KEY
     const { config } = prod({ ...rest, NOOJEE_API_KEY_FILE: path.join(dir, 'key') })
     expect(config.pbx).toMatchObject({ apiKey: 'file-key' })
     expect(refusal(() => prod({ ...rest, NOOJEE_API_KEY_FILE: path.join(dir, 'nope') }))).toMatch(
