@@ -241,7 +241,10 @@ async function authPluginImpl(app: FastifyInstance, opts: AuthPluginOptions) {
       request.log.warn({ username, ip: request.ip }, 'sign-in refused: too many failures')
       return reply
         .code(429)
-        .send({ error: 'rate-limited', message: `Too many failed sign-ins ${who}. Try again in ${minutes} minutes.` })
+        .send({
+          error: 'rate-limited',
+          message: `Too many failed sign-ins ${who}. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+        })
     }
 
     const acc = account(username)
