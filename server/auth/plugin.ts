@@ -239,12 +239,10 @@ async function authPluginImpl(app: FastifyInstance, opts: AuthPluginOptions) {
     if ((userFails ?? 0) >= limits.perUser || (ipFails ?? 0) >= limits.perIp) {
       const who = (userFails ?? 0) >= limits.perUser ? 'for this username' : 'from your address'
       request.log.warn({ username, ip: request.ip }, 'sign-in refused: too many failures')
-      return reply
-        .code(429)
-        .send({
-          error: 'rate-limited',
-          message: `Too many failed sign-ins ${who}. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
-        })
+      return reply.code(429).send({
+        error: 'rate-limited',
+        message: `Too many failed sign-ins ${who}. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+      })
     }
 
     const acc = account(username)
