@@ -1,6 +1,9 @@
 import { Badge } from '../../components/ui/badge.tsx'
 import { Button } from '../../components/ui/button.tsx'
+import { answerCall } from '../calls/answer-call.ts'
 import type { Call } from '../calls/call-model.ts'
+import { canOfferAnswer } from '../calls/call-status.ts'
+import { answerKey, useAnswerState } from '../calls/feed-store.ts'
 import { recordingOf, useAgent } from './agent-store.ts'
 import { useHangup, useRecording } from './use-call-controls.ts'
 
@@ -9,11 +12,15 @@ import { useHangup, useRecording } from './use-call-controls.ts'
 // both legs, would hang up the customer with whoever took it).
 const canHangUp = (call: Call) => call.endedAt === undefined && call.status !== 'Ringing' && call.status !== 'Unlinked'
 
-/** Hang up and record, on calls in progress; the card renders this next to Answer. */
+/** Answer a ringing call; hang up and record one in progress. The agent view puts these on each card. */
 export function CallActions({ call }: { call: Call }) {
   // Hooks only where the controls show: a thousand ringing cards need no mutation observers.
+  if (canOfferAnswer(call)) return <AnswerButton call={call} />
   return canHangUp(call) ? <InProgressActions call={call} /> : null
 }
+
+/** For `ExtensionColumn`'s `actions`: one function for all, so memoised columns stay memoised. */
+export const callActions = (call: Call) => <CallActions call={call} />
 
 function InProgressActions({ call }: { call: Call }) {
   const hangup = useHangup()
@@ -50,6 +57,33 @@ function InProgressActions({ call }: { call: Call }) {
           {hangError ?? recordError}
         </p>
       )}
+    </div>
+  )
+}
+
+function AnswerButton({ call }: { call: Call }) {
+  const state = useAnswerState(answerKey(call))
+  const busy = state?.state === 'sending' || state?.state === 'sent'
+  const button = (
+    <Button
+      variant="primary"
+      className="mt-2 w-full"
+      disabled={busy}
+      aria-disabled={busy}
+      onClick={() => answerCall(call.ext, call.id)}
+    >
+      {busy ? 'Answering…' : 'Answer'}
+    </Button>
+  )
+  // The wrapper only when there is a message to put under the button: a screen of ringing cards
+  // is a screen of Answer buttons.
+  if (state?.state !== 'error') return button
+  return (
+    <div className="flex flex-col gap-1">
+      {button}
+      <p role="alert" className="text-sm text-red-700 dark:text-red-300">
+        {state.message}
+      </p>
     </div>
   )
 }

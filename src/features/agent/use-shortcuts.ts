@@ -4,7 +4,7 @@ import { useFeed } from '../calls/feed-store.ts'
 import { useSettings } from '../settings/settings-store.ts'
 import { useAgent } from './agent-store.ts'
 import { DIAL_INPUT_ID } from './dial-box.tsx'
-import { oldestAnswerable } from './my-extensions.ts'
+import { oldestAnswerable } from '../calls/my-extensions.ts'
 import { shortcutFor } from './shortcuts.ts'
 
 /** The panel's keyboard shortcuts (see SHORTCUTS), on the whole window. */

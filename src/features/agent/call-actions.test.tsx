@@ -6,10 +6,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { setupTestPbx } from '../../testing/msw-server.ts'
 import { defaultSettings, useSettings } from '../settings/settings-store.ts'
 import type { CallData } from '../pbx/pbx-schemas.ts'
-import { CallCard } from './call-card.tsx'
-import { applyEvents, type Call } from './call-model.ts'
-import { resetFeedStore, useFeed } from './feed-store.ts'
-import { ANSWER_CONFIRM_MS } from './answer-call.ts'
+import { CallCard } from '../calls/call-card.tsx'
+import { applyEvents, type Call } from '../calls/call-model.ts'
+import { resetFeedStore, useFeed } from '../calls/feed-store.ts'
+import { ANSWER_CONFIRM_MS } from '../calls/answer-call.ts'
+import { CallActions } from './call-actions.tsx'
 
 const { sim, server } = setupTestPbx()
 afterEach(cleanup)
@@ -32,7 +33,9 @@ function renderCard(call: Call) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } })
   return render(
     <QueryClientProvider client={client}>
-      <CallCard call={call} />
+      <CallCard call={call}>
+        <CallActions call={call} />
+      </CallCard>
     </QueryClientProvider>,
   )
 }
