@@ -14,7 +14,7 @@ import Fastify, {
   type FastifyPluginAsync,
 } from 'fastify'
 import type { Redis } from 'ioredis'
-import { authPlugin as realAuthPlugin, type AuthPluginOptions } from './auth-standin.ts'
+import { authPlugin as realAuthPlugin, type AuthPluginOptions } from './auth/plugin.ts'
 import type { Config } from './config.ts'
 import { guardPlugin } from './guard.ts'
 import { errorBody, type ErrorWord } from './http-errors.ts'
@@ -86,10 +86,8 @@ const CLOSE_GRACE_MS = 2000
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger,
-    disableRequestLogging: false,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
-    requestIdLogLabel: 'reqId',
     // A hop count works (proxy-addr) though the type leaves it out.
     trustProxy: config.trustProxy as boolean | string[],
     bodyLimit: config.limits.bodyBytes,

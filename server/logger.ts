@@ -21,8 +21,8 @@ export function createLogger(opts: { apiKey?: string; level?: string; stream?: D
         ],
         censor: '[redacted]',
       },
-      hooks: scrub ? { streamWrite: (line: string) => scrub(line) } : undefined,
+      ...(scrub ? { hooks: { streamWrite: (line: string) => scrub(line) } } : {}),
     },
-    opts.stream ?? pino.destination({ dest: 1, sync: false }),
+    opts.stream ?? pino.destination({ dest: 1, sync: true }),
   )
 }

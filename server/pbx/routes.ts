@@ -3,7 +3,7 @@
 // calls the PBX through the one client; nothing of the browser's request is forwarded.
 import { createHash } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { can } from '../auth-standin.ts'
+import { can } from '../auth/rights.ts'
 import type { Config } from '../config.ts'
 import { errorBody } from '../http-errors.ts'
 import type { Action, CallPbx, FeedHub, PbxMethod, SessionUser } from '../types.ts'
