@@ -41,7 +41,7 @@ export default defineConfig(async ({ command, mode }) => {
     },
     server: { proxy },
     preview: { proxy },
-    build: { target: 'es2022', sourcemap: false },
+    build: { target: 'es2022' },
     test: {
       environment: 'jsdom',
       globals: true,

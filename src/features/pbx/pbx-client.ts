@@ -243,8 +243,6 @@ export const dial = (
     phoneCaption?: string
     autoAnswer?: string
     monitored?: 'yes'
-    record?: boolean
-    tag?: string
   },
   opts?: RequestOptions,
 ) => action('dial', p, opts)
