@@ -25,7 +25,7 @@ export default defineConfig(({ mode }) => {
       environment: 'jsdom',
       globals: true,
       setupFiles: ['./src/testing/setup-tests.ts'],
-      include: ['src/**/*.test.{ts,tsx}', 'server/**/*.test.ts', 'sim/**/*.test.ts', 'scripts/**/*.test.ts'],
+      include: ['src/**/*.test.{ts,tsx}', 'server/**/*.test.ts', 'sim/**/*.test.ts'],
       // A test without an assertion cannot fail; polls get slack for a loaded CI machine.
       expect: { requireAssertions: true, poll: { timeout: 5_000 } },
       restoreMocks: true,
