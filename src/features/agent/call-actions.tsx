@@ -4,6 +4,7 @@ import { answerCall } from '../calls/answer-call.ts'
 import type { Call } from '../calls/call-model.ts'
 import { canOfferAnswer } from '../calls/call-status.ts'
 import { answerKey, useAnswerState } from '../calls/feed-store.ts'
+import { useRights } from '../session/session-store.ts'
 import { recordingOf, useAgent } from './agent-store.ts'
 import { useHangup, useRecording } from './use-call-controls.ts'
 
@@ -14,6 +15,9 @@ const canHangUp = (call: Call) => call.endedAt === undefined && call.status !== 
 
 /** Answer a ringing call; hang up and record one in progress. The agent view puts these on each card. */
 export function CallActions({ call }: { call: Call }) {
+  // Offered only on the user's own extensions; the server refuses the rest anyway.
+  const { mayAct } = useRights()
+  if (!mayAct(call.ext)) return null
   // Hooks only where the controls show: a thousand ringing cards need no mutation observers.
   if (canOfferAnswer(call)) return <AnswerButton call={call} />
   return canHangUp(call) ? <InProgressActions call={call} /> : null
