@@ -48,7 +48,7 @@ export interface PbxClientOptions {
 }
 
 /** Any value we send: printable (no control character), bounded. */
-const isSafeValue = (v: string) =>
+export const isSafeValue = (v: string) =>
   v.length <= 512 && ![...v].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)
 
 /** Replace the key (as sent and URL-encoded) in any text from the PBX: an error page may echo the URL. */

@@ -1,7 +1,8 @@
-// The PBX simulator behind `fetch` for unit tests: MSW forwards every /api/pbx/<method> request to
-// one PbxSimulator, adding the API key as the Switchboard server does for the browser.
+// The PBX simulator behind `fetch` for unit tests: MSW answers the panel's `/api/pbx/<method>` requests
+// from one PbxSimulator, adding the API key as the Switchboard server does (a stand-in for it: rights and
+// the server's own feed are tested in server/).
 // jsdom's fetch needs absolute URLs; vitest's jsdom environment gives the page http://localhost:3000/,
-// so the client's relative `/servicemanager/...` URLs resolve against it.
+// so the client's relative `/api/pbx/...` URLs resolve against it.
 import { http, HttpResponse } from 'msw'
 import { setupServer, type SetupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll } from 'vitest'
@@ -35,9 +36,10 @@ function toResponse(reply: SimReply, signal: AbortSignal): Response | Promise<Re
 export function pbxHandlers(sim: PbxSimulator, proxyKey = sim.apiKey) {
   return [
     http.all(API_ROUTE, async ({ request, params }) => {
-      const query = new URL(request.url).searchParams
-      // The browser never sends the key; the server adds it, so this stand-in does too.
-      query.delete('apiKey')
+      const url = new URL(request.url)
+      // The browser never sends the key; the server drops any it sent and adds its own, so this stand-in does too.
+      const query = new URLSearchParams(url.search)
+      for (const k of [...query.keys()]) if (k.toLowerCase() === 'apikey') query.delete(k)
       query.set('apiKey', proxyKey)
       const reply = await sim.handle(request.method, String(params.method), query, request.signal)
       return toResponse(reply, request.signal)

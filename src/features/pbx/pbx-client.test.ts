@@ -64,6 +64,8 @@ describe('request building', () => {
     // encodeURIComponent of the header, not a raw or form-encoded copy.
     expect(req.url.search).toContain('answerString=Call-Info%3A%5C%3B%20answer-after%3D0')
     expect(req.headers.get('Content-Type')).toBe('application/x-www-form-urlencoded')
+    // The server refuses a command without it: a cross-site page cannot send it.
+    expect(req.headers.get('X-Switchboard')).toBe('1')
     expect(await req.body).toBe('')
     expect(req.url.search.toLowerCase()).not.toContain('apikey')
     // The stand-in proxy added the key, so the simulator accepted the call.

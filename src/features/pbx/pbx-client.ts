@@ -14,6 +14,7 @@ import {
   type CallData,
 } from './pbx-schemas.ts'
 
+/** The Switchboard server's PBX API (docs/architecture.md): it checks rights and calls the PBX itself. */
 export const API_BASE = '/api/pbx/'
 
 /** `SIP/410` and `410` are the same extension; the PBX is sent, and keys its events by, `410`. */
@@ -82,6 +83,7 @@ async function post(
   try {
     res = await fetch(buildUrl(method, params), {
       method: 'POST',
+      // X-Switchboard: the server refuses commands without it (no cross-site page can send it).
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...SWITCHBOARD_HEADER },
       cache: 'no-store',
       signal,
