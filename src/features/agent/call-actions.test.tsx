@@ -166,7 +166,7 @@ describe('Hang up', () => {
     let release = () => {}
     const gate = new Promise<void>((r) => (release = r))
     server.use(
-      http.post('*/servicemanager/rest/CallManagementAPI/hangup', async () => {
+      http.post('*/api/pbx/hangup', async () => {
         await gate
         return undefined
       }),
