@@ -1,13 +1,9 @@
-import { memo } from 'react'
+import { memo, type ReactNode } from 'react'
 import { Badge } from '../../components/ui/badge.tsx'
-import { Button } from '../../components/ui/button.tsx'
-import { CallActions } from '../agent/call-actions.tsx'
 import { formatDuration } from '../../lib/time.ts'
 import { useNow } from '../../lib/use-now.ts'
 import type { Call } from './call-model.ts'
-import { canOfferAnswer, statusTone, statusWords } from './call-status.ts'
-import { answerKey, useAnswerState } from './feed-store.ts'
-import { answerCall } from './answer-call.ts'
+import { statusTone, statusWords } from './call-status.ts'
 
 const toneClass = {
   ringing: 'border-amber-500 bg-amber-50 ring-2 ring-amber-400 dark:bg-amber-950 dark:border-amber-400',
@@ -29,46 +25,11 @@ function Timer({ call }: { call: Call }) {
   return <span className="ml-auto tabular-nums text-slate-600 dark:text-slate-300">{text}</span>
 }
 
-/**
- * A ringing call's dot. It does not pulse: a burst of ringing cards would start an animation (and
- * a compositor layer) per card in the frame that first shows them — the single largest piece of
- * that frame — and the ring already has colour, a ring, a word, a sound, the title and a
- * notification.
- */
+// Does not pulse: a burst of ringing cards would start one animation (and compositor layer) per card.
 const RingDot = () => <span aria-hidden="true" className="size-2.5 rounded-full bg-amber-500" />
 
-function AnswerControl({ call }: { call: Call }) {
-  return canOfferAnswer(call) ? <AnswerButton call={call} /> : null
-}
-
-function AnswerButton({ call }: { call: Call }) {
-  const state = useAnswerState(answerKey(call))
-  const busy = state?.state === 'sending' || state?.state === 'sent'
-  const button = (
-    <Button
-      variant="primary"
-      className="mt-2 w-full"
-      disabled={busy}
-      aria-disabled={busy}
-      onClick={() => answerCall(call.ext, call.id)}
-    >
-      {busy ? 'Answering…' : 'Answer'}
-    </Button>
-  )
-  // The wrapper only when there is a message to put under the button: a screen of ringing cards
-  // is a screen of Answer buttons.
-  if (state?.state !== 'error') return button
-  return (
-    <div className="flex flex-col gap-1">
-      {button}
-      <p role="alert" className="text-sm text-red-700 dark:text-red-300">
-        {state.message}
-      </p>
-    </div>
-  )
-}
-
-export const CallCard = memo(function CallCard({ call }: { call: Call }) {
+/** One call; `children`: the commands the view offers on it (the card itself knows none). */
+export const CallCard = memo(function CallCard({ call, children }: { call: Call; children?: ReactNode }) {
   const tone = statusTone(call)
   const words = statusWords(call)
   const who = call.callerId || 'Unknown caller'
@@ -97,8 +58,7 @@ export const CallCard = memo(function CallCard({ call }: { call: Call }) {
         {call.isClickToDialCall && <Badge tone="sky">Click-to-dial</Badge>}
         <Timer call={call} />
       </div>
-      <AnswerControl call={call} />
-      <CallActions call={call} />
+      {children}
     </article>
   )
 })
