@@ -20,7 +20,7 @@ export default defineConfig(({ mode }) => {
     // No CORS: the panel is same-origin, and no other page may read the API.
     server: { cors: false },
     preview: { cors: false },
-    build: { target: 'es2022', sourcemap: false },
+    build: { target: 'es2022' },
     test: {
       environment: 'jsdom',
       globals: true,

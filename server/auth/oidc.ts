@@ -85,6 +85,15 @@ export class Oidc {
     })
     const claims = tokens.claims()
     if (!claims) throw new Error('the identity provider sent no ID token')
+    // Spec-conforming providers put scope claims (email, preferred_username) in userinfo, not the ID token.
+    if (
+      claims.email === undefined &&
+      claims.preferred_username === undefined &&
+      config.serverMetadata().userinfo_endpoint
+    ) {
+      const info = await client.fetchUserInfo(config, tokens.access_token, claims.sub)
+      return { ...info, ...claims } as Claims
+    }
     return claims as Claims
   }
 }

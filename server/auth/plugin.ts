@@ -91,6 +91,9 @@ const TOUCH_EVERY_MS = 60_000
 const OIDC_PENDING_MS = 10 * 60_000
 const LOOPBACK = new Set(['127.0.0.1', '::1', '[::1]', 'localhost'])
 
+/** These routes are for anyone (they are how one signs in); buildApp's route walk reads `access`. */
+const PUBLIC = { config: { access: 'public' } }
+
 const sha = (s: string) => createHash('sha256').update(s).digest('base64url')
 const sessionKey = (id: string) => `session:${sha(id)}`
 
@@ -218,13 +221,13 @@ async function authPluginImpl(app: FastifyInstance, opts: AuthPluginOptions) {
   const unauthenticated = { error: 'unauthenticated', message: 'Sign in to use Switchboard', oidc: oidcInfo }
   const sessionReply = (user: SessionUser) => ({ user: sessionBody(user), simulated: !!opts.simulated, oidc: oidcInfo })
 
-  app.get('/api/session', async (request, reply) => {
+  app.get('/api/session', PUBLIC, async (request, reply) => {
     reply.header('Cache-Control', 'no-store')
     if (!request.user) return reply.code(401).send(unauthenticated)
     return sessionReply(request.user)
   })
 
-  app.post('/api/login', async (request, reply) => {
+  app.post('/api/login', PUBLIC, async (request, reply) => {
     reply.header('Cache-Control', 'no-store')
     if (localDev) return sessionReply(LOCAL_DEVELOPER)
     const body = request.body as { username?: unknown; password?: unknown } | null
@@ -258,7 +261,7 @@ async function authPluginImpl(app: FastifyInstance, opts: AuthPluginOptions) {
     return sessionReply({ ...acc.user, mode: 'accounts' })
   })
 
-  app.post('/api/logout', async (request, reply) => {
+  app.post('/api/logout', PUBLIC, async (request, reply) => {
     const id = readCookie(request, cookieName)
     if (id) await store.delete(sessionKey(id))
     reply.clearCookie(cookieName, cookieOpts)
@@ -266,7 +269,7 @@ async function authPluginImpl(app: FastifyInstance, opts: AuthPluginOptions) {
     return reply.code(204).send()
   })
 
-  app.get('/auth/oidc/login', async (request, reply) => {
+  app.get('/auth/oidc/login', PUBLIC, async (request, reply) => {
     if (!oidc) return reply.code(404).send({ error: 'not-found', message: 'Single sign-on is not configured' })
     let started: Awaited<ReturnType<Oidc['start']>>
     try {
@@ -282,7 +285,7 @@ async function authPluginImpl(app: FastifyInstance, opts: AuthPluginOptions) {
     return reply.redirect(started.url)
   })
 
-  app.get('/auth/oidc/callback', async (request, reply) => {
+  app.get('/auth/oidc/callback', PUBLIC, async (request, reply) => {
     if (!oidc) return reply.code(404).send({ error: 'not-found', message: 'Single sign-on is not configured' })
     reply.header('Cache-Control', 'no-store')
     const id = readCookie(request, oidcCookie)

@@ -9,7 +9,7 @@ import { useAgent } from './agent-store.ts'
 import { callActions } from './call-actions.tsx'
 import { isMine, useMyExtensions } from '../calls/my-extensions.ts'
 import { registerReveal } from '../calls/reveal-extension.ts'
-import { useDial } from './use-dial.ts'
+import { commands, useSend } from './commands.ts'
 
 /** Space between columns and between rows of them. */
 const GAP_REM = 0.75
@@ -20,11 +20,11 @@ const GAP_REM = 0.75
  */
 export function AgentColumns({ extensions }: { extensions: readonly string[] }) {
   const mine = useMyExtensions()
-  const dial = useDial()
+  const send = useSend()
   const rows = useRef<WindowRowsHandle>(null)
   const redial = (number: string) => {
     useAgent.getState().dialInputChanged(number)
-    dial(number)
+    send(commands.dial(), number)
   }
   useEffect(
     () =>

@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
-import { cleanup, render, screen } from '@testing-library/react'
+import { act, cleanup, render, screen } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { http } from 'msw'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -9,14 +9,16 @@ import type { CallData } from '../pbx/pbx-schemas.ts'
 import { CallCard } from '../calls/call-card.tsx'
 import { applyEvents, type Call } from '../calls/call-model.ts'
 import { resetFeedStore, useFeed } from '../calls/feed-store.ts'
-import { ANSWER_CONFIRM_MS } from '../calls/answer-call.ts'
+import { useDiagnostics } from '../calls/diagnostics-store.ts'
 import { CallActions } from './call-actions.tsx'
+import { ANSWER_CONFIRM_MS } from './commands.ts'
 
 const { sim, server } = setupTestPbx()
 afterEach(cleanup)
 
 beforeEach(() => {
   resetFeedStore()
+  useDiagnostics.getState().cleared()
   useSettings.setState(defaultSettings)
 })
 
@@ -29,15 +31,29 @@ function feedCall(data: Partial<CallData> & { uniqueCallId: string; status: stri
   return call
 }
 
+function Card({ call }: { call: Call }) {
+  return (
+    <CallCard call={call}>
+      <CallActions call={call} />
+    </CallCard>
+  )
+}
+
 function renderCard(call: Call) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } })
-  return render(
+  const view = render(
     <QueryClientProvider client={client}>
-      <CallCard call={call}>
-        <CallActions call={call} />
-      </CallCard>
+      <Card call={call} />
     </QueryClientProvider>,
   )
+  /** The card as the column renders it after the next reply. */
+  const update = (next: Call) =>
+    view.rerender(
+      <QueryClientProvider client={client}>
+        <Card call={next} />
+      </QueryClientProvider>,
+    )
+  return { ...view, update }
 }
 
 /** Hold answer replies until released, so the in-between state can be seen. */
@@ -55,9 +71,9 @@ function holdAnswers() {
 }
 
 const answers = () => sim.requests.filter((r) => r.method === 'answer')
-/** The answer state of the call's current offer (keyed by extension, id and when it started ringing). */
-const answerOf = (ext: string, id: string) =>
-  Object.entries(useFeed.getState().answers).find(([k]) => k.startsWith(`${ext}|${id}|`))?.[1]
+/** The PBX has accepted an answer (the diagnostics say so once the reply is in). */
+const accepted = (id: string) =>
+  useDiagnostics.getState().entries.some((e) => e.type === 'answer' && e.text === `answer ${id} on 410: accepted`)
 
 describe('CallCard', () => {
   it('shows an HTML-looking caller ID as text and injects no element', () => {
@@ -112,30 +128,69 @@ describe('CallCard', () => {
     const user = userEvent.setup()
     useSettings.setState({ handset: 'polycom' })
     const id = sim.ring({ ext: '410' })
-    renderCard(feedCall({ uniqueCallId: id, status: 'Ringing', canAnswer: true }))
+    const { update } = renderCard(feedCall({ uniqueCallId: id, status: 'Ringing', canAnswer: true }))
     const button = screen.getByRole('button', { name: 'Answer' })
     await user.dblClick(button)
-    await expect.poll(() => answerOf('410', id)?.state).toBe('sent')
+    await expect.poll(() => accepted(id)).toBe(true)
     expect(screen.getByRole('button', { name: 'Answering…' })).toBeDisabled()
     expect(answers()).toHaveLength(1)
     expect(answers()[0].params).toMatchObject({ uniqueId: id, exten: '410', answerString: 'Alert-Info: Ring Answer' })
+    // The Connected event: the card offers the in-call controls, and no error.
+    update(feedCall({ uniqueCallId: id, status: 'Connected' }))
+    expect(await screen.findByRole('button', { name: 'Hang up' })).toBeEnabled()
+    expect(screen.queryByRole('alert')).toBeNull()
   })
 
   it('re-enables Answer with a hint when an accepted answer never connects', async () => {
-    const user = userEvent.setup()
-    const timers = vi.spyOn(globalThis, 'setTimeout')
+    vi.useFakeTimers({ shouldAdvanceTime: true })
+    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime })
     const id = sim.ring({ ext: '410' })
     renderCard(feedCall({ uniqueCallId: id, status: 'Ringing' }))
     await user.click(screen.getByRole('button', { name: 'Answer' }))
-    await expect.poll(() => answerOf('410', id)?.state).toBe('sent')
-    // No feed runs here, so no Connected event arrives: fire the confirmation deadline now (the
-    // last 15 s timer; the request's own 15 s deadline was set before it).
-    const confirm = timers.mock.calls.findLast(([, ms]) => ms === ANSWER_CONFIRM_MS)?.[0]
-    expect(confirm).toBeTypeOf('function')
-    ;(confirm as () => void)()
+    await expect.poll(() => accepted(id)).toBe(true)
+    // No Connected event arrives: just before the deadline it is still under way, at it the hint shows.
+    await act(() => vi.advanceTimersByTimeAsync(ANSWER_CONFIRM_MS - 1_000))
+    expect(screen.getByRole('button', { name: 'Answering…' })).toBeDisabled()
+    await act(() => vi.advanceTimersByTimeAsync(1_000))
     expect(await screen.findByRole('alert')).toHaveTextContent(
       'The PBX accepted the answer but the call did not connect',
     )
     expect(screen.getByRole('button', { name: 'Answer' })).toBeEnabled()
+    vi.useRealTimers()
+  })
+})
+
+describe('Hang up', () => {
+  it('shows Hanging up… while the request is out, then the PBX’s refusal, with the button back', async () => {
+    const user = userEvent.setup()
+    let release = () => {}
+    const gate = new Promise<void>((r) => (release = r))
+    server.use(
+      http.post('*/api/pbx/hangup', async () => {
+        await gate
+        return undefined
+      }),
+    )
+    // The simulator has never heard of this call, so it refuses with a negative Code.
+    renderCard(feedCall({ uniqueCallId: 'gone-already', status: 'Connected' }))
+    await user.dblClick(screen.getByRole('button', { name: 'Hang up' }))
+    expect(await screen.findByRole('button', { name: 'Hanging up…' })).toBeDisabled()
+    release()
+    expect(await screen.findByRole('alert')).toHaveTextContent(/gone-already/)
+    expect(screen.getByRole('button', { name: 'Hang up' })).toBeEnabled()
+    expect(sim.requests.filter((r) => r.method === 'hangup')).toHaveLength(1)
+  })
+
+  it('a hang-up that goes through leaves no error and sends the uniqueCallId', async () => {
+    const user = userEvent.setup()
+    const id = sim.ring({ ext: '410' })
+    sim.connect(id, '410')
+    renderCard(feedCall({ uniqueCallId: id, status: 'Connected' }))
+    await user.click(screen.getByRole('button', { name: 'Hang up' }))
+    await expect
+      .poll(() => sim.requests.filter((r) => r.method === 'hangup').map((r) => r.params))
+      .toEqual([expect.objectContaining({ extenOrUniqueId: id })])
+    expect(await screen.findByRole('button', { name: 'Hang up' })).toBeEnabled()
+    expect(screen.queryByRole('alert')).toBeNull()
   })
 })

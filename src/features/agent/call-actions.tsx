@@ -1,20 +1,20 @@
 import { Badge } from '../../components/ui/badge.tsx'
 import { Button } from '../../components/ui/button.tsx'
-import { answerCall } from '../calls/answer-call.ts'
 import type { Call } from '../calls/call-model.ts'
 import { canOfferAnswer } from '../calls/call-status.ts'
-import { answerKey, useAnswerState } from '../calls/feed-store.ts'
-import { recordingOf, useAgent } from './agent-store.ts'
-import { useHangup, useRecording } from './use-call-controls.ts'
+import { useRights } from '../session/session-store.ts'
+import { useAgent } from './agent-store.ts'
+import { commandError, commands, useCommandState, useSend } from './commands.ts'
 
-// Any call under way, statuses the contract does not list (e.g. Parked) too; not one still
-// ringing, nor a leg that left its call (Unlinked: after a transfer the uniqueCallId, shared by
-// both legs, would hang up the customer with whoever took it).
+// Not a ringing call, nor a leg that left its call (Unlinked: the shared uniqueCallId would hang up the customer).
 const canHangUp = (call: Call) => call.endedAt === undefined && call.status !== 'Ringing' && call.status !== 'Unlinked'
 
 /** Answer a ringing call; hang up and record one in progress. The agent view puts these on each card. */
 export function CallActions({ call }: { call: Call }) {
-  // Hooks only where the controls show: a thousand ringing cards need no mutation observers.
+  // Offered only on the user's own extensions; the server refuses the rest anyway.
+  const { mayAct } = useRights()
+  if (!mayAct(call.ext)) return null
+  // Hooks only where the controls show: ended cards need no command state.
   if (canOfferAnswer(call)) return <AnswerButton call={call} />
   return canHangUp(call) ? <InProgressActions call={call} /> : null
 }
@@ -22,68 +22,71 @@ export function CallActions({ call }: { call: Call }) {
 /** For `ExtensionColumn`'s `actions`: one function for all, so memoised columns stay memoised. */
 export const callActions = (call: Call) => <CallActions call={call} />
 
-function InProgressActions({ call }: { call: Call }) {
-  const hangup = useHangup()
-  const record = useRecording()
-  const hangState = useAgent((s) => s.hangups[call.id])
-  const recording = useAgent((s) => recordingOf(s, call.id))
-  const recordError = useAgent((s) => s.recordErrors[call.id])
-  const hangError = typeof hangState === 'object' ? hangState.error : undefined
-  const connected = call.status === 'Connected'
-  return (
-    <div className="mt-2 flex flex-col gap-1">
-      <div className="flex flex-wrap items-center gap-2">
-        <Button variant="danger" disabled={hangState === 'sending'} onClick={() => hangup(call.id)}>
-          {hangState === 'sending' ? 'Hanging up…' : 'Hang up'}
-        </Button>
-        {connected && (
-          <Button
-            aria-pressed={recording === 'on' || recording === 'stopping'}
-            disabled={recording === 'starting' || recording === 'stopping'}
-            onClick={() => record(call.id)}
-          >
-            {recording === 'on' || recording === 'stopping' ? 'Stop recording' : 'Record'}
-          </Button>
-        )}
-        {connected && (recording === 'on' || recording === 'stopping') && (
-          <Badge tone="red">
-            <span aria-hidden="true">● </span>
-            <span>Recording</span>
-          </Badge>
-        )}
-      </div>
-      {(hangError ?? recordError) && (
-        <p role="alert" className="text-sm text-red-700 dark:text-red-300">
-          {hangError ?? recordError}
-        </p>
-      )}
-    </div>
-  )
+function ErrorNote({ message }: { message: string | undefined }) {
+  return message ? (
+    <p role="alert" className="text-sm text-red-700 dark:text-red-300">
+      {message}
+    </p>
+  ) : null
 }
 
 function AnswerButton({ call }: { call: Call }) {
-  const state = useAnswerState(answerKey(call))
-  const busy = state?.state === 'sending' || state?.state === 'sent'
+  const send = useSend()
+  const command = commands.answer(call)
+  const state = useCommandState(command)
+  const busy = state?.status === 'pending'
   const button = (
     <Button
       variant="primary"
       className="mt-2 w-full"
       disabled={busy}
       aria-disabled={busy}
-      onClick={() => answerCall(call.ext, call.id)}
+      onClick={() => send(command, undefined)}
     >
       {busy ? 'Answering…' : 'Answer'}
     </Button>
   )
-  // The wrapper only when there is a message to put under the button: a screen of ringing cards
-  // is a screen of Answer buttons.
-  if (state?.state !== 'error') return button
+  const error = commandError(state)
+  // A wrapper only when there is a message: a screen of ringing cards is a screen of Answer buttons.
+  if (!error) return button
   return (
     <div className="flex flex-col gap-1">
       {button}
-      <p role="alert" className="text-sm text-red-700 dark:text-red-300">
-        {state.message}
-      </p>
+      <ErrorNote message={error} />
+    </div>
+  )
+}
+
+function InProgressActions({ call }: { call: Call }) {
+  const send = useSend()
+  const hangup = commands.hangup(call.id)
+  const record = commands.record(call.id)
+  const hangState = useCommandState(hangup)
+  const recordState = useCommandState(record)
+  // Until a start or stop lands, the button keeps saying what is true now.
+  const on = useAgent((s) => call.id in s.recorded)
+  const hanging = hangState?.status === 'pending'
+  const switching = recordState?.status === 'pending'
+  const connected = call.status === 'Connected'
+  return (
+    <div className="mt-2 flex flex-col gap-1">
+      <div className="flex flex-wrap items-center gap-2">
+        <Button variant="danger" disabled={hanging} onClick={() => send(hangup, undefined)}>
+          {hanging ? 'Hanging up…' : 'Hang up'}
+        </Button>
+        {connected && (
+          <Button aria-pressed={on} disabled={switching} onClick={() => send(record, !on)}>
+            {on ? 'Stop recording' : 'Record'}
+          </Button>
+        )}
+        {connected && on && (
+          <Badge tone="red">
+            <span aria-hidden="true">● </span>
+            <span>Recording</span>
+          </Badge>
+        )}
+      </div>
+      <ErrorNote message={commandError(hangState) ?? commandError(recordState)} />
     </div>
   )
 }

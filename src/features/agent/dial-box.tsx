@@ -2,7 +2,7 @@ import { useEffect, type FormEvent } from 'react'
 import { Button } from '../../components/ui/button.tsx'
 import { useAgent } from './agent-store.ts'
 import { numberFromTelLink } from './dial.ts'
-import { useDial } from './use-dial.ts'
+import { commandError, commands, useCommandState, useSend } from './commands.ts'
 
 export const DIAL_INPUT_ID = 'dial-number'
 
@@ -22,14 +22,15 @@ function useDialFromUrl() {
 export function DialBox() {
   const value = useAgent((s) => s.dialInput)
   const changed = useAgent((s) => s.dialInputChanged)
-  const status = useAgent((s) => s.dial)
-  const dial = useDial()
+  const send = useSend()
+  const state = useCommandState(commands.dial())
   useDialFromUrl()
   const submit = (e: FormEvent) => {
     e.preventDefault()
-    dial(value)
+    send(commands.dial(), value)
   }
-  const error = status.state === 'error' ? status.message : null
+  const error = commandError(state)
+  const sending = state?.status === 'pending'
   return (
     <form onSubmit={submit} noValidate className="flex flex-col gap-1">
       <div className="flex items-center gap-2">
@@ -47,8 +48,8 @@ export function DialBox() {
           aria-describedby={error ? `${DIAL_INPUT_ID}-error` : undefined}
           className="w-44 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-800"
         />
-        <Button type="submit" variant="primary" disabled={status.state === 'sending'}>
-          {status.state === 'sending' ? 'Dialling…' : 'Dial'}
+        <Button type="submit" variant="primary" disabled={sending}>
+          {sending ? 'Dialling…' : 'Dial'}
         </Button>
       </div>
       {error && (
@@ -57,7 +58,8 @@ export function DialBox() {
         </p>
       )}
       <p aria-live="polite" className="text-sm text-slate-700 empty:hidden dark:text-slate-200">
-        {status.state === 'sent' && `Calling ${status.number} from ${status.from}: your handset picks up by itself.`}
+        {state?.status === 'success' &&
+          `Calling ${state.data?.number} from ${state.data?.from}: your handset picks up by itself.`}
       </p>
     </form>
   )
