@@ -502,9 +502,36 @@ test('5. the nginx example is gone; the server’s output holds no key', async (
   expect(output).toContain('"audit"')
   for (const form of [KEY, encodeURIComponent(KEY), KEY.slice(4, 24)]) expect(output.includes(form)).toBe(false)
   report.push({
-    finding: '5 and 8. The nginx example; the key in logs',
+    finding: '5. The nginx example; the key in logs',
     attack: 'README searched for an nginx example; every line the server wrote during the suite searched for the key',
     expected: 'no nginx example (the server replaces it); the key nowhere in the output',
     observed: `nginx example: ${/```nginx/.test(readme) ? 'present' : 'absent'}; ${output.split('\n').length} log lines, the key in none`,
+  })
+})
+
+test('8. a remote PBX over plain http is refused at start', async () => {
+  const child = spawn(process.execPath, ['dist-server/server/main.js'], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      NOOJEE_URL: 'http://pbx.example.com',
+      NOOJEE_API_KEY: KEY,
+      SWITCHBOARD_USERS_FILE: path.join(dir, 'users.json'),
+      PORT: String(SERVER_PORT + 1),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let said = ''
+  child.stdout.on('data', (c) => (said += c))
+  child.stderr.on('data', (c) => (said += c))
+  const code = await new Promise((r) => child.on('exit', r))
+  expect(code).toBe(1)
+  expect(said.trim().split('\n')).toHaveLength(1)
+  expect(said).toMatch(/NOOJEE_URL must use https/)
+  expect(said).not.toContain(KEY)
+  report.push({
+    finding: '8. NOOJEE_URL=http://… accepted for a remote PBX',
+    attack: 'npm start with NOOJEE_URL=http://pbx.example.com',
+    expected: 'refused at start, one line, exit 1',
+    observed: `exit ${code}: ${said.trim()}`,
   })
 })
