@@ -2,6 +2,7 @@
 import type { z } from 'zod/mini'
 import { yieldToMain } from '../../lib/next-task.ts'
 import { PbxError } from './pbx-error.ts'
+import { extKey } from './extension.ts'
 import {
   actionReplySchema,
   envelopeSchema,
@@ -14,7 +15,6 @@ import {
 export const API_BASE = '/servicemanager/rest/CallManagementAPI/'
 
 /** `SIP/410` and `410` are the same extension; the PBX is sent, and keys its events by, `410`. */
-export const extKey = (ext: string) => (ext.includes('/') ? ext.replace(/^[A-Za-z][A-Za-z0-9]*\//, '') : ext)
 
 type Params = Record<string, string | number | boolean | undefined>
 
