@@ -4,7 +4,7 @@ import { ConnectionStatus } from '../features/calls/connection-status.tsx'
 import { useFeed, useFeedTrust } from '../features/calls/feed-store.ts'
 import { ExtensionsForm } from '../features/settings/extensions-form.tsx'
 import { SettingsPanel } from './settings-panel.tsx'
-import { chooseExtensions, useUrlExtensions } from '../features/settings/watched-extensions.ts'
+import { chooseExtensions, useUrlNotice } from '../features/settings/watched-extensions.ts'
 import { AgentBar } from '../features/agent/agent-bar.tsx'
 import { AgentColumns } from '../features/agent/agent-columns.tsx'
 import { AgentDriver } from '../features/agent/agent-driver.tsx'
@@ -14,6 +14,7 @@ import { SupervisorGrid } from '../features/supervisor/supervisor-grid.tsx'
 import { useView } from '../features/settings/view-mode.ts'
 import { ViewSwitch } from '../features/supervisor/view-switch.tsx'
 import { startTheme } from '../features/theme/theme.ts'
+import { LocalDeveloperBanner, UserMenu } from '../features/session/user-menu.tsx'
 import { FeedDriver } from './feed-driver.tsx'
 import { RingingAnnouncer } from './ringing-announcer.tsx'
 
@@ -46,7 +47,7 @@ function StaleNote() {
 
 export function App() {
   const extensions = useShownExtensions()
-  const urlError = useUrlExtensions((s) => s.urlError)
+  const urlError = useUrlNotice()
   const [settingsOpen, setSettingsOpen] = useState(false)
   const [diagnosticsOpen, setDiagnosticsOpen] = useState(false)
   const view = useView()
@@ -63,6 +64,7 @@ export function App() {
         <ConnectionStatus watching={extensions.length} />
         <div className="ml-auto flex flex-wrap items-center gap-2">
           <ViewSwitch />
+          <UserMenu />
           <Button onClick={() => setDiagnosticsOpen((o) => !o)} aria-expanded={diagnosticsOpen}>
             Diagnostics
           </Button>
@@ -71,6 +73,7 @@ export function App() {
           </Button>
         </div>
       </header>
+      <LocalDeveloperBanner />
       {urlError && (
         <p
           role="alert"

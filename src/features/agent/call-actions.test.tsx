@@ -61,7 +61,7 @@ function holdAnswers() {
   let release = () => {}
   const gate = new Promise<void>((r) => (release = r))
   server.use(
-    http.post('*/servicemanager/rest/CallManagementAPI/answer', async () => {
+    http.post('*/api/pbx/answer', async () => {
       await gate
       // Fall through to the simulator's handler.
       return undefined
@@ -166,7 +166,7 @@ describe('Hang up', () => {
     let release = () => {}
     const gate = new Promise<void>((r) => (release = r))
     server.use(
-      http.post('*/servicemanager/rest/CallManagementAPI/hangup', async () => {
+      http.post('*/api/pbx/hangup', async () => {
         await gate
         return undefined
       }),

@@ -4,10 +4,11 @@ import { setupTestPbx } from '../../testing/msw-server.ts'
 import { HANDSETS } from './handsets.ts'
 import { answer, buildUrl, dial, hangup, subscribe } from './pbx-client.ts'
 import { PbxError } from './pbx-error.ts'
+import { useSession } from '../session/session-store.ts'
 
 const { sim, server } = setupTestPbx()
 
-const SUBSCRIBE = '*/servicemanager/rest/CallManagementAPI/subscribe'
+const SUBSCRIBE = '*/api/pbx/subscribe'
 const snapshot = (exten = ['410']) => subscribe({ exten, lastSequenceNumber: '0', timeOut: 0 })
 
 /** Reply to the next subscribe with this exact body, bypassing the simulator. */
@@ -57,12 +58,14 @@ describe('request building', () => {
     expect(seen).toHaveLength(1)
     const [req] = seen
     expect(req.method).toBe('POST')
-    expect(req.url.pathname).toBe('/servicemanager/rest/CallManagementAPI/answer')
+    expect(req.url.pathname).toBe('/api/pbx/answer')
     expect([...req.url.searchParams.keys()].sort()).toEqual(['answerString', 'exten', 'uniqueId'])
     expect(req.url.searchParams.get('answerString')).toBe('Call-Info:\\; answer-after=0')
     // encodeURIComponent of the header, not a raw or form-encoded copy.
     expect(req.url.search).toContain('answerString=Call-Info%3A%5C%3B%20answer-after%3D0')
     expect(req.headers.get('Content-Type')).toBe('application/x-www-form-urlencoded')
+    // The server refuses a command without it: a cross-site page cannot send it.
+    expect(req.headers.get('X-Switchboard')).toBe('1')
     expect(await req.body).toBe('')
     expect(req.url.search.toLowerCase()).not.toContain('apikey')
     // The stand-in proxy added the key, so the simulator accepted the call.
@@ -103,12 +106,12 @@ describe('request building', () => {
 
   it('never puts an apiKey in a URL, whatever its case', () => {
     const url = buildUrl('hangup', { extenOrUniqueId: '1.2', apiKey: 'k1', APIKEY: 'k2', apikey: 'k3', ApiKey: 'k4' })
-    expect(url).toBe('/servicemanager/rest/CallManagementAPI/hangup?extenOrUniqueId=1.2')
+    expect(url).toBe('/api/pbx/hangup?extenOrUniqueId=1.2')
   })
 
   it('leaves undefined parameters out and keeps names case-sensitive', () => {
     expect(buildUrl('dial', { number: '1', extenOrUniqueId: 'SIP/1', tag: undefined, Tag: 'x' })).toBe(
-      '/servicemanager/rest/CallManagementAPI/dial?number=1&extenOrUniqueId=SIP/1&Tag=x',
+      '/api/pbx/dial?number=1&extenOrUniqueId=SIP/1&Tag=x',
     )
   })
 })
@@ -124,7 +127,6 @@ describe('errors', () => {
 
   it.each([
     ['a negative Code about the key', 'code' as const, undefined],
-    ['HTTP 401', 'http401' as const, 401],
     ['an HTML 403 page', 'html403' as const, 403],
   ])('explains a refused key given as %s', async (_label, style, status) => {
     sim.authStyle = style
@@ -133,6 +135,35 @@ describe('errors', () => {
     expect(e.kind).toBe('auth')
     expect(e.message).toMatch(/^The PBX rejected the API key/)
     expect(e.status).toBe(status)
+  })
+
+  it('the Switchboard server’s refusals: 401 ends the session (sign-in page), 403/429 are refusals with its message, 502 a PBX fault', async () => {
+    const said = (status: number, error: string, message: string) =>
+      replyWith(JSON.stringify({ error, message }), { status })
+    said(403, 'forbidden', 'You may not watch extension 499')
+    expect(await failure(snapshot())).toMatchObject({
+      kind: 'refused',
+      status: 403,
+      message: 'You may not watch extension 499',
+    })
+    said(429, 'rate-limited', 'Dial limit reached (10 a minute); try again in a minute')
+    expect(await failure(snapshot())).toMatchObject({ kind: 'refused', message: expect.stringMatching(/^Dial limit/) })
+    said(502, 'pbx', 'The PBX did not answer within 15 s')
+    expect(await failure(snapshot())).toMatchObject({ kind: 'http', message: 'The PBX did not answer within 15 s' })
+    expect(useSession.getState().state.status).toBe('signed-in')
+    said(401, 'unauthenticated', 'Sign in to use Switchboard')
+    expect(await failure(snapshot())).toMatchObject({ kind: 'signed-out', status: 401 })
+    expect(useSession.getState().state).toEqual({
+      status: 'signed-out',
+      oidc: null,
+      message: 'Your session has ended. Sign in again.',
+    })
+  })
+
+  it('sends the panel’s X-Switchboard header on every request (the server refuses requests without it)', async () => {
+    const seen = captureRequests()
+    await snapshot()
+    expect(seen[0].headers.get('X-Switchboard')).toBe('1')
   })
 
   it('keeps the PBX message for an auth-sounding negative Code', async () => {
@@ -220,10 +251,7 @@ describe('errors', () => {
   })
 
   it('rejects GET at the simulator with 405 (the client only POSTs)', async () => {
-    const res = await fetch(
-      '/servicemanager/rest/CallManagementAPI/subscribe?exten=410&lastSequenceNumber=0&timeOut=0',
-      { method: 'GET' },
-    )
+    const res = await fetch('/api/pbx/subscribe?exten=410&lastSequenceNumber=0&timeOut=0', { method: 'GET' })
     expect(res.status).toBe(405)
   })
 })

@@ -13,6 +13,10 @@ export type PbxErrorKind =
   | 'pbx'
   /** HTML, truncated JSON, wrong shape, bad seq */
   | 'malformed'
+  /** the Switchboard server: not signed in (any more) — the sign-in page shows */
+  | 'signed-out'
+  /** the Switchboard server refused it (403 not the user's extension or number, 429 a limit): not a PBX fault */
+  | 'refused'
 
 export class PbxError extends Error {
   readonly kind: PbxErrorKind
