@@ -196,7 +196,8 @@ test('connection reset mid-response', async ({ page, request }, info) => {
     info,
     'Connection reset mid-response × 2',
     [{ kind: 'reset' }, { kind: 'reset' }],
-    /^Reconnecting: (Cannot reach the PBX \(network error\)|The PBX sent a reply that is not valid JSON) — (next try in \d+ s|trying now)$/,
+    // The server reads the reset and says so (502, X-Switchboard-Proxy: ECONNRESET).
+    /^Reconnecting: (Cannot reach the PBX \(network error\)|The server cannot reach the PBX \(ECONNRESET\)|The PBX sent a reply that is not valid JSON) — (next try in \d+ s|trying now)$/,
   )
 })
 
