@@ -220,39 +220,64 @@ test('1. no authentication: a stranger gets 401 on every PBX route and nothing r
 
 test('2. cross-site requests from another site in Chromium: refused, nothing reaches the PBX', async ({ page }) => {
   await signIn(page, 'alice')
-  const dial = `${SERVER}/api/pbx/dial?number=0900123456&extenOrUniqueId=SIP/400`
-  const oldDial = `${SERVER}${API_PATH}dial?number=0900123456&extenOrUniqueId=SIP/400`
+  // One distinct URL per vector, so the server's log says which arrived and how it was answered.
+  const vectors = {
+    'text/plain form POST to dial': `${SERVER}/api/pbx/dial?number=0900000001&extenOrUniqueId=SIP/400`,
+    'text/plain form POST to the old PBX path': `${SERVER}${API_PATH}dial?number=0900000002&extenOrUniqueId=SIP/400`,
+    'fetch no-cors to dial': `${SERVER}/api/pbx/dial?number=0900000003&extenOrUniqueId=SIP/400`,
+    'fetch no-cors to hangup': `${SERVER}/api/pbx/hangup?extenOrUniqueId=400.4`,
+    'sendBeacon to answer': `${SERVER}/api/pbx/answer?uniqueId=5.5&exten=400&answerString=Call-info:answer-after=0`,
+  }
+  const v = Object.values(vectors)
   evilPages.set(
     '/attack.html',
     `<!doctype html><body>
-      <iframe name="sink" style="display:none"></iframe>
-      <form id="f" method="POST" enctype="text/plain" action="${dial}" target="sink"><input name="a" value="b"></form>
-      <form id="g" method="POST" enctype="text/plain" action="${oldDial}" target="sink"><input name="a" value="b"></form>
+      <iframe name="sink1" style="display:none"></iframe><iframe name="sink2" style="display:none"></iframe>
+      <form id="f" method="POST" enctype="text/plain" action="${v[0]}" target="sink1"><input name="a" value="b"></form>
+      <form id="g" method="POST" enctype="text/plain" action="${v[1]}" target="sink2"><input name="a" value="b"></form>
       <script>
         document.getElementById('f').submit();
-        setTimeout(() => document.getElementById('g').submit(), 200);
-        fetch(${JSON.stringify(dial)}, { method: 'POST', mode: 'no-cors', credentials: 'include' });
-        fetch(${JSON.stringify(`${SERVER}/api/pbx/hangup?extenOrUniqueId=400`)}, { method: 'POST', mode: 'no-cors', credentials: 'include' });
-        navigator.sendBeacon(${JSON.stringify(`${SERVER}/api/pbx/answer?uniqueId=1&exten=400&answerString=Call-info:answer-after=0`)}, 'x');
+        document.getElementById('g').submit();
+        fetch(${JSON.stringify(v[2])}, { method: 'POST', mode: 'no-cors', credentials: 'include' });
+        fetch(${JSON.stringify(v[3])}, { method: 'POST', mode: 'no-cors', credentials: 'include' });
+        navigator.sendBeacon(${JSON.stringify(v[4])}, 'x');
         fetch(${JSON.stringify(`${SERVER}/api/session`)}, { credentials: 'include' })
           .then((r) => r.text()).then((t) => (document.title = 'READ ' + t)).catch(() => (document.title = 'BLOCKED'));
       </script></body>`,
   )
   const before = actionsAtPbx().length
-  const refusedBefore = (output.match(/cross-site request refused/g) ?? []).length
+  const start = output.length
   await page.goto(`${EVIL}/attack.html`)
   await expect(page).toHaveTitle('BLOCKED')
-  // Form, no-cors fetch ×2, beacon: each refused by the server.
-  await until(async () => (output.match(/cross-site request refused/g) ?? []).length - refusedBefore >= 4, 10_000)
-  await page.waitForTimeout(1000)
-  const refused = (output.match(/cross-site request refused/g) ?? []).length - refusedBefore
+  /** How the server answered a vector's request (from its log), or null while it has not arrived. */
+  const answered = (url: string) => {
+    const path = url.slice(SERVER.length)
+    const lines = output.slice(start).split('\n')
+    const inc = lines.find((l) => l.includes('"incoming request"') && l.includes(JSON.stringify(path).slice(1, -1)))
+    if (!inc) return null
+    const reqId = /"reqId":"([^"]+)"/.exec(inc)?.[1]
+    const done = lines.find((l) => l.includes(`"reqId":"${reqId}"`) && l.includes('"request completed"'))
+    const status = done ? /"statusCode":(\d+)/.exec(done)?.[1] : undefined
+    return status
+      ? `${status}${lines.some((l) => l.includes(`"reqId":"${reqId}"`) && l.includes('cross-site request refused')) ? ' cross-site' : ''}`
+      : null
+  }
+  await until(async () => v.every((u) => answered(u) !== null), 15_000)
+  const seen = Object.entries(vectors).map(([what, url]) => `${what}: ${answered(url)}`)
+  expect(seen).toEqual([
+    'text/plain form POST to dial: 403 cross-site',
+    'text/plain form POST to the old PBX path: 404',
+    'fetch no-cors to dial: 403 cross-site',
+    'fetch no-cors to hangup: 403 cross-site',
+    'sendBeacon to answer: 403 cross-site',
+  ])
   expect(actionsAtPbx().length - before).toBe(0)
   report.push({
     finding: '2. Cross-site request forgery',
     attack:
-      'From http://localhost (another site) in Chromium, signed in as alice: auto-submitting text/plain form POST to dial (new and old path), fetch no-cors to dial and hangup, sendBeacon to answer, a CORS read of /api/session',
-    expected: 'each refused (403 cross-site), none at the PBX, the session unreadable',
-    observed: `${refused} refused as cross-site by the server, ${actionsAtPbx().length - before} actions at the PBX; CORS read: ${await page.title()}`,
+      'From http://localhost (another site) in Chromium, signed in as alice: auto-submitting text/plain form POSTs, fetch no-cors, sendBeacon; a CORS read of /api/session',
+    expected: 'each refused (403 cross-site; the old PBX path 404), none at the PBX, the session unreadable',
+    observed: `${seen.join('; ')}; actions at the PBX: ${actionsAtPbx().length - before}; CORS read: ${await page.title()}`,
   })
 })
 
@@ -407,9 +432,13 @@ test('7. headers and bodies of the browser never reach the PBX; limits on bodies
 
   // A browser opens 6 connections to a host at most: the session's cookie, sent from here, opens 30.
   const cookie = (await page.context().cookies(SERVER)).map((c) => `${c.name}=${c.value}`).join('; ')
+  // A cursor at the head of the server's log: each poll is held (up to 3 s) for the next event.
+  const head = (
+    JSON.parse((await api(page, '/api/pbx/subscribe?exten=410&lastSequenceNumber=0&timeOut=0')).body) as { seq: number }
+  ).seq
   const polls = await Promise.all(
     Array.from({ length: 30 }, () =>
-      fetch(`${SERVER}/api/pbx/subscribe?exten=410&lastSequenceNumber=1&timeOut=3`, {
+      fetch(`${SERVER}/api/pbx/subscribe?exten=410&lastSequenceNumber=${head}&timeOut=3`, {
         method: 'POST',
         headers: { cookie, 'Sec-Fetch-Site': 'same-origin', 'X-Switchboard': '1' },
       }).then((r) => r.status),
