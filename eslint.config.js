@@ -49,17 +49,7 @@ const policies = (tests) =>
   }))
 
 export default tseslint.config(
-  {
-    ignores: [
-      'dist',
-      'dist-server',
-      'public/mockServiceWorker.js',
-      'test-results',
-      'playwright-report',
-      'bench/out',
-      'docs',
-    ],
-  },
+  { ignores: ['dist', 'dist-server', 'test-results', 'playwright-report', 'bench/out', 'docs'] },
   {
     extends: [js.configs.recommended, ...tseslint.configs.recommended],
     files: ['**/*.{ts,tsx,js,mjs}'],

@@ -1,6 +1,6 @@
 // The fault suite of issue 5: every fault the simulator can produce, in real Chromium. After each one
 // the panel must equal the PBX's truth, the retries must respect the backoff policy, and the status
-// must have told the truth. Each test adds a row to docs/reliability.md.
+// must have told the truth. Run as `npm run docs`, each test adds a row to docs/reliability.md.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { expect, test, type Page, type TestInfo } from '@playwright/test'
 import { simControl } from './sim.ts'
@@ -68,7 +68,9 @@ test.afterEach(async ({ page, request }, info) => {
   rows.set(info.title, { ...row, result: ok ? 'survived' : `FAILED: ${why.slice(0, 200)}` })
 })
 
-test.afterAll(() => writeReport())
+test.afterAll(() => {
+  if (test.info().project.name === 'docs') writeReport()
+})
 
 /** The client's next poll is at the PBX: a fault queued now hits the poll after it, not this one. */
 const untilPollHeld = (sim: Sim) => expect.poll(async () => (await sim.state([...EXTS])).heldPolls).toBe(1)
@@ -603,7 +605,7 @@ function writeReport() {
   const header = [
     '# Reliability: faults tried and survived',
     '',
-    'This file is written by the fault suite, `npx playwright test e2e/faults.spec.ts` (its `afterAll` hook), against the',
+    'This file is written by the fault suite run as `npm run docs` (its `afterAll` hook), against the',
     'built-in PBX simulator in real Chromium. Each row is one fault: what the role=status element said while it lasted',
     '(countdown digits shown as N), the subscribe requests the panel sent during the fault against the bound the backoff',
     'policy allows (full jitter, base 1 s, floor 1 s, cap 30 s; 60 s for a refused key), how long until the panel again',

@@ -32,6 +32,8 @@ export interface FeedHubInternals extends FeedHub {
   readonly log: EventLog
   isLeader(): boolean
   heldPolls(): number
+  /** Tests: stop renewing the Redis lock as a frozen leader would (its writes go on, and are refused). */
+  pauseLeadership(): void
 }
 
 export function createFeedHub(o: FeedHubOptions): FeedHubInternals {
@@ -85,6 +87,7 @@ export function createFeedHub(o: FeedHubOptions): FeedHubInternals {
     log,
     isLeader: () => (redis ? redis.isLeader() : true),
     heldPolls: () => log.heldPolls,
+    pauseLeadership: () => redis?.pause(),
     async poll(req): Promise<FeedReply> {
       let exts = sortedList(req.exts)
       if (!o.dynamic) exts = exts.filter((e) => wanted.has(e))

@@ -86,7 +86,7 @@ export interface RedisFeed {
   /** Dynamic mode: ask the leader to watch more extensions. */
   want(exts: string[]): Promise<void>
   close(): Promise<void>
-  /** Tests: stop renewing and writing as if the process froze (the lock expires; the fence moves on). */
+  /** Tests: stop renewing the lock, as a frozen process would, while its upstream loop still writes. */
   pause(): void
 }
 
@@ -227,7 +227,6 @@ export function startRedisFeed(o: RedisFeedOptions): RedisFeed {
   // ---- the leader ---------------------------------------------------------------------------
 
   async function append(fence: string, w: UpstreamWrite): Promise<void> {
-    if (paused) return new Promise(() => {})
     const base = String(Math.max(Date.now(), o.log.head + 1))
     const events = w.kind === 'failure' ? [] : w.kind === 'new-log' ? w.state : w.events
     const list = w.kind === 'failure' ? '' : (w.list ?? []).join(',')

@@ -23,5 +23,3 @@ export function stopFlashingTitle(): void {
   timer = undefined
   document.title = original
 }
-
-export const isFlashingTitle = () => timer !== undefined

@@ -266,8 +266,6 @@ export const dial = (
     phoneCaption?: string
     autoAnswer?: string
     monitored?: 'yes'
-    record?: boolean
-    tag?: string
   },
   opts?: RequestOptions,
 ) => action('dial', p, opts)
