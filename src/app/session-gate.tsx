@@ -1,15 +1,16 @@
-import { lazy, Suspense, useEffect, type ReactNode } from 'react'
+import { useEffect, type ReactNode } from 'react'
 import { Button } from '../components/ui/button.tsx'
 import { fetchSession } from '../features/session/session-api.ts'
 import { rightsOf, useSession } from '../features/session/session-store.ts'
 import { settingsFollowRights } from '../features/settings/rights-defaults.ts'
+// Not lazy: scripts/check-size.mjs counts every chunk, and a chunk of its own (with Vite's preload helper)
+// cost ~1 KB gzip more than the page itself in the main bundle.
+import SignInPage from '../features/session/sign-in-page.tsx'
 
 // Settings follow the rights the moment a session starts, before the panel renders with them.
 useSession.subscribe((s, prev) => {
   if (s.state !== prev.state && s.state.status === 'signed-in') settingsFollowRights(rightsOf(s.state.session.user))
 })
-
-const SignInPage = lazy(() => import('../features/session/sign-in-page.tsx'))
 
 export async function loadSession() {
   const s = useSession.getState()
@@ -48,17 +49,7 @@ export function SessionGate({ children }: { children: ReactNode }) {
         </Centered>
       )
     case 'signed-out':
-      return (
-        <Suspense
-          fallback={
-            <Centered>
-              <p role="status">Loading the sign-in page…</p>
-            </Centered>
-          }
-        >
-          <SignInPage oidc={state.oidc} notice={state.message} />
-        </Suspense>
-      )
+      return <SignInPage oidc={state.oidc} notice={state.message} />
     case 'signed-in':
       return children
   }

@@ -1,22 +1,37 @@
 // The Switchboard server's sign-in API (docs/architecture.md): who is signed in, sign in, sign out.
-import { z } from 'zod/mini'
+export interface SessionUser {
+  name: string
+  display: string
+  supervisor: boolean
+  /** Bare extensions (expanded by the server), empty with allExtensions. */
+  act: string[]
+  watch: string[]
+  allExtensions: boolean
+  mode: 'accounts' | 'oidc' | 'local-dev'
+}
+export type OidcOffer = { label: string } | null
+export interface SessionInfo {
+  user: SessionUser
+  simulated: boolean
+  oidc: OidcOffer
+}
 
-const userSchema = z.object({
-  name: z.string(),
-  display: z.string(),
-  supervisor: z.boolean(),
-  act: z.array(z.string()),
-  watch: z.array(z.string()),
-  allExtensions: z.boolean(),
-  mode: z.enum(['accounts', 'oidc', 'local-dev']),
-})
-const oidcSchema = z.nullable(z.object({ label: z.string() }))
-const sessionSchema = z.object({ user: userSchema, simulated: z.boolean(), oidc: oidcSchema })
-const refusalSchema = z.object({ error: z.string(), message: z.string(), oidc: z.optional(oidcSchema) })
-
-export type SessionUser = z.infer<typeof userSchema>
-export type SessionInfo = z.infer<typeof sessionSchema>
-export type OidcOffer = z.infer<typeof oidcSchema>
+// Hand-written checks, not zod: the sign-in path is small and the bundle budget is tight.
+type Json = Record<string, unknown>
+const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
+const strings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string')
+const isOidc = (v: unknown): v is OidcOffer => v === null || (isObj(v) && typeof v.label === 'string')
+const isUser = (u: unknown): u is SessionUser =>
+  isObj(u) &&
+  typeof u.name === 'string' &&
+  typeof u.display === 'string' &&
+  typeof u.supervisor === 'boolean' &&
+  strings(u.act) &&
+  strings(u.watch) &&
+  typeof u.allExtensions === 'boolean' &&
+  (u.mode === 'accounts' || u.mode === 'oidc' || u.mode === 'local-dev')
+const isSession = (b: unknown): b is SessionInfo =>
+  isObj(b) && isUser(b.user) && typeof b.simulated === 'boolean' && isOidc(b.oidc)
 
 /** The panel's mark on every non-GET request; the server refuses any without it (cross-site requests). */
 export const SWITCHBOARD_HEADER = { 'X-Switchboard': '1' } as const
@@ -44,12 +59,11 @@ async function call(path: string, init: RequestInit): Promise<{ status: number; 
 }
 
 function read(status: number, body: unknown): SessionResult {
-  const ok = sessionSchema.safeParse(body)
-  if (status === 200 && ok.success) return { signedIn: true, session: ok.data }
-  const refusal = refusalSchema.safeParse(body)
-  if ((status === 401 || status === 429 || status === 400) && refusal.success)
-    return { signedIn: false, oidc: refusal.data.oidc ?? null, message: refusal.data.message }
-  if (refusal.success) throw new SessionApiError(refusal.data.message)
+  if (status === 200 && isSession(body)) return { signedIn: true, session: body }
+  const said = isObj(body) && typeof body.error === 'string' && typeof body.message === 'string' ? body : null
+  if (said && (status === 401 || status === 429 || status === 400))
+    return { signedIn: false, oidc: isOidc(said.oidc) ? said.oidc : null, message: said.message as string }
+  if (said) throw new SessionApiError(said.message as string)
   throw new SessionApiError(`The Switchboard server answered HTTP ${status} with something unexpected`)
 }
 

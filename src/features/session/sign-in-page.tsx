@@ -1,4 +1,3 @@
-// Loaded only when someone must sign in (React.lazy): the panel's bundle does not carry it.
 import { useState, type FormEvent } from 'react'
 import { Button } from '../../components/ui/button.tsx'
 import { signIn, type OidcOffer } from './session-api.ts'
