@@ -21,8 +21,4 @@ describe('fullJitterDelay', () => {
       expect(d).toBeLessThanOrEqual(30_000)
     }
   })
-
-  it('honours custom bounds', () => {
-    expect(fullJitterDelay(3, { baseMs: 10, capMs: 50, floorMs: 0, random: () => 0.5 })).toBe(25)
-  })
 })

@@ -180,12 +180,8 @@ export const useFeed = create<FeedState>()((set, get) => ({
   pollFailed: (error, nextRetryAt) => {
     recordDiag('fault', `${error.kind}: ${error.message}`)
     const s = get()
-    // The PBX answered with an error Code (with HTTP 200 or inside an HTTP error's body): once may
-    // be a blip; twice in a row and the cursor may be one it no longer knows (the contract's "a
-    // cursor the server no longer knows"). The next try, after the same wait as any, asks for the
-    // current state instead of sending it again. Transport faults (no answer, HTTP errors without
-    // a Code, broken bodies) keep the cursor and break a run of refusals: the PBX may still have
-    // every event since, and a snapshot would drop the calls that came and went meanwhile.
+    // Two error Codes in a row: the cursor may be unknown to the PBX, so ask for the current state (transport
+    // faults keep it: a snapshot would drop the calls that came and went meanwhile).
     const refused = error.kind === 'pbx' || (error.kind === 'http' && error.code !== undefined && error.code < 0)
     const refusals = refused ? s.refusals + 1 : 0
     const connection: Connection = {

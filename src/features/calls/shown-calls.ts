@@ -1,12 +1,5 @@
-// The screen's copy of the call model. The feed store's model is the truth and changes in one
-// step per reply; the screen follows it here. Extensions nothing renders (rows far off screen)
-// follow at once: it costs nothing. Rendered ones follow at once when few changed (no added
-// latency); after a burst they follow in slices, starting in the next task — those on screen
-// first, the rest once a frame has shown those — a few extensions rendered and committed, then as
-// many as the time that took says fit, until the task has used its budget, then the next task.
-// So React never renders a thousand cards in one long task, a click on Answer is never stuck
-// behind one, and a slow machine gets smaller slices, a fast one bigger. Each extension's list is
-// always a whole list from the model.
+// The screen's copy of the model, brought up to date in budgeted slices after a burst (on-screen first), so
+// no render of a thousand cards blocks a click on Answer.
 import { useEffect } from 'react'
 import { flushSync } from 'react-dom'
 import { create } from 'zustand'
