@@ -20,9 +20,10 @@ export default defineConfig({
     },
   },
   projects: [
-    // `npm test`: the tests. `npm run docs`: what writes tracked files (screenshots, docs/reliability.md).
+    // `npm test`: the tests. `npm run docs`: what writes tracked files (screenshots, docs/reliability.md,
+    // docs/security.md).
     { name: 'e2e', testIgnore: 'screenshots.spec.ts' },
-    { name: 'docs', testMatch: ['screenshots.spec.ts', 'faults.spec.ts'] },
+    { name: 'docs', testMatch: ['screenshots.spec.ts', 'faults.spec.ts', 'security.spec.ts'] },
   ],
   webServer: {
     command: `npm run dev -- --port ${PORT} --strictPort --host 127.0.0.1`,

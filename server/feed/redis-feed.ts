@@ -83,6 +83,8 @@ export interface RedisFeed {
   isLeader(): boolean
   /** The reader is connected and has caught up with the stream. */
   ready(): boolean
+  /** The leader brings its upstream's next try forward (a browser's retry while failing); false elsewhere. */
+  nudge(): boolean
   /** Dynamic mode: ask the leader to watch more extensions. */
   want(exts: string[]): Promise<void>
   close(): Promise<void>
@@ -315,6 +317,7 @@ export function startRedisFeed(o: RedisFeedOptions): RedisFeed {
 
   return {
     isLeader: () => leader !== null,
+    nudge: () => leader?.upstream.nudge() ?? false,
     ready: () => readerLive && !closed,
     async want(exts) {
       await cmd.sadd(k.wanted, ...exts).catch(() => {})

@@ -18,6 +18,8 @@ export const MIN_POLL_PERIOD_MS = 100
 export const KEY_RETRY_MS = 60_000
 /** Refused (negative Code) polls in a row before the cursor is given up for a snapshot. */
 export const REFUSALS_BEFORE_RESYNC = 2
+/** A browser's retry (Retry now, its own backoff) brings the upstream's next try forward, no more often than this. */
+export const NUDGE_FLOOR_MS = 1000
 
 /** What the loop writes; the writer (memory or Redis) resolves once the local log shows it. */
 export type UpstreamWrite =
@@ -65,6 +67,11 @@ export interface Upstream {
   stop(): Promise<void>
   /** The list changed (dynamic mode): give up the held poll so the next one covers it. */
   relist(): void
+  /**
+   * A browser asks again while the upstream waits out a failure (its own backoff, or Retry now): try
+   * the PBX now, at most once a second however many browsers ask. True when a try was started.
+   */
+  nudge(): boolean
   readonly state: UpstreamState
 }
 
@@ -166,6 +173,10 @@ export function startUpstream(o: UpstreamOptions): Upstream {
       stopped.signal.addEventListener('abort', onAbort, { once: true })
     })
 
+  /** Ends the wait after a failure early (nudge). */
+  let backoff: { wake: () => void } | null = null
+  let lastTry = 0
+
   async function failed(e: unknown, reply: FeedReply, refused: boolean, keyRefused: boolean) {
     st.failures++
     st.refusals = refused ? st.refusals + 1 : 0
@@ -179,7 +190,8 @@ export function startUpstream(o: UpstreamOptions): Upstream {
       log.info('%d refused polls in a row: the next asks for the current state', st.refusals)
       st.next = { mode: 'snapshot', why: 'resync' }
     } else st.next = st.cursor === null ? { mode: 'snapshot', why: 'start' } : { mode: 'catch-up' }
-    await sleep(delay)
+    await Promise.race([sleep(delay), new Promise<void>((wake) => (backoff = { wake }))])
+    backoff = null
   }
 
   async function once(): Promise<void> {
@@ -190,6 +202,7 @@ export function startUpstream(o: UpstreamOptions): Upstream {
     if (listKey !== st.list && !(st.next.mode === 'snapshot' && st.next.why !== 'check'))
       st.next = { mode: 'snapshot', why: 'start' }
     const next = st.next
+    lastTry = Date.now()
     const sent = next.mode === 'snapshot' ? '0' : st.cursor!
     const timeOut = next.mode === 'hold' ? UPSTREAM_HOLD_S : 0
     current = new AbortController()
@@ -303,6 +316,11 @@ export function startUpstream(o: UpstreamOptions): Upstream {
     async stop() {
       stopped.abort()
       await done
+    },
+    nudge() {
+      if (!backoff || Date.now() - lastTry < NUDGE_FLOOR_MS) return false
+      backoff.wake()
+      return true
     },
     relist() {
       if (current) {

@@ -2,6 +2,7 @@ import { useState, type ReactNode } from 'react'
 import { Button } from '../../components/ui/button.tsx'
 import { useNow } from '../../lib/use-now.ts'
 import { useConnection, useFeed } from './feed-store.ts'
+import { retryNow } from './tab-sync.ts'
 
 const dot = {
   connecting: 'bg-slate-400',
@@ -24,7 +25,6 @@ function NextTry({ at }: { at: number }) {
 /** The one place that says whether the feed can be trusted right now. */
 export function ConnectionStatus({ watching }: { watching: number }) {
   const c = useConnection()
-  const retryNow = useFeed((s) => s.retryNow)
   const simulated = useFeed((s) => s.simulated)
   // Never heard from the PBX: nothing to reconnect to yet.
   const everHeard = useFeed((s) => s.lastReplyAt > 0)

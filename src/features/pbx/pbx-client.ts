@@ -5,6 +5,7 @@ import { yieldToMain } from '../../lib/next-task.ts'
 import { SWITCHBOARD_HEADER } from '../session/session-api.ts'
 import { useSession } from '../session/session-store.ts'
 import { PbxError } from './pbx-error.ts'
+import { extKey } from './extension.ts'
 import {
   actionReplySchema,
   envelopeSchema,
@@ -18,7 +19,6 @@ import {
 export const API_BASE = '/api/pbx/'
 
 /** `SIP/410` and `410` are the same extension; the PBX is sent, and keys its events by, `410`. */
-export const extKey = (ext: string) => (ext.includes('/') ? ext.replace(/^[A-Za-z][A-Za-z0-9]*\//, '') : ext)
 
 type Params = Record<string, string | number | boolean | undefined>
 
