@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
+import { seriousViolations } from './axe.ts'
 import { simControl } from './sim.ts'
 
 const PORT = Number(process.env.E2E_ACCOUNTS_PORT ?? 5232)
@@ -91,6 +92,7 @@ test('asks who you are; a wrong password is refused; the right one opens the pan
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible()
   await signIn(page, 'alice', 'wrong-password')
   await expect(page.getByRole('alert')).toHaveText('Wrong username or password')
+  expect(await seriousViolations(page)).toEqual([])
 
   await signIn(page, 'alice', 'alice-password')
   await expect(page.getByRole('banner')).toContainText('Signed in as Alice Agent')

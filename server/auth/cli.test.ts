@@ -64,7 +64,7 @@ describe('npm run user', { timeout: 30_000 }, () => {
 
       expect(await user(file, ['remove', 'alice'])).toMatchObject({ code: 0, err: '' })
       await expect
-        .poll(async () => (await login(app, 'alice', 'a good password')).statusCode, { timeout: 4000 })
+        .poll(async () => (await login(app, 'alice', 'a good password')).statusCode, { timeout: 10_000 })
         .toBe(401)
     } finally {
       await app.close()

@@ -50,7 +50,7 @@ beforeAll(async () => {
     oidc: { issuer, clientId: 'switchboard', clientSecret: 'switchboard-client-secret', label: 'Test IdP' },
   })
   cleanup = f.cleanup
-})
+}, 30_000)
 
 afterAll(async () => {
   await app?.close()
@@ -115,7 +115,7 @@ async function signIn(sub: string) {
   return { callback, pending, back }
 }
 
-describe('OpenID Connect sign-in', () => {
+describe('OpenID Connect sign-in', { timeout: 30_000 }, () => {
   it('signs in through the provider (code + PKCE + state + nonce) with the users file’s rights, matched by email', async () => {
     const { callback } = await signIn('sub-alice')
     expect(callback.statusCode).toBe(302)

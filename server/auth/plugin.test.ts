@@ -49,7 +49,8 @@ describe('local developer', () => {
   })
 })
 
-describe('built-in accounts', () => {
+// Unknown users cost a full-strength scrypt check (as a real user would): slow on a loaded machine.
+describe('built-in accounts', { timeout: 30_000 }, () => {
   it('no session: 401 in the contract’s shape', async () => {
     const { app } = await setup()
     const res = await app.inject({ url: '/api/session' })
@@ -130,11 +131,13 @@ describe('built-in accounts', () => {
       ...data,
       users: data.users.filter((u) => u.name !== 'alice').map((u) => (u.name === 'bob' ? { ...u, act: ['411'] } : u)),
     })
-    await expect.poll(async () => (await whoami(app, alice)).statusCode, { timeout: 4000 }).toBe(401)
+    await expect.poll(async () => (await whoami(app, alice)).statusCode, { timeout: 10_000 }).toBe(401)
     expect((await whoami(app, bob)).json()).toEqual({ name: 'bob', act: ['411'] })
     // Re-adding alice does not bring the ended session back.
     await writeUsersFile(file, data)
-    await expect.poll(async () => (await login(app, 'alice', 'alice-password')).statusCode, { timeout: 4000 }).toBe(200)
+    await expect
+      .poll(async () => (await login(app, 'alice', 'alice-password')).statusCode, { timeout: 10_000 })
+      .toBe(200)
     expect((await whoami(app, alice)).statusCode).toBe(401)
   })
 

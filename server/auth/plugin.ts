@@ -145,7 +145,6 @@ async function authPluginImpl(app: FastifyInstance, opts: AuthPluginOptions) {
   const signer = new Signer(opts.sessionSecret)
   const idleMs = opts.sessionIdleMs ?? 12 * 3600_000
   const limits = opts.loginLimits ?? { perUser: 5, perIp: 20, windowMs: 15 * 60_000 }
-  const minutes = Math.ceil(limits.windowMs / 60_000)
 
   const store: SessionStore = opts.redis ? redisStore(opts.redis) : memoryStore()
   const users = localDev ? null : await UsersSource.open(opts.usersFile!, app.log, opts.usersCheckMs)
@@ -238,13 +237,15 @@ async function authPluginImpl(app: FastifyInstance, opts: AuthPluginOptions) {
 
     const userKey = `fail:user:${username.toLowerCase()}`
     const ipKey = `fail:ip:${request.ip}`
-    const [userFails, ipFails] = await Promise.all([store.get<number>(userKey), store.get<number>(ipKey)])
-    if ((userFails ?? 0) >= limits.perUser || (ipFails ?? 0) >= limits.perIp) {
-      const who = (userFails ?? 0) >= limits.perUser ? 'for this username' : 'from your address'
+    const [byUser, byIp] = await Promise.all([store.peek(userKey), store.peek(ipKey)])
+    const over = byUser.count >= limits.perUser ? byUser : byIp.count >= limits.perIp ? byIp : null
+    if (over) {
+      const who = over === byUser ? 'for this username' : 'from your address'
+      const wait = Math.max(1, Math.ceil(over.resetMs / 60_000))
       request.log.warn({ username, ip: request.ip }, 'sign-in refused: too many failures')
       return reply.code(429).send({
         error: 'rate-limited',
-        message: `Too many failed sign-ins ${who}. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+        message: `Too many failed sign-ins ${who}. Try again in ${wait} minute${wait === 1 ? '' : 's'}.`,
       })
     }
 

@@ -38,7 +38,7 @@ beforeAll(async () => {
     if (tries > 100) throw new Error('redis-server did not start')
     await new Promise((r) => setTimeout(r, 100))
   }
-})
+}, 30_000)
 
 afterAll(async () => {
   for (const c of clients) c.disconnect()
@@ -51,7 +51,7 @@ const connect = () => {
   return c
 }
 
-describe('sessions in Redis', () => {
+describe('sessions in Redis', { timeout: 30_000 }, () => {
   it('a sign-in on one instance holds on another; sign-out on either ends it on both; failure counts are shared', async () => {
     const f = await tempUsersFile([{ name: 'alice', pass: 'alice-password', act: ['400'] }])
     const limits = { perUser: 2, perIp: 100, windowMs: 60_000 }

@@ -11,6 +11,8 @@ export interface SessionStore {
   delete(key: string): Promise<void>
   /** Adds one to a counter that expires windowMs after its first count; the new count and the ms left. */
   hit(key: string, windowMs: number): Promise<{ count: number; resetMs: number }>
+  /** A counter's count and the ms until it resets, without counting. */
+  peek(key: string): Promise<{ count: number; resetMs: number }>
   close(): Promise<void>
 }
 
@@ -49,6 +51,10 @@ export function memoryStore(now = () => Date.now()): SessionStore {
       values.set(key, { value: String(count), until })
       return { count, resetMs: until - now() }
     },
+    async peek(key) {
+      const e = live(key)
+      return e ? { count: Number(e.value), resetMs: e.until - now() } : { count: 0, resetMs: 0 }
+    },
     async close() {
       clearInterval(sweep)
       values.clear()
@@ -78,6 +84,12 @@ export function redisStore(redis: Redis, prefix = 'switchboard:auth:'): SessionS
       if (!res) throw new Error('redis: counter transaction aborted')
       for (const [err] of res) if (err) throw err
       return { count: Number(res[0][1]), resetMs: Math.max(0, Number(res[2][1])) }
+    },
+    async peek(key) {
+      const res = await redis.multi().get(k(key)).pttl(k(key)).exec()
+      if (!res) throw new Error('redis: counter read aborted')
+      for (const [err] of res) if (err) throw err
+      return { count: Number(res[0][1] ?? 0), resetMs: Math.max(0, Number(res[1][1])) }
     },
     async close() {
       // The caller owns the connection.

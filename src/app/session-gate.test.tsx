@@ -41,14 +41,15 @@ function renderPanel() {
 }
 
 async function signInAs(username: string, password: string) {
-  const user = userEvent.setup()
+  // No delay between keys: a loaded machine types slowly enough.
+  const user = userEvent.setup({ delay: null })
   await user.type(await screen.findByLabelText('Username'), username)
   await user.type(screen.getByLabelText('Password'), password)
   await user.click(screen.getByRole('button', { name: 'Sign in' }))
   return user
 }
 
-describe('signing in', { timeout: 20_000 }, () => {
+describe('signing in', { timeout: 45_000 }, () => {
   it('asks who you are; wrong credentials say so; the right ones open the panel with the user’s own extensions', async () => {
     renderPanel()
     expect(await screen.findByRole('link', { name: 'Sign in with Example SSO' })).toHaveAttribute(
@@ -104,7 +105,7 @@ describe('signing in', { timeout: 20_000 }, () => {
   })
 })
 
-describe('the panel follows the rights', { timeout: 20_000 }, () => {
+describe('the panel follows the rights', { timeout: 45_000 }, () => {
   it('?exten= keeps only what the user may watch and names the rest; Answer only on act extensions', async () => {
     accounts.current = agentUser()
     useUrlExtensions.setState({ fromUrl: ['402', '403', '499', '500'], urlError: null })
