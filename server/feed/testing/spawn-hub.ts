@@ -4,7 +4,16 @@ import { spawn, type ChildProcess } from 'node:child_process'
 export interface HubProcess {
   url: string
   proc: ChildProcess
-  state(): Promise<{ leader: boolean; ready: boolean; head: number; pid: number }>
+  state(): Promise<{
+    leader: boolean
+    ready: boolean
+    head: number
+    held: number
+    pid: number
+    cpuUs: { user: number; system: number }
+    heapUsed: number
+    rss: number
+  }>
   kill9(): Promise<void>
   stop(): Promise<void>
 }
@@ -18,18 +27,18 @@ export async function spawnHub(env: {
   PBX_URL: string
   PBX_KEY: string
   EXTS: string
-  REDIS_URL: string
-  REDIS_PREFIX: string
+  REDIS_URL?: string
+  REDIS_PREFIX?: string
   LOCK_TTL_MS?: string
 }): Promise<HubProcess> {
   const script = new URL('./hub-process.mjs', import.meta.url).pathname
-  const proc = spawn(process.execPath, [script], {
+  const proc = spawn(process.execPath, ['--expose-gc', script], {
     env: { ...process.env, ...env, PORT: '0', VITEST: '' },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const port = await new Promise<number>((resolve, reject) => {
     let out = ''
-    const timer = setTimeout(() => reject(new Error(`hub process did not start: ${out}`)), 30_000)
+    const timer = setTimeout(() => reject(new Error(`hub process did not start: ${out}`)), 90_000)
     proc.stdout!.on('data', (d: Buffer) => {
       out += d.toString()
       const m = /LISTENING (\d+)/.exec(out)
