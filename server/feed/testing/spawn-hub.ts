@@ -53,7 +53,16 @@ export async function spawnHub(env: {
   return {
     url,
     proc,
-    state: async () => (await (await fetch(`${url}/state`)).json()) as Awaited<ReturnType<HubProcess['state']>>,
+    async state() {
+      // A loaded machine can drop a keep-alive socket: ask again, a few times.
+      for (let i = 0; ; i++)
+        try {
+          return (await (await fetch(`${url}/state`)).json()) as Awaited<ReturnType<HubProcess['state']>>
+        } catch (e) {
+          if (i >= 3 || proc.exitCode !== null || proc.signalCode !== null) throw e
+          await new Promise((r) => setTimeout(r, 200))
+        }
+    },
     async kill9() {
       proc.kill('SIGKILL')
       await exited(proc)
