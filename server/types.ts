@@ -66,7 +66,10 @@ export type CallPbx = (
   opts?: { signal?: AbortSignal; timeoutMs?: number },
 ) => Promise<Record<string, unknown> & { Code: number }>
 
-/** A reply the server sends the browser as is (status, headers, JSON body). */
+/**
+ * A reply the server sends the browser as is (status, headers, body). The feed serialises a reply once for
+ * every browser it goes to: `body` is then a string and `headers` carry its content-type.
+ */
 export interface FeedReply {
   status: number
   headers?: Record<string, string>

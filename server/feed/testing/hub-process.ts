@@ -10,7 +10,7 @@ const env = process.env
 const hub = createFeedHub({
   callPbx: httpCallPbx(env.PBX_URL!, env.PBX_KEY!),
   extensions: env.EXTS!.split(','),
-  redis: env.REDIS_URL,
+  redis: env.REDIS_URL || undefined,
   redisPrefix: env.REDIS_PREFIX,
   lockTtlMs: Number(env.LOCK_TTL_MS ?? 1000),
   logger: quietLogger(),
@@ -18,9 +18,25 @@ const hub = createFeedHub({
 
 const server = http.createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://hub')
+  if (url.pathname === '/gc') {
+    ;(globalThis as { gc?: () => void }).gc?.()
+    res.end('{}')
+    return
+  }
   if (url.pathname === '/state') {
     res.writeHead(200, { 'content-type': 'application/json' })
-    res.end(JSON.stringify({ leader: hub.isLeader(), ready: hub.ready(), head: hub.log.head, pid: process.pid }))
+    res.end(
+      JSON.stringify({
+        leader: hub.isLeader(),
+        ready: hub.ready(),
+        head: hub.log.head,
+        held: hub.heldPolls(),
+        pid: process.pid,
+        cpuUs: process.cpuUsage(),
+        heapUsed: process.memoryUsage().heapUsed,
+        rss: process.memoryUsage().rss,
+      }),
+    )
     return
   }
   const gone = new AbortController()

@@ -4,7 +4,16 @@ import { spawn, type ChildProcess } from 'node:child_process'
 export interface HubProcess {
   url: string
   proc: ChildProcess
-  state(): Promise<{ leader: boolean; ready: boolean; head: number; pid: number }>
+  state(): Promise<{
+    leader: boolean
+    ready: boolean
+    head: number
+    held: number
+    pid: number
+    cpuUs: { user: number; system: number }
+    heapUsed: number
+    rss: number
+  }>
   kill9(): Promise<void>
   stop(): Promise<void>
 }
@@ -18,18 +27,18 @@ export async function spawnHub(env: {
   PBX_URL: string
   PBX_KEY: string
   EXTS: string
-  REDIS_URL: string
-  REDIS_PREFIX: string
+  REDIS_URL?: string
+  REDIS_PREFIX?: string
   LOCK_TTL_MS?: string
 }): Promise<HubProcess> {
   const script = new URL('./hub-process.mjs', import.meta.url).pathname
-  const proc = spawn(process.execPath, [script], {
+  const proc = spawn(process.execPath, ['--expose-gc', script], {
     env: { ...process.env, ...env, PORT: '0', VITEST: '' },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const port = await new Promise<number>((resolve, reject) => {
     let out = ''
-    const timer = setTimeout(() => reject(new Error(`hub process did not start: ${out}`)), 30_000)
+    const timer = setTimeout(() => reject(new Error(`hub process did not start: ${out}`)), 90_000)
     proc.stdout!.on('data', (d: Buffer) => {
       out += d.toString()
       const m = /LISTENING (\d+)/.exec(out)
@@ -44,7 +53,16 @@ export async function spawnHub(env: {
   return {
     url,
     proc,
-    state: async () => (await (await fetch(`${url}/state`)).json()) as Awaited<ReturnType<HubProcess['state']>>,
+    async state() {
+      // A loaded machine can drop a keep-alive socket: ask again, a few times.
+      for (let i = 0; ; i++)
+        try {
+          return (await (await fetch(`${url}/state`)).json()) as Awaited<ReturnType<HubProcess['state']>>
+        } catch (e) {
+          if (i >= 3 || proc.exitCode !== null || proc.signalCode !== null) throw e
+          await new Promise((r) => setTimeout(r, 200))
+        }
+    },
     async kill9() {
       proc.kill('SIGKILL')
       await exited(proc)
