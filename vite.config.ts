@@ -33,11 +33,15 @@ export default defineConfig(async ({ command, mode }) => {
   }
 
   const defaultExtensions = env.SWITCHBOARD_EXTENSIONS ?? (simulated ? DEMO_EXTENSIONS.join(',') : '')
+  // The demo starts with one extension marked mine, so ringing, A, Dial and history work at once.
+  const demo = simulated && env.SWITCHBOARD_SIM_DEMO !== '0'
+  const defaultMine = env.SWITCHBOARD_MY_EXTENSIONS ?? (demo ? DEMO_EXTENSIONS[1] : '')
 
   return {
     plugins: [react(), tailwindcss()],
     define: {
       __DEFAULT_EXTENSIONS__: JSON.stringify(defaultExtensions),
+      __DEFAULT_MY_EXTENSIONS__: JSON.stringify(defaultMine),
     },
     server: { proxy },
     preview: { proxy },

@@ -1,10 +1,9 @@
 import { useLayoutEffect, useState } from 'react'
 import { Button } from '../components/ui/button.tsx'
 import { ConnectionStatus } from '../features/calls/connection-status.tsx'
-import { useFeed, useFeedTrust } from '../features/calls/feed-store.ts'
 import { ExtensionsForm } from '../features/settings/extensions-form.tsx'
 import { SettingsPanel } from '../features/settings/settings-panel.tsx'
-import { chooseExtensions, useUrlExtensions } from '../features/settings/watched-extensions.ts'
+import { chooseExtensions } from '../features/settings/watched-extensions.ts'
 import { AgentBar } from '../features/agent/agent-bar.tsx'
 import { AgentColumns } from '../features/agent/agent-columns.tsx'
 import { AgentDriver } from '../features/agent/agent-driver.tsx'
@@ -15,38 +14,11 @@ import { useView } from '../features/supervisor/view-mode.ts'
 import { ViewSwitch } from '../features/supervisor/view-switch.tsx'
 import { startTheme } from '../features/theme/theme.ts'
 import { FeedDriver } from './feed-driver.tsx'
+import { MessageLine } from './message-line.tsx'
 import { RingingAnnouncer } from './ringing-announcer.tsx'
-
-function Notice() {
-  const notice = useFeed((s) => s.notice)
-  const dismiss = useFeed((s) => s.noticeDismissed)
-  if (!notice) return null
-  return (
-    <div className="flex items-center gap-3 rounded-md bg-sky-100 px-3 py-2 text-sm text-sky-950 dark:bg-sky-950 dark:text-sky-100">
-      <span>{notice}</span>
-      <Button variant="ghost" onClick={dismiss}>
-        Dismiss
-      </Button>
-    </div>
-  )
-}
-
-/** While the feed is down: the calls on screen are as last heard, and say so. */
-function StaleNote() {
-  const stale = useFeedTrust() === 'stale'
-  const at = useFeed((s) => s.lastReplyAt)
-  if (!stale) return null
-  return (
-    <p className="rounded-md bg-amber-100 px-3 py-2 text-sm text-amber-950 dark:bg-amber-950 dark:text-amber-50">
-      Not updating: calls below are as the PBX last reported them, at {new Date(at).toLocaleTimeString()}. They may have
-      changed since.
-    </p>
-  )
-}
 
 export function App() {
   const extensions = useShownExtensions()
-  const urlError = useUrlExtensions((s) => s.urlError)
   const [settingsOpen, setSettingsOpen] = useState(false)
   const [diagnosticsOpen, setDiagnosticsOpen] = useState(false)
   const view = useView()
@@ -54,33 +26,27 @@ export function App() {
   useLayoutEffect(() => startTheme(), [])
 
   return (
-    <div className="flex min-h-screen flex-col gap-3 p-4">
+    <div className="flex min-h-screen flex-col gap-3 p-3 sm:p-4">
       <FeedDriver extensions={extensions} />
       <RingingAnnouncer />
       <AgentDriver />
-      <header className="flex flex-wrap items-center gap-4">
-        <h1 className="text-xl font-bold">Switchboard</h1>
-        <ConnectionStatus watching={extensions.length} />
-        <div className="ml-auto flex flex-wrap items-center gap-2">
-          <ViewSwitch />
-          <Button onClick={() => setDiagnosticsOpen((o) => !o)} aria-expanded={diagnosticsOpen}>
-            Diagnostics
-          </Button>
-          <Button onClick={() => setSettingsOpen((o) => !o)} aria-expanded={settingsOpen}>
-            Settings
-          </Button>
+      {/* Its height depends on the width only: no status, message or fault moves what is below. */}
+      <header className="flex flex-col gap-2">
+        <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
+          <h1 className="text-xl font-bold">Switchboard</h1>
+          <div className="ml-auto flex flex-wrap items-center gap-2">
+            <ViewSwitch />
+            <Button onClick={() => setDiagnosticsOpen((o) => !o)} aria-expanded={diagnosticsOpen}>
+              Diagnostics
+            </Button>
+            <Button onClick={() => setSettingsOpen((o) => !o)} aria-expanded={settingsOpen}>
+              Settings
+            </Button>
+          </div>
         </div>
+        <ConnectionStatus watching={extensions.length} />
+        <MessageLine />
       </header>
-      {urlError && (
-        <p
-          role="alert"
-          className="rounded-md bg-red-100 px-3 py-2 text-sm text-red-900 dark:bg-red-950 dark:text-red-100"
-        >
-          {urlError}
-        </p>
-      )}
-      <Notice />
-      {extensions.length > 0 && <StaleNote />}
       {settingsOpen && <SettingsPanel onClose={() => setSettingsOpen(false)} />}
       {diagnosticsOpen && <DiagnosticsPanel onClose={() => setDiagnosticsOpen(false)} />}
       {view === 'agent' && <AgentBar />}

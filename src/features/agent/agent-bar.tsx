@@ -8,7 +8,6 @@ import { useShortcuts } from './use-shortcuts.ts'
 /** The agent's own tools above the columns: dial box, sound, shortcuts. */
 export function AgentBar() {
   useShortcuts()
-  const hint = useAgent((s) => s.hint)
   const toggled = useAgent((s) => s.helpToggled)
   return (
     <div className="flex flex-wrap items-start gap-3 rounded-xl bg-white p-3 shadow-sm dark:bg-slate-900">
@@ -19,9 +18,6 @@ export function AgentBar() {
           Keyboard shortcuts
         </Button>
       </div>
-      <p aria-live="polite" className="w-full text-sm text-slate-700 empty:hidden dark:text-slate-200">
-        {hint}
-      </p>
       <ShortcutsDialog />
     </div>
   )

@@ -32,6 +32,8 @@ interface AgentState {
 
   dialInputChanged: (text: string) => void
   dialChanged: (dial: DialState) => void
+  /** The call a dial started is over (or never came): its message and number go. */
+  dialledCallEnded: () => void
   hangupChanged: (id: string, state: 'sending' | { error: string } | null) => void
   /** `owner`: the login name a recording just started as (kept while it is on). */
   recordingChanged: (id: string, state: Recording | null, error?: string, owner?: string) => void
@@ -99,6 +101,13 @@ export const useAgent = create<AgentState>()((set) => ({
 
   dialInputChanged: (dialInput) => set({ dialInput }),
   dialChanged: (dial) => set({ dial }),
+  dialledCallEnded: () =>
+    set((s) => {
+      if (s.dial.state !== 'sent') return {}
+      // The box keeps a number typed since: only the one dialled goes.
+      const typed = s.dialInput.replace(/[^\d+*#]/g, '')
+      return { dial: { state: 'idle' }, dialInput: typed === s.dial.number ? '' : s.dialInput }
+    }),
   hangupChanged: (id, state) =>
     set((s) => ({ hangups: state ? { ...s.hangups, [id]: state } : without(s.hangups, id) })),
   recordingChanged: (id, state, error, owner) => {

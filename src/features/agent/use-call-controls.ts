@@ -1,6 +1,7 @@
 import { useMutation } from '@tanstack/react-query'
 import { hangup, startRecording, stopRecording } from '../pbx/pbx-client.ts'
-import { describeError } from '../pbx/pbx-error.ts'
+import { recordDiag } from '../calls/diagnostics-store.ts'
+import { describeError, friendlyError } from '../pbx/pbx-error.ts'
 import { useSettings } from '../settings/settings-store.ts'
 import { recordingOf, useAgent } from './agent-store.ts'
 
@@ -10,7 +11,10 @@ export function useHangup() {
     mutationFn: (id: string) => hangup({ extenOrUniqueId: id }),
     retry: false,
     onSuccess: (_r, id) => useAgent.getState().hangupChanged(id, null),
-    onError: (e, id) => useAgent.getState().hangupChanged(id, { error: describeError(e) }),
+    onError: (e, id) => {
+      recordDiag('info', `hang up ${id} failed: ${describeError(e)}`)
+      useAgent.getState().hangupChanged(id, { error: friendlyError(e, 'hangup') })
+    },
   })
   return (id: string) => {
     if (useAgent.getState().hangups[id] === 'sending') return
@@ -32,7 +36,10 @@ export function useRecording() {
     retry: false,
     onSuccess: (_r, { id, start, agentLoginName }) =>
       useAgent.getState().recordingChanged(id, start ? 'on' : null, undefined, start ? agentLoginName : undefined),
-    onError: (e, { id, start }) => useAgent.getState().recordingChanged(id, start ? null : 'on', describeError(e)),
+    onError: (e, { id, start }) => {
+      recordDiag('info', `${start ? 'start' : 'stop'} recording ${id} failed: ${describeError(e)}`)
+      useAgent.getState().recordingChanged(id, start ? null : 'on', friendlyError(e, 'record'))
+    },
   })
   return (id: string) => {
     const agent = useAgent.getState()

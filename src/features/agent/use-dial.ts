@@ -1,6 +1,7 @@
 import { useMutation } from '@tanstack/react-query'
 import { dial } from '../pbx/pbx-client.ts'
-import { describeError } from '../pbx/pbx-error.ts'
+import { recordDiag } from '../calls/diagnostics-store.ts'
+import { describeError, friendlyError } from '../pbx/pbx-error.ts'
 import { HANDSETS } from '../pbx/handsets.ts'
 import { useSettings } from '../settings/settings-store.ts'
 import { useAgent } from './agent-store.ts'
@@ -22,7 +23,10 @@ export function useDial() {
       }),
     retry: false,
     onSuccess: (_r, { number, from }) => useAgent.getState().dialChanged({ state: 'sent', number, from }),
-    onError: (e) => useAgent.getState().dialChanged({ state: 'error', message: describeError(e) }),
+    onError: (e, { number }) => {
+      recordDiag('info', `dial ${number} failed: ${describeError(e)}`)
+      useAgent.getState().dialChanged({ state: 'error', message: friendlyError(e, 'dial') })
+    },
   })
   return (raw: string) => {
     const agent = useAgent.getState()

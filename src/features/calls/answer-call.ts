@@ -1,5 +1,5 @@
 import { answer } from '../pbx/pbx-client.ts'
-import { describeError } from '../pbx/pbx-error.ts'
+import { describeError, friendlyError } from '../pbx/pbx-error.ts'
 import { HANDSETS } from '../pbx/handsets.ts'
 import { useSettings } from '../settings/settings-store.ts'
 import { extKey, type Call } from './call-model.ts'
@@ -17,7 +17,7 @@ async function send(ext: string, id: string, key: string): Promise<void> {
     await answer({ uniqueId: id, exten: ext, answerString: HANDSETS[useSettings.getState().handset].answerString })
   } catch (error) {
     recordDiag('answer', `answer ${id} on ${ext} failed: ${describeError(error)}`)
-    useFeed.getState().answerChanged(key, { state: 'error', message: describeError(error) })
+    useFeed.getState().answerChanged(key, { state: 'error', message: friendlyError(error, 'answer') })
     return
   }
   recordDiag('answer', `answer ${id} on ${ext}: accepted`)
@@ -49,7 +49,10 @@ export function answerCall(ext: string, id: string): void {
   if (!call || call.status !== 'Ringing') {
     // Said on the card still on screen (a lingering one keeps its key), or nowhere if it is gone.
     if (call)
-      s.answerChanged(answerKey(call), { state: 'error', message: `This call is no longer ringing (${call.status}).` })
+      s.answerChanged(answerKey(call), {
+        state: 'error',
+        message: call.status === 'Connected' ? 'Already answered elsewhere' : 'This call is no longer ringing',
+      })
     return
   }
   const key = answerKey(call)

@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
-import { cleanup, render, screen } from '@testing-library/react'
+import { act, cleanup, render, screen } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { http } from 'msw'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -10,6 +10,7 @@ import { CallCard } from './call-card.tsx'
 import { applyEvents, type Call } from './call-model.ts'
 import { resetFeedStore, useFeed } from './feed-store.ts'
 import { ANSWER_CONFIRM_MS } from './answer-call.ts'
+import { useDiagnostics } from './diagnostics-store.ts'
 
 const { sim, server } = setupTestPbx()
 afterEach(cleanup)
@@ -100,9 +101,30 @@ describe('CallCard', () => {
     expect(busy).toBeDisabled()
     expect(screen.queryByRole('alert')).toBeNull()
     release()
-    expect(await screen.findByRole('alert')).toHaveTextContent('Call unknown-to-pbx not found on extension 410')
+    // An agent reads what it means; the PBX's own words go to Diagnostics.
+    expect(await screen.findByRole('alert')).toHaveTextContent(/^This call has already ended$/)
+    expect(useDiagnostics.getState().entries.at(-1)?.text).toContain('Call unknown-to-pbx not found on extension 410')
     expect(screen.getByRole('button', { name: 'Answer' })).toBeEnabled()
     expect(answers()).toHaveLength(1)
+  })
+
+  it('says "Already answered elsewhere" when a colleague picked the call up first', async () => {
+    const user = userEvent.setup()
+    const id = sim.ring({ ext: '410' })
+    sim.connect(id, '410')
+    // The card has not heard of the connect yet: the PBX says the call is not ringing any more.
+    renderCard(feedCall({ uniqueCallId: id, status: 'Ringing' }))
+    await user.click(screen.getByRole('button', { name: 'Answer' }))
+    expect(await screen.findByRole('alert')).toHaveTextContent(/^Already answered elsewhere$/)
+    expect(screen.queryByText(/Code -1|The PBX said/)).toBeNull()
+  })
+
+  it('while the feed is down: the timer stops at the last reply and Answer is off', () => {
+    const t0 = Date.now()
+    renderCard(feedCall({ uniqueCallId: 'c-stale', status: 'Ringing' }))
+    act(() => useFeed.setState({ connection: { phase: 'reconnecting', error: 'HTTP 503' }, lastReplyAt: t0 + 5_000 }))
+    expect(screen.getByRole('button', { name: 'Answer' })).toBeDisabled()
+    expect(screen.getByRole('article')).toHaveTextContent(/ringing for 0:0[45]/)
   })
 
   it('sends one answer with the handset’s header and stays Answering… until the call connects', async () => {

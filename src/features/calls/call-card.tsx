@@ -6,7 +6,10 @@ import { formatDuration } from '../../lib/time.ts'
 import { useNow } from '../../lib/use-now.ts'
 import type { Call } from './call-model.ts'
 import { canOfferAnswer, statusTone, statusWords } from './call-status.ts'
-import { answerKey, useAnswerState } from './feed-store.ts'
+import { answerKey, useAnswerState, useFeed, useFeedTrust } from './feed-store.ts'
+import { CardMessage } from './card-message.tsx'
+import { isEscalated } from './escalation.ts'
+import { useSettings } from '../settings/settings-store.ts'
 import { answerCall } from './answer-call.ts'
 
 const toneClass = {
@@ -17,8 +20,11 @@ const toneClass = {
 }
 
 /** How long the call has been in its state (or how it ended), one text node, figures aligned. */
-function Timer({ call }: { call: Call }) {
-  const now = useNow()
+function Timer({ call, frozenAt }: { call: Call; frozenAt?: number }) {
+  // While the feed is down the clock stops at the last word from the PBX: a count would claim news.
+  const ticking = useNow(frozenAt === undefined && call.endedAt === undefined)
+  const now = frozenAt ?? ticking
+  const afterSec = useSettings((s) => s.escalateAfterSec)
   let text: string
   if (call.endedAt !== undefined)
     text = `ended${call.connectedAt ? ` after ${formatDuration(call.endedAt - call.connectedAt)}` : ''}`
@@ -26,7 +32,20 @@ function Timer({ call }: { call: Call }) {
     const label = call.status === 'Ringing' ? 'ringing for' : call.status === 'Connected' ? 'talking for' : 'for'
     text = `${label} ${formatDuration(now - call.statusSince)}`
   }
-  return <span className="ml-auto tabular-nums text-slate-600 dark:text-slate-300">{text}</span>
+  return (
+    <>
+      {isEscalated(call, now, afterSec) && (
+        <span className="shrink-0 rounded bg-red-700 px-1.5 py-0.5 font-bold text-white uppercase">Overdue</span>
+      )}
+      <span
+        className={`ml-auto shrink-0 tabular-nums ${frozenAt === undefined ? 'text-slate-600 dark:text-slate-300' : 'text-slate-700 italic dark:text-slate-200'}`}
+        title={frozenAt === undefined ? undefined : 'Stopped: the PBX has not been heard from since'}
+      >
+        {frozenAt !== undefined && <span aria-hidden="true">⏸ </span>}
+        {text}
+      </span>
+    </>
+  )
 }
 
 /**
@@ -37,38 +56,34 @@ function Timer({ call }: { call: Call }) {
  */
 const RingDot = () => <span aria-hidden="true" className="size-2.5 rounded-full bg-amber-500" />
 
-function AnswerControl({ call }: { call: Call }) {
-  return canOfferAnswer(call) ? <AnswerButton call={call} /> : null
+function AnswerControl({ call, stale }: { call: Call; stale: boolean }) {
+  return canOfferAnswer(call) ? <AnswerButton call={call} stale={stale} /> : null
 }
 
-function AnswerButton({ call }: { call: Call }) {
+function AnswerButton({ call, stale }: { call: Call; stale: boolean }) {
   const state = useAnswerState(answerKey(call))
   const busy = state?.state === 'sending' || state?.state === 'sent'
-  const button = (
-    <Button
-      variant="primary"
-      className="mt-2 w-full"
-      disabled={busy}
-      aria-disabled={busy}
-      onClick={() => answerCall(call.ext, call.id)}
-    >
-      {busy ? 'Answering…' : 'Answer'}
-    </Button>
-  )
-  // The wrapper only when there is a message to put under the button: a screen of ringing cards
-  // is a screen of Answer buttons.
-  if (state?.state !== 'error') return button
+  const error = state?.state === 'error' ? state.message : undefined
   return (
-    <div className="flex flex-col gap-1">
-      {button}
-      <p role="alert" className="text-sm text-red-700 dark:text-red-300">
-        {state.message}
-      </p>
-    </div>
+    <>
+      <Button
+        variant="primary"
+        className="mt-2 w-full"
+        disabled={busy || stale}
+        aria-disabled={busy || stale}
+        title={stale ? 'Not connected to the PBX: this call may have changed' : undefined}
+        onClick={() => answerCall(call.ext, call.id)}
+      >
+        {busy ? 'Answering…' : 'Answer'}
+      </Button>
+      <CardMessage text={error} />
+    </>
   )
 }
 
 export const CallCard = memo(function CallCard({ call }: { call: Call }) {
+  const stale = useFeedTrust() === 'stale'
+  const lastReplyAt = useFeed((s) => s.lastReplyAt)
   const tone = statusTone(call)
   const words = statusWords(call)
   const who = call.callerId || 'Unknown caller'
@@ -80,7 +95,8 @@ export const CallCard = memo(function CallCard({ call }: { call: Call }) {
       data-ext={call.ext}
       tabIndex={-1}
       data-status={call.status}
-      className={`rounded-lg border-l-4 border p-3 focus:outline-2 focus:outline-offset-2 focus:outline-sky-500 ${toneClass[tone]}`}
+      data-stale={stale || undefined}
+      className={`rounded-lg border-l-4 border p-3 focus:outline-2 focus:outline-offset-2 focus:outline-sky-500 ${toneClass[tone]} ${stale ? 'border-dashed' : ''}`}
     >
       <div className="flex items-baseline justify-between gap-2">
         <p className="truncate text-base font-semibold" title={who}>
@@ -91,13 +107,14 @@ export const CallCard = memo(function CallCard({ call }: { call: Call }) {
           {words}
         </p>
       </div>
-      <div className="mt-1 flex flex-wrap items-center gap-1.5 text-xs">
+      {/* One line whatever it holds: a badge or a longer timer never makes the card taller. */}
+      <div className="mt-1 flex items-center gap-1.5 overflow-hidden text-xs whitespace-nowrap">
         {direction && <Badge>{direction}</Badge>}
         {call.isQueueCall && <Badge tone="violet">Queue</Badge>}
         {call.isClickToDialCall && <Badge tone="sky">Click-to-dial</Badge>}
-        <Timer call={call} />
+        <Timer call={call} frozenAt={stale && call.endedAt === undefined ? lastReplyAt : undefined} />
       </div>
-      <AnswerControl call={call} />
+      <AnswerControl call={call} stale={stale} />
       <CallActions call={call} />
     </article>
   )

@@ -33,7 +33,7 @@ const NO_CALLS: Record<FeedTrust, string> = {
 /** Only a column without calls reads the feed's state: a burst of calls re-renders no idle line. */
 function NoCalls({ ext }: { ext: string }) {
   return (
-    <p className="flex grow items-center justify-center rounded-lg border border-dashed border-slate-300 text-sm text-slate-500 dark:border-slate-700 dark:text-slate-400">
+    <p className="flex grow items-center justify-center rounded-lg border border-dashed border-slate-300 px-4 py-2 text-center text-sm text-slate-500 dark:border-slate-700 dark:text-slate-400">
       {NO_CALLS[useExtensionTrust(ext)]}
     </p>
   )
@@ -52,7 +52,7 @@ export function ColumnView({ ext, mine = false, calls }: { ext: string; mine?: b
       aria-labelledby={headingId}
       data-ext={ext}
       style={{ minHeight: `${COLUMN_MIN_REM}rem` }}
-      className="flex w-72 shrink-0 flex-col gap-2 rounded-xl border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900"
+      className="flex w-full min-w-0 flex-col gap-2 rounded-xl border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900"
     >
       <div className="flex items-center gap-2">
         <h2 id={headingId} className="text-sm font-semibold text-slate-700 dark:text-slate-200">

@@ -24,15 +24,17 @@ export interface Settings {
 }
 
 const fromBuild = parseExtensions(__DEFAULT_EXTENSIONS__)
+const mineFromBuild = parseExtensions(__DEFAULT_MY_EXTENSIONS__)
 
 export const defaultSettings: Settings = {
   extensions: fromBuild.ok ? fromBuild.extensions : [],
-  myExtensions: [],
+  myExtensions: mineFromBuild.ok ? mineFromBuild.extensions : [],
   handset: 'yealink',
   agentLoginName: '',
   sound: false,
   volume: 0.6,
-  notifications: false,
+  // On: they show once the browser allows them (a browser that already does shows them at once).
+  notifications: true,
   flashTitle: true,
   theme: 'system',
   view: 'agent',
