@@ -48,7 +48,7 @@ export function DialBox() {
         aria-describedby={error ? DIAL_ERROR_ID : undefined}
         className="w-36 min-w-0 rounded-md sm:w-44 border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-800"
       />
-      <Button type="submit" variant="primary" disabled={status.state === 'sending'}>
+      <Button type="submit" variant="primary" className="min-w-20" disabled={status.state === 'sending'}>
         {status.state === 'sending' ? 'Dialling…' : 'Dial'}
       </Button>
     </form>

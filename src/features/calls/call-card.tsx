@@ -38,11 +38,11 @@ function Timer({ call, frozenAt }: { call: Call; frozenAt?: number }) {
         <span className="shrink-0 rounded bg-red-700 px-1.5 py-0.5 font-bold text-white uppercase">Overdue</span>
       )}
       <span
-        className={`ml-auto shrink-0 tabular-nums ${frozenAt === undefined ? 'text-slate-600 dark:text-slate-300' : 'text-slate-700 italic dark:text-slate-200'}`}
+        className={`ml-auto w-32 shrink-0 text-left tabular-nums ${frozenAt === undefined ? 'text-slate-600 dark:text-slate-300' : 'text-slate-700 italic dark:text-slate-200'}`}
         title={frozenAt === undefined ? undefined : 'Stopped: the PBX has not been heard from since'}
       >
-        {frozenAt !== undefined && <span aria-hidden="true">⏸ </span>}
         {text}
+        {frozenAt !== undefined && <span aria-hidden="true"> ⏸</span>}
       </span>
     </>
   )
@@ -54,7 +54,9 @@ function Timer({ call, frozenAt }: { call: Call; frozenAt?: number }) {
  * that frame — and the ring already has colour, a ring, a word, a sound, the title and a
  * notification.
  */
-const RingDot = () => <span aria-hidden="true" className="size-2.5 rounded-full bg-amber-500" />
+const RingDot = ({ on }: { on: boolean }) => (
+  <span aria-hidden="true" className={`size-2.5 shrink-0 rounded-full ${on ? 'bg-amber-500' : 'invisible'}`} />
+)
 
 function AnswerControl({ call, stale }: { call: Call; stale: boolean }) {
   return canOfferAnswer(call) ? <AnswerButton call={call} stale={stale} /> : null
@@ -102,9 +104,10 @@ export const CallCard = memo(function CallCard({ call }: { call: Call }) {
         <p className="truncate text-base font-semibold" title={who}>
           {who}
         </p>
-        <p className="flex shrink-0 items-center gap-1.5 text-sm font-semibold">
-          {tone === 'ringing' && <RingDot />}
-          {words}
+        {/* A fixed box, the dot's place kept: a new status word starts where the old one did. */}
+        <p className="flex w-32 shrink-0 items-center gap-1.5 text-sm font-semibold">
+          <RingDot on={tone === 'ringing'} />
+          <span className="truncate">{words}</span>
         </p>
       </div>
       {/* One line whatever it holds: a badge or a longer timer never makes the card taller. */}

@@ -75,9 +75,10 @@ export function ConnectionStatus({ watching }: { watching: number }) {
       text = long ? `Offline for ${Math.floor(downFor / 60_000)} min` : 'Offline — waiting for the network'
       break
     case 'auth':
+      // Said in full: the administrator who reads it needs how the PBX refused (README, Troubleshooting).
       text = (
         <>
-          {feedTrouble('auth')}
+          {c.error}
           {next}
         </>
       )

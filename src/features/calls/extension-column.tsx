@@ -21,7 +21,7 @@ export const ExtensionColumn = memo(function ExtensionColumn({
 })
 
 /** An idle column's height: that of a column holding one call, ringing or connected (the room it keeps). */
-export const COLUMN_MIN_REM = 10.625
+export const COLUMN_MIN_REM = 12
 
 /** What a column without calls says: idle only when the PBX said so. */
 const NO_CALLS: Record<FeedTrust, string> = {
@@ -30,10 +30,19 @@ const NO_CALLS: Record<FeedTrust, string> = {
   stale: 'No calls when last heard',
 }
 
-/** Only a column without calls reads the feed's state: a burst of calls re-renders no idle line. */
+/**
+ * A call that ended lingers to say how, until a live one needs its room: the next call (a dial
+ * right after a hang-up) takes the place of the last instead of making the column taller.
+ */
+function withoutEndedIfLive(calls: readonly Call[]): readonly Call[] {
+  const live = calls.filter((c) => c.endedAt === undefined)
+  return live.length > 0 && live.length < calls.length ? live : calls
+}
+
+/** Only a column without calls reads the feed's state: a burst of calls re-renders no idle line. Left-aligned: new words start where the old ones did. */
 function NoCalls({ ext }: { ext: string }) {
   return (
-    <p className="flex grow items-center justify-center rounded-lg border border-dashed border-slate-300 px-4 py-2 text-center text-sm text-slate-500 dark:border-slate-700 dark:text-slate-400">
+    <p className="flex grow items-center rounded-lg border border-dashed border-slate-300 px-4 py-2 text-sm text-slate-500 dark:border-slate-700 dark:text-slate-400">
       {NO_CALLS[useExtensionTrust(ext)]}
     </p>
   )
@@ -60,7 +69,11 @@ export function ColumnView({ ext, mine = false, calls }: { ext: string; mine?: b
         </h2>
         {mine && <span className="rounded bg-sky-700 px-1.5 text-xs text-white">mine</span>}
       </div>
-      {calls.length === 0 ? <NoCalls ext={ext} /> : calls.map((c) => <CallCard key={c.id} call={c} />)}
+      {calls.length === 0 ? (
+        <NoCalls ext={ext} />
+      ) : (
+        withoutEndedIfLive(calls).map((c) => <CallCard key={c.id} call={c} />)
+      )}
     </section>
   )
 }
