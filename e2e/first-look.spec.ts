@@ -55,11 +55,12 @@ for (const width of [390, 480]) {
     const sim = simControl(request)
     await page.setViewportSize({ width, height: 800 })
     await seedSettings(page, { myExtensions: ['410'], extensions: ['400', '420'] })
-    // A call already in the history, so the history panel is there to overlap.
-    const old = await sim.ring('410', { callerId: '0200000009' })
-    await sim.status(old, 'No Answer')
     await page.goto('/')
     await expect(page.getByRole('status')).toHaveText('Live')
+    // Missed calls in the history, so its panel is as tall as an agent's is by mid-morning.
+    for (const n of [1, 2, 3]) await sim.status(await sim.ring('410', { callerId: `020000000${n}` }), 'No Answer')
+    await expect(page.getByRole('listitem').filter({ hasText: '0200000003' })).toBeVisible()
+    await expect(region(page, '410').getByRole('article')).toHaveCount(0, { timeout: 20_000 })
     for (const ext of ['410', '400', '420']) await sim.ring(ext, { callerId: `02000000${ext.slice(1)}` })
     for (const ext of ['410', '400', '420'])
       await expectClickable(region(page, ext).getByRole('button', { name: 'Answer' }))

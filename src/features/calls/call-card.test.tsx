@@ -157,4 +157,14 @@ describe('CallCard', () => {
     )
     expect(screen.getByRole('button', { name: 'Answer' })).toBeEnabled()
   })
+
+  it('says OVERDUE on a call that has rung past the escalation threshold, as the grid does', () => {
+    useSettings.setState({ escalateAfterSec: 30 })
+    const call = feedCall({ uniqueCallId: 'c-long', status: 'Ringing' })
+    renderCard({ ...call, statusSince: Date.now() - 31_000 })
+    expect(screen.getByRole('article')).toHaveTextContent(/Overdue/i)
+    cleanup()
+    renderCard({ ...call, statusSince: Date.now() - 5_000 })
+    expect(screen.getByRole('article')).not.toHaveTextContent(/Overdue/i)
+  })
 })
