@@ -176,7 +176,7 @@ export const resourceTimings = (page, method) =>
     (m) =>
       performance
         .getEntriesByType('resource')
-        .filter((e) => e.name.includes(`/CallManagementAPI/${m}?`))
+        .filter((e) => e.name.includes(`/api/pbx/${m}?`))
         .map((e) => ({ start: e.startTime, end: e.responseEnd, name: e.name })),
     method,
   )

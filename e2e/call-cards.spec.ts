@@ -12,7 +12,7 @@ test('on the built-in simulator the panel says its calls are demo calls, and no 
   // Hold the first subscribe: until the PBX answers, nothing is known.
   let release = () => {}
   const held = new Promise<void>((r) => (release = r))
-  await page.route('**/CallManagementAPI/subscribe*', async (route) => {
+  await page.route('**/api/pbx/subscribe*', async (route) => {
     await held
     await route.continue()
   })

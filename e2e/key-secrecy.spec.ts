@@ -60,7 +60,7 @@ test('the API key is in no browser request, reply or storage; the proxy adds it 
   await expect(card).toContainText('Hung up')
 
   await Promise.all(reading)
-  const pbxCalls = seen.filter((s) => s.url.includes('/CallManagementAPI/'))
+  const pbxCalls = seen.filter((s) => s.url.includes('/api/pbx/'))
   expect(pbxCalls.length).toBeGreaterThan(2)
   for (const s of seen) {
     expect(s.url.toLowerCase(), s.url).not.toContain('apikey')

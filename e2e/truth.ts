@@ -38,7 +38,7 @@ export async function instrument(page: Page): Promise<void> {
     const realFetch = window.fetch.bind(window)
     window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
       const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
-      if (!url.includes('/CallManagementAPI/subscribe')) return realFetch(input, init)
+      if (!url.includes('/api/pbx/subscribe')) return realFetch(input, init)
       w.__subs.started++
       const p = realFetch(input, init)
       p.then(

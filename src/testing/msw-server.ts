@@ -1,15 +1,15 @@
-// The PBX simulator behind `fetch` for unit tests: MSW forwards every CallManagementAPI request to
-// one PbxSimulator, adding the API key exactly as server/pbx-proxy.ts does for the browser.
+// The PBX simulator behind `fetch` for unit tests: MSW answers the panel's `/api/pbx/<method>` requests
+// from one PbxSimulator, adding the API key as the Switchboard server does (a stand-in for it: rights and
+// the server's own feed are tested in server/).
 // jsdom's fetch needs absolute URLs; vitest's jsdom environment gives the page http://localhost:3000/,
-// so the client's relative `/servicemanager/...` URLs resolve against it.
+// so the client's relative `/api/pbx/...` URLs resolve against it.
 import { http, HttpResponse } from 'msw'
 import { setupServer, type SetupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll } from 'vitest'
-import { withApiKey } from '../../server/pbx-proxy.ts'
 import { PbxSimulator, type SimOptions, type SimReply } from '../../sim/pbx-simulator.ts'
 
 /** Any origin, any HTTP method: the simulator itself answers a GET with 405. */
-const API_ROUTE = '*/servicemanager/rest/CallManagementAPI/:method'
+const API_ROUTE = '*/api/pbx/:method'
 
 function untilAborted(signal: AbortSignal): Promise<Response> {
   // A reply that never comes: settle only when the client gives up, so no test leaks a promise.
@@ -36,9 +36,11 @@ export function pbxHandlers(sim: PbxSimulator, proxyKey = sim.apiKey) {
   return [
     http.all(API_ROUTE, async ({ request, params }) => {
       const url = new URL(request.url)
-      // The browser never sends the key; the proxy adds it, so this stand-in proxy does too.
-      const proxied = new URL(withApiKey(url.pathname + url.search, proxyKey), url.origin)
-      const reply = await sim.handle(request.method, String(params.method), proxied.searchParams, request.signal)
+      // The browser never sends the key; the server drops any it sent and adds its own, so this stand-in does too.
+      const query = new URLSearchParams(url.search)
+      for (const k of [...query.keys()]) if (k.toLowerCase() === 'apikey') query.delete(k)
+      query.set('apiKey', proxyKey)
+      const reply = await sim.handle(request.method, String(params.method), query, request.signal)
       return toResponse(reply, request.signal)
     }),
   ]

@@ -8,9 +8,10 @@ import { COLUMN_MIN_REM, ColumnView, ExtensionColumn } from '../calls/extension-
 import { SAMPLE_CALLS } from '../calls/sample-calls.ts'
 import { HistoryPanel } from '../history/history-panel.tsx'
 import { useAgent } from './agent-store.ts'
-import { isMine, useMyExtensions } from './my-extensions.ts'
-import { registerReveal } from './reveal-extension.ts'
-import { useDial } from './use-dial.ts'
+import { callActions } from './call-actions.tsx'
+import { isMine, useMyExtensions } from '../calls/my-extensions.ts'
+import { registerReveal } from '../calls/reveal-extension.ts'
+import { commands, useSend } from './commands.ts'
 
 /** Space between columns and between rows of them. */
 const GAP_REM = 0.75
@@ -23,11 +24,11 @@ export function AgentColumns({ extensions: all }: { extensions: readonly string[
   const [query, setQuery] = useState('')
   const extensions = useFilteredExtensions(all, useDeferredValue(query))
   const mine = useMyExtensions()
-  const dial = useDial()
+  const send = useSend()
   const rows = useRef<WindowRowsHandle>(null)
   const redial = (number: string) => {
     useAgent.getState().dialInputChanged(number)
-    dial(number)
+    send(commands.dial(), number)
   }
   useEffect(
     () =>
@@ -50,11 +51,13 @@ export function AgentColumns({ extensions: all }: { extensions: readonly string[
           gapRem={GAP_REM}
           estimateRowRem={COLUMN_MIN_REM + GAP_REM}
           itemKey={(ext) => ext}
-          renderItem={(ext, onScreen) => <ExtensionColumn ext={ext} mine={isMine(ext, mine)} onScreen={onScreen} />}
+          renderItem={(ext, onScreen) => (
+            <ExtensionColumn ext={ext} mine={isMine(ext, mine)} onScreen={onScreen} actions={callActions} />
+          )}
           handle={rows}
         />
         <Rehearsal>
-          <ColumnView ext="rehearsal" calls={SAMPLE_CALLS} />
+          <ColumnView ext="rehearsal" calls={SAMPLE_CALLS} actions={callActions} />
         </Rehearsal>
       </div>
       {mine.length > 0 && (

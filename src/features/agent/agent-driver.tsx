@@ -1,4 +1,5 @@
 import { useEffect } from 'react'
+import { useQueryClient } from '@tanstack/react-query'
 import { AlertsDriver } from '../alerts/alerts-driver.tsx'
 import { useFeed } from '../calls/feed-store.ts'
 import { startHistory } from '../history/history-store.ts'
@@ -31,6 +32,7 @@ export function AgentDriver() {
   useEffect(() => startHistory(), [])
   useEffect(() => startMissedTitle(), [])
   useEffect(() => forgetEndedRecordings(), [])
-  useEffect(() => watchDialledCall(), [])
+  const client = useQueryClient()
+  useEffect(() => watchDialledCall(client), [client])
   return <AlertsDriver />
 }

@@ -1,4 +1,5 @@
 import { useAgent } from './agent-store.ts'
+import { commandError, commands, useCommandState } from './commands.ts'
 import { DIAL_ERROR_ID } from './dial-box.tsx'
 
 export interface AgentMessage {
@@ -11,11 +12,16 @@ export interface AgentMessage {
 
 /** What the agent's own actions have to say now: a dial's error or progress, a keyboard hint. */
 export function useAgentMessage(): AgentMessage | null {
-  const dial = useAgent((s) => s.dial)
+  const dial = useCommandState(commands.dial())
+  const overAt = useAgent((s) => s.dialOverAt)
   const hint = useAgent((s) => s.hint)
-  if (dial.state === 'error') return { text: dial.message, alert: true, id: DIAL_ERROR_ID }
+  const error = commandError(dial, 'dial')
+  if (error) return { text: error, alert: true, id: DIAL_ERROR_ID }
   if (hint) return { text: hint, alert: false }
-  if (dial.state === 'sent')
-    return { text: `Calling ${dial.number} from ${dial.from}: your handset picks up by itself.`, alert: false }
+  if (dial?.status === 'success' && dial.data && dial.submittedAt !== overAt)
+    return {
+      text: `Calling ${dial.data.number} from ${dial.data.from}: your handset picks up by itself.`,
+      alert: false,
+    }
   return null
 }

@@ -1,23 +1,20 @@
 import { beforeEach, describe, expect, it } from 'vitest'
-import { recordingOf, useAgent } from './agent-store.ts'
+import { useAgent } from './agent-store.ts'
 
 const KEY = 'switchboard.recordings'
 const stored = () => JSON.parse(localStorage.getItem(KEY) ?? '{}') as { recorded?: Record<string, unknown> }
 
 beforeEach(() => {
   localStorage.clear()
-  useAgent.setState({ recordings: {}, recorded: {}, recordErrors: {} })
+  useAgent.setState({ recorded: {} })
 })
 
 describe('recordings started here outlive a reload', () => {
   it('keeps the owner of a started recording, stored, until it is stopped', () => {
-    useAgent.getState().recordingChanged('c1', 'starting')
-    useAgent.getState().recordingChanged('c1', 'on', undefined, 'jsmith')
+    useAgent.getState().recordingStarted('c1', 'jsmith')
     expect(stored().recorded).toEqual({ c1: { owner: 'jsmith', at: expect.any(Number) } })
-    // A failed stop keeps it; a stop that went through forgets it.
-    useAgent.getState().recordingChanged('c1', 'on', 'The PBX said: busy (Code -2)')
     expect(useAgent.getState().recorded.c1?.owner).toBe('jsmith')
-    useAgent.getState().recordingChanged('c1', null)
+    useAgent.getState().recordingStopped('c1')
     expect(useAgent.getState().recorded).toEqual({})
     expect(stored().recorded).toEqual({})
   })
@@ -39,24 +36,24 @@ describe('recordings started here outlive a reload', () => {
     window.dispatchEvent(new StorageEvent('storage', { key: KEY }))
     const s = useAgent.getState()
     expect(Object.keys(s.recorded)).toEqual(['c1'])
-    expect(recordingOf(s, 'c1')).toBe('on')
-    expect(recordingOf(s, 'old')).toBeUndefined()
+    expect(s.recorded.c1?.owner).toBe('jsmith')
+    expect(s.recorded.old).toBeUndefined()
   })
 
   it('changes one entry at a time: what another tab stored meanwhile is kept', () => {
-    useAgent.getState().recordingChanged('c1', 'on', undefined, 'jsmith')
+    useAgent.getState().recordingStarted('c1', 'jsmith')
     // Another tab records c2 (it writes storage; this tab has not heard yet).
     localStorage.setItem(
       KEY,
       JSON.stringify({ recorded: { ...stored().recorded, c2: { owner: 'bjones', at: Date.now() } } }),
     )
-    useAgent.getState().recordingChanged('c1', null)
+    useAgent.getState().recordingStopped('c1')
     expect(Object.keys(stored().recorded ?? {})).toEqual(['c2'])
   })
 
   it('forgets the recordings of calls that ended', () => {
-    useAgent.getState().recordingChanged('c1', 'on', undefined, 'jsmith')
-    useAgent.getState().recordingChanged('c2', 'on', undefined, 'jsmith')
+    useAgent.getState().recordingStarted('c1', 'jsmith')
+    useAgent.getState().recordingStarted('c2', 'jsmith')
     useAgent.getState().recordingsEnded(['c1', 'c9'])
     expect(Object.keys(useAgent.getState().recorded)).toEqual(['c2'])
   })

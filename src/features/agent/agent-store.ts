@@ -1,21 +1,9 @@
-// What the agent's own actions are doing: dialling, hanging up, recording; plus the help dialog.
+// The agent's own tools: the dial box's text, recordings started here, the help dialog, hints.
 import { create } from 'zustand'
-
-export type DialState =
-  | { state: 'idle' }
-  | { state: 'sending'; number: string }
-  | { state: 'sent'; number: string; from: string }
-  | { state: 'error'; message: string }
-
-export type Recording = 'starting' | 'on' | 'stopping'
 
 interface AgentState {
   /** The dial box's text: tel: links and redial write it, the box edits it. */
   dialInput: string
-  dial: DialState
-  hangups: Record<string, 'sending' | { error: string }>
-  /** Per uniqueCallId: recording is of the call, so both legs show it. */
-  recordings: Record<string, Recording>
   /**
    * Per uniqueCallId, recordings started here and not stopped: the login name it started as (the
    * PBX checks it on stop) and when. Kept across a reload — the PBX never says which calls it
@@ -23,7 +11,6 @@ interface AgentState {
    * ends, or 12 hours pass.
    */
   recorded: Record<string, { owner: string; at: number }>
-  recordErrors: Record<string, string>
   helpOpen: boolean
   /** Counts requests to open it, so a request always reaches the dialog even if a close is in flight. */
   helpRequests: number
@@ -31,12 +18,13 @@ interface AgentState {
   hint: string
 
   dialInputChanged: (text: string) => void
-  dialChanged: (dial: DialState) => void
-  /** The call a dial started is over (or never came): its message and number go. */
-  dialledCallEnded: () => void
-  hangupChanged: (id: string, state: 'sending' | { error: string } | null) => void
-  /** `owner`: the login name a recording just started as (kept while it is on). */
-  recordingChanged: (id: string, state: Recording | null, error?: string, owner?: string) => void
+  /** The dial sent at `submittedAt` has had its call end (or never saw one): its message and number go. */
+  dialledCallEnded: (submittedAt: number, number: string) => void
+  /** The dial run whose call has ended (its `submittedAt`): its "Calling …" no longer shows. */
+  dialOverAt: number
+  /** Per uniqueCallId (recording is of the call, so both legs show it); `owner`: the login name it started as. */
+  recordingStarted: (id: string, owner: string) => void
+  recordingStopped: (id: string) => void
   /** Forget recordings of calls that have ended (`ended`: those uniqueCallIds). */
   recordingsEnded: (ended: readonly string[]) => void
   helpToggled: (open: boolean) => void
@@ -84,46 +72,30 @@ function storeRecorded(change: (stored: Recorded) => Recorded): void {
   }
 }
 
-/** The state a call's Record button shows: this tab's request, else a recording remembered from before. */
-export const recordingOf = (s: Pick<AgentState, 'recordings' | 'recorded'>, id: string): Recording | undefined =>
-  s.recordings[id] ?? (s.recorded[id] ? 'on' : undefined)
-
 export const useAgent = create<AgentState>()((set) => ({
   dialInput: '',
-  dial: { state: 'idle' },
-  hangups: {},
-  recordings: {},
   recorded: readRecorded(),
-  recordErrors: {},
   helpOpen: false,
   helpRequests: 0,
   hint: '',
 
   dialInputChanged: (dialInput) => set({ dialInput }),
-  dialChanged: (dial) => set({ dial }),
-  dialledCallEnded: () =>
-    set((s) => {
-      if (s.dial.state !== 'sent') return {}
-      // The box keeps a number typed since: only the one dialled goes.
-      const typed = s.dialInput.replace(/[^\d+*#]/g, '')
-      return { dial: { state: 'idle' }, dialInput: typed === s.dial.number ? '' : s.dialInput }
-    }),
-  hangupChanged: (id, state) =>
-    set((s) => ({ hangups: state ? { ...s.hangups, [id]: state } : without(s.hangups, id) })),
-  recordingChanged: (id, state, error, owner) => {
-    // Started (an owner): remembered; stopped or never started: forgotten; else unchanged.
-    const at = Date.now()
-    const change = owner
-      ? (r: Recorded) => ({ ...r, [id]: { owner, at } })
-      : state
-        ? null
-        : (r: Recorded) => without(r, id)
-    if (change) storeRecorded(change)
+  dialOverAt: 0,
+  dialledCallEnded: (submittedAt, number) =>
     set((s) => ({
-      recordings: state ? { ...s.recordings, [id]: state } : without(s.recordings, id),
-      recorded: change ? change(s.recorded) : s.recorded,
-      recordErrors: error ? { ...s.recordErrors, [id]: error } : without(s.recordErrors, id),
-    }))
+      dialOverAt: submittedAt,
+      // The box keeps a number typed since: only the one dialled goes.
+      dialInput: s.dialInput.replace(/[^\d+*#]/g, '') === number ? '' : s.dialInput,
+    })),
+  recordingStarted: (id, owner) => {
+    const add = (r: Recorded) => ({ ...r, [id]: { owner, at: Date.now() } })
+    storeRecorded(add)
+    set((s) => ({ recorded: add(s.recorded) }))
+  },
+  recordingStopped: (id) => {
+    const drop = (r: Recorded) => without(r, id)
+    storeRecorded(drop)
+    set((s) => ({ recorded: drop(s.recorded) }))
   },
   recordingsEnded: (ended) => {
     const gone = ended.filter((id) => id in useAgent.getState().recorded)

@@ -1,23 +1,51 @@
 import { useState } from 'react'
 import { Badge } from '../../components/ui/badge.tsx'
-import { ConfirmDialog } from '../../components/ui/confirm-dialog.tsx'
 import { Button } from '../../components/ui/button.tsx'
+import { ConfirmDialog } from '../../components/ui/confirm-dialog.tsx'
 import type { Call } from '../calls/call-model.ts'
+import { canOfferAnswer } from '../calls/call-status.ts'
 import { CardMessage } from '../calls/card-message.tsx'
-import { recordingOf, useAgent } from './agent-store.ts'
-import { isMine } from './my-extensions.ts'
-import { useHangup, useRecording } from './use-call-controls.ts'
+import { useFeedTrust } from '../calls/feed-store.ts'
+import { isMine } from '../calls/my-extensions.ts'
 import { useSettings } from '../settings/settings-store.ts'
+import { useAgent } from './agent-store.ts'
+import { commandError, commands, useCommandState, useSend } from './commands.ts'
 
-// Any call under way, statuses the contract does not list (e.g. Parked) too; not one still
-// ringing, nor a leg that left its call (Unlinked: after a transfer the uniqueCallId, shared by
-// both legs, would hang up the customer with whoever took it).
+// Not a ringing call, nor a leg that left its call (Unlinked: the shared uniqueCallId would hang up the customer).
 const canHangUp = (call: Call) => call.endedAt === undefined && call.status !== 'Ringing' && call.status !== 'Unlinked'
 
-/** Hang up and record, on calls in progress; the card renders this next to Answer. */
+/** Answer a ringing call; hang up and record one in progress. The agent view puts these on each card. */
 export function CallActions({ call }: { call: Call }) {
-  // Hooks only where the controls show: a thousand ringing cards need no mutation observers.
+  // Hooks only where the controls show: ended cards need no command state.
+  if (canOfferAnswer(call)) return <AnswerButton call={call} />
   return canHangUp(call) ? <InProgressActions call={call} /> : null
+}
+
+/** For `ExtensionColumn`'s `actions`: one function for all, so memoised columns stay memoised. */
+export const callActions = (call: Call) => <CallActions call={call} />
+
+function AnswerButton({ call }: { call: Call }) {
+  const send = useSend()
+  const command = commands.answer(call)
+  const state = useCommandState(command)
+  // While the feed is down the call may have changed: nothing to answer for sure.
+  const stale = useFeedTrust() === 'stale'
+  const busy = state?.status === 'pending'
+  return (
+    <>
+      <Button
+        variant="primary"
+        className="mt-2 w-full"
+        disabled={busy || stale}
+        aria-disabled={busy || stale}
+        title={stale ? 'Not connected to the PBX: this call may have changed' : undefined}
+        onClick={() => send(command, undefined)}
+      >
+        {busy ? 'Answering…' : 'Answer'}
+      </Button>
+      <CardMessage text={commandError(state, 'answer')} />
+    </>
+  )
 }
 
 type Act = 'hangup' | 'record'
@@ -36,42 +64,40 @@ const ASK: Record<Act, { title: string; body: (c: Call) => string; yes: string }
 }
 
 function InProgressActions({ call }: { call: Call }) {
-  const hangup = useHangup()
-  const record = useRecording()
+  const send = useSend()
+  const hangup = commands.hangup(call.id)
+  const record = commands.record(call.id)
+  const hangState = useCommandState(hangup)
+  const recordState = useCommandState(record)
+  // Until a start or stop lands, the button keeps saying what is true now.
+  const on = useAgent((s) => call.id in s.recorded)
   const mine = useSettings((s) => isMine(call.ext, s.myExtensions))
   const [asking, setAsking] = useState<Act | null>(null)
-  const run = (act: Act) => (act === 'hangup' ? hangup(call.id) : record(call.id))
-  // A colleague's call is cut or recorded only after a second, deliberate yes.
-  const act = (a: Act) =>
-    mine || (a === 'record' && recordingOf(useAgent.getState(), call.id)) ? run(a) : setAsking(a)
-  const hangState = useAgent((s) => s.hangups[call.id])
-  const recording = useAgent((s) => recordingOf(s, call.id))
-  const recordError = useAgent((s) => s.recordErrors[call.id])
-  const hangError = typeof hangState === 'object' ? hangState.error : undefined
+  const hanging = hangState?.status === 'pending'
+  const switching = recordState?.status === 'pending'
   const connected = call.status === 'Connected'
+  const run = (a: Act) => (a === 'hangup' ? send(hangup, undefined) : send(record, !on))
+  // A colleague's call is cut or recorded only after a second, deliberate yes (stopping needs none).
+  const act = (a: Act) => (mine || (a === 'record' && on) ? run(a) : setAsking(a))
   return (
     <div className="mt-2 flex flex-col">
       <div className="flex items-center gap-2 overflow-hidden whitespace-nowrap">
-        <Button variant="danger" disabled={hangState === 'sending'} onClick={() => act('hangup')}>
-          {hangState === 'sending' ? 'Hanging up…' : 'Hang up'}
+        <Button variant="danger" disabled={hanging} onClick={() => act('hangup')}>
+          {hanging ? 'Hanging up…' : 'Hang up'}
         </Button>
         {connected && (
-          <Button
-            aria-pressed={recording === 'on' || recording === 'stopping'}
-            disabled={recording === 'starting' || recording === 'stopping'}
-            onClick={() => act('record')}
-          >
-            {recording === 'on' || recording === 'stopping' ? 'Stop recording' : 'Record'}
+          <Button aria-pressed={on} disabled={switching} onClick={() => act('record')}>
+            {on ? 'Stop recording' : 'Record'}
           </Button>
         )}
-        {connected && (recording === 'on' || recording === 'stopping') && (
+        {connected && on && (
           <Badge tone="red">
             <span aria-hidden="true">● </span>
             <span>Recording</span>
           </Badge>
         )}
       </div>
-      <CardMessage text={hangError ?? recordError} />
+      <CardMessage text={commandError(hangState, 'hangup') ?? commandError(recordState, 'record')} />
       {asking && (
         <ConfirmDialog
           title={ASK[asking].title}

@@ -2,7 +2,7 @@ import { useEffect, type FormEvent } from 'react'
 import { Button } from '../../components/ui/button.tsx'
 import { useAgent } from './agent-store.ts'
 import { numberFromTelLink } from './dial.ts'
-import { useDial } from './use-dial.ts'
+import { commandError, commands, useCommandState, useSend } from './commands.ts'
 
 export const DIAL_INPUT_ID = 'dial-number'
 /** The message line says what went wrong; the box points to it. */
@@ -24,14 +24,15 @@ function useDialFromUrl() {
 export function DialBox() {
   const value = useAgent((s) => s.dialInput)
   const changed = useAgent((s) => s.dialInputChanged)
-  const status = useAgent((s) => s.dial)
-  const dial = useDial()
+  const send = useSend()
+  const state = useCommandState(commands.dial())
   useDialFromUrl()
   const submit = (e: FormEvent) => {
     e.preventDefault()
-    dial(value)
+    send(commands.dial(), value)
   }
-  const error = status.state === 'error' ? status.message : null
+  const error = commandError(state, 'dial')
+  const sending = state?.status === 'pending'
   return (
     <form onSubmit={submit} noValidate className="flex items-center gap-2">
       <label htmlFor={DIAL_INPUT_ID} className="text-sm font-medium">
@@ -48,8 +49,8 @@ export function DialBox() {
         aria-describedby={error ? DIAL_ERROR_ID : undefined}
         className="w-36 min-w-0 rounded-md sm:w-44 border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-800"
       />
-      <Button type="submit" variant="primary" className="min-w-20" disabled={status.state === 'sending'}>
-        {status.state === 'sending' ? 'Dialling…' : 'Dial'}
+      <Button type="submit" variant="primary" className="min-w-20" disabled={sending}>
+        {sending ? 'Dialling…' : 'Dial'}
       </Button>
     </form>
   )

@@ -1,5 +1,5 @@
 import { applyEvents, emptyModel } from '../calls/call-model.ts'
-import { mineFirst, oldestAnswerable, ringingMine } from './my-extensions.ts'
+import { mineFirst, oldestAnswerable, ringingMine } from '../calls/my-extensions.ts'
 import { isTypingTarget, shortcutFor } from './shortcuts.ts'
 
 const key = (key: string, o: Partial<Parameters<typeof shortcutFor>[0]> = {}) => ({

@@ -1,14 +1,15 @@
 import { useEffect } from 'react'
-import { answerCall } from '../calls/answer-call.ts'
 import { useFeed } from '../calls/feed-store.ts'
 import { useSettings } from '../settings/settings-store.ts'
 import { useAgent } from './agent-store.ts'
+import { commands, useSend } from './commands.ts'
 import { DIAL_INPUT_ID } from './dial-box.tsx'
-import { oldestAnswerable } from './my-extensions.ts'
+import { oldestAnswerable } from '../calls/my-extensions.ts'
 import { shortcutFor } from './shortcuts.ts'
 
 /** The panel's keyboard shortcuts (see SHORTCUTS), on the whole window. */
 export function useShortcuts() {
+  const send = useSend()
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const action = shortcutFor(e)
@@ -24,9 +25,9 @@ export function useShortcuts() {
       const call = oldestAnswerable(useFeed.getState().model, mine)
       if (!call) return agent.hinted('No call is ringing on your extensions.')
       agent.hinted(`Answering ${call.callerId || 'the call'} on ${call.ext}`)
-      answerCall(call.ext, call.id)
+      send(commands.answer(call), undefined)
     }
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
-  }, [])
+  }, [send])
 }

@@ -1,7 +1,7 @@
-import { revealExtension } from '../agent/reveal-extension.ts'
+import { revealExtension } from '../calls/reveal-extension.ts'
 import type { Call } from '../calls/call-model.ts'
 import { useSettings } from '../settings/settings-store.ts'
-import { chooseView, useUrlView } from '../supervisor/view-mode.ts'
+import { chooseView, useUrlView } from '../settings/view-mode.ts'
 
 const open = new Map<string, Notification>()
 

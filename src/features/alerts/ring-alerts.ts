@@ -1,6 +1,6 @@
 // Alerts for calls ringing on my extensions; every one stops the moment no call of mine rings.
 import { useFeed } from '../calls/feed-store.ts'
-import { ringingMine } from '../agent/my-extensions.ts'
+import { ringingMine } from '../calls/my-extensions.ts'
 import { useSettings } from '../settings/settings-store.ts'
 import { closeNotification, notificationsGranted, notifyRinging, pageIsAway } from './desktop-notify.ts'
 import { startRingtone, stopRingtone, useAudioStatus } from './ringtone.ts'

@@ -1,16 +1,12 @@
-import { memo } from 'react'
+import { memo, type ReactNode } from 'react'
 import { Badge } from '../../components/ui/badge.tsx'
-import { Button } from '../../components/ui/button.tsx'
-import { CallActions } from '../agent/call-actions.tsx'
 import { formatDuration } from '../../lib/time.ts'
 import { useNow } from '../../lib/use-now.ts'
 import type { Call } from './call-model.ts'
-import { canOfferAnswer, statusTone, statusWords } from './call-status.ts'
-import { answerKey, useAnswerState, useFeed, useFeedTrust } from './feed-store.ts'
-import { CardMessage } from './card-message.tsx'
+import { statusTone, statusWords } from './call-status.ts'
 import { isEscalated } from './escalation.ts'
+import { useFeed, useFeedTrust } from './feed-store.ts'
 import { useSettings } from '../settings/settings-store.ts'
-import { answerCall } from './answer-call.ts'
 
 const toneClass = {
   ringing: 'border-amber-500 bg-amber-50 ring-2 ring-amber-400 dark:bg-amber-950 dark:border-amber-400',
@@ -37,6 +33,7 @@ function Timer({ call, frozenAt }: { call: Call; frozenAt?: number }) {
       {isEscalated(call, now, afterSec) && (
         <span className="shrink-0 rounded bg-red-700 px-1.5 py-0.5 font-bold text-white uppercase">Overdue</span>
       )}
+      {/* A fixed box, text from its left: a longer label never moves where the timer starts. */}
       <span
         className={`ml-auto w-32 shrink-0 text-left tabular-nums ${frozenAt === undefined ? 'text-slate-600 dark:text-slate-300' : 'text-slate-700 italic dark:text-slate-200'}`}
         title={frozenAt === undefined ? undefined : 'Stopped: the PBX has not been heard from since'}
@@ -48,42 +45,13 @@ function Timer({ call, frozenAt }: { call: Call; frozenAt?: number }) {
   )
 }
 
-/**
- * A ringing call's dot. It does not pulse: a burst of ringing cards would start an animation (and
- * a compositor layer) per card in the frame that first shows them — the single largest piece of
- * that frame — and the ring already has colour, a ring, a word, a sound, the title and a
- * notification.
- */
+// Does not pulse: a burst of ringing cards would start one animation (and compositor layer) per card.
 const RingDot = ({ on }: { on: boolean }) => (
   <span aria-hidden="true" className={`size-2.5 shrink-0 rounded-full ${on ? 'bg-amber-500' : 'invisible'}`} />
 )
 
-function AnswerControl({ call, stale }: { call: Call; stale: boolean }) {
-  return canOfferAnswer(call) ? <AnswerButton call={call} stale={stale} /> : null
-}
-
-function AnswerButton({ call, stale }: { call: Call; stale: boolean }) {
-  const state = useAnswerState(answerKey(call))
-  const busy = state?.state === 'sending' || state?.state === 'sent'
-  const error = state?.state === 'error' ? state.message : undefined
-  return (
-    <>
-      <Button
-        variant="primary"
-        className="mt-2 w-full"
-        disabled={busy || stale}
-        aria-disabled={busy || stale}
-        title={stale ? 'Not connected to the PBX: this call may have changed' : undefined}
-        onClick={() => answerCall(call.ext, call.id)}
-      >
-        {busy ? 'Answering…' : 'Answer'}
-      </Button>
-      <CardMessage text={error} />
-    </>
-  )
-}
-
-export const CallCard = memo(function CallCard({ call }: { call: Call }) {
+/** One call; `children`: the commands the view offers on it (the card itself knows none). */
+export const CallCard = memo(function CallCard({ call, children }: { call: Call; children?: ReactNode }) {
   const stale = useFeedTrust() === 'stale'
   const lastReplyAt = useFeed((s) => s.lastReplyAt)
   const tone = statusTone(call)
@@ -117,8 +85,7 @@ export const CallCard = memo(function CallCard({ call }: { call: Call }) {
         {call.isClickToDialCall && <Badge tone="sky">Click-to-dial</Badge>}
         <Timer call={call} frozenAt={stale && call.endedAt === undefined ? lastReplyAt : undefined} />
       </div>
-      <AnswerControl call={call} stale={stale} />
-      <CallActions call={call} />
+      {children}
     </article>
   )
 })

@@ -224,3 +224,7 @@ export function expireEnded(model: CallModel, now: number, lingerMs: number): Ca
   })
   return byExt === model.byExt && ended === model.ended ? model : { byExt, ended }
 }
+
+/** One offer of a call (extension, uniqueCallId, when it started ringing): a call offered again is a new offer. */
+export const answerKey = (call: Pick<Call, 'ext' | 'id' | 'firstSeenAt'>) =>
+  `${extKey(call.ext)}|${call.id}|${call.firstSeenAt}`

@@ -3,8 +3,6 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { useNow } from '../../lib/use-now.ts'
 import { resetFeedStore, useFeed } from './feed-store.ts'
 import { ConnectionStatus } from './connection-status.tsx'
-import { ColumnView } from './extension-column.tsx'
-import { TileView } from '../supervisor/extension-tile.tsx'
 
 /** Something else on screen already runs the shared 1 s ticker (a call's timer). */
 function SomeTimer() {
@@ -54,32 +52,6 @@ describe('a brief reconnect and an outage read differently', () => {
 
 describe('saying what is known', () => {
   const live = { phase: 'live' } as const
-  const down = { phase: 'reconnecting', error: 'HTTP 503' } as const
-
-  it('an extension without calls is unknown until the PBX has answered, idle once it has, as last heard while the feed is down', () => {
-    render(
-      <>
-        <ColumnView ext="410" calls={[]} />
-        <ul>
-          <TileView ext="420" calls={[]} />
-        </ul>
-      </>,
-    )
-    expect(screen.getByRole('region', { name: 'Extension 410' })).toHaveTextContent(
-      'Not known yet — waiting for the PBX',
-    )
-    expect(screen.getByRole('listitem', { name: 'Extension 420: Unknown' })).toBeInTheDocument()
-    // A reply that covered 410 only: 420 (just added, say) is still unknown.
-    act(() => useFeed.setState({ connection: live, lastReplyAt: Date.now(), watching: '410' }))
-    expect(screen.getByRole('region', { name: 'Extension 410' })).toHaveTextContent('Idle — no calls')
-    expect(screen.getByRole('listitem', { name: 'Extension 420: Unknown' })).toBeInTheDocument()
-    act(() => useFeed.setState({ watching: 'SIP/410,420' }))
-    expect(screen.getByRole('region', { name: 'Extension 410' })).toHaveTextContent('Idle — no calls')
-    expect(screen.getByRole('listitem', { name: 'Extension 420: Idle' })).toBeInTheDocument()
-    act(() => useFeed.setState({ connection: down }))
-    expect(screen.getByRole('region', { name: 'Extension 410' })).toHaveTextContent('No calls when last heard')
-    expect(screen.getByRole('listitem', { name: 'Extension 420: Idle' })).toBeInTheDocument()
-  })
 
   it('says "Cannot connect", not "Reconnecting", when the PBX has never answered', () => {
     act(() =>

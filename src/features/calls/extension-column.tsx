@@ -1,4 +1,4 @@
-import { memo } from 'react'
+import { memo, type ReactNode } from 'react'
 import type { Call } from './call-model.ts'
 import { CallCard } from './call-card.tsx'
 import { useExtensionTrust, type FeedTrust } from './feed-store.ts'
@@ -12,13 +12,18 @@ export const ExtensionColumn = memo(function ExtensionColumn({
   ext,
   mine = false,
   onScreen = true,
+  actions,
 }: {
   ext: string
   mine?: boolean
   onScreen?: boolean
+  actions?: CallActionsSlot
 }) {
-  return <ColumnView ext={ext} mine={mine} calls={useCallsFor(ext, onScreen)} />
+  return <ColumnView ext={ext} mine={mine} calls={useCallsFor(ext, onScreen)} actions={actions} />
 })
+
+/** What a view offers on each call (Answer, Hang up…), rendered inside the card. */
+export type CallActionsSlot = (call: Call) => ReactNode
 
 /** An idle column's height: that of a column holding one call, ringing or connected (the room it keeps). */
 export const COLUMN_MIN_REM = 12
@@ -54,7 +59,17 @@ function NoCalls({ ext }: { ext: string }) {
  * the pointer of an agent about to click Answer elsewhere — and a burst of rings changes which
  * columns are on screen for nobody.
  */
-export function ColumnView({ ext, mine = false, calls }: { ext: string; mine?: boolean; calls: readonly Call[] }) {
+export function ColumnView({
+  ext,
+  mine = false,
+  calls,
+  actions,
+}: {
+  ext: string
+  mine?: boolean
+  calls: readonly Call[]
+  actions?: CallActionsSlot
+}) {
   const headingId = `ext-${ext.replace(/\W/g, '-')}`
   return (
     <section
@@ -72,7 +87,11 @@ export function ColumnView({ ext, mine = false, calls }: { ext: string; mine?: b
       {calls.length === 0 ? (
         <NoCalls ext={ext} />
       ) : (
-        withoutEndedIfLive(calls).map((c) => <CallCard key={c.id} call={c} />)
+        withoutEndedIfLive(calls).map((c) => (
+          <CallCard key={c.id} call={c}>
+            {actions?.(c)}
+          </CallCard>
+        ))
       )}
     </section>
   )

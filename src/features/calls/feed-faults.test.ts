@@ -13,7 +13,7 @@ const replies: string[] = []
 const sent: URLSearchParams[] = []
 
 const server = setupServer(
-  http.post('*/servicemanager/rest/CallManagementAPI/subscribe', ({ request }) => {
+  http.post('*/api/pbx/subscribe', ({ request }) => {
     sent.push(new URL(request.url).searchParams)
     const body = replies.shift()
     if (body === undefined) return HttpResponse.text('no reply queued', { status: 500 })
@@ -199,7 +199,7 @@ describe('bad input never corrupts the feed', () => {
     const refuse = (status: number) => {
       server.use(
         http.post(
-          '*/servicemanager/rest/CallManagementAPI/subscribe',
+          '*/api/pbx/subscribe',
           () => HttpResponse.json({ Code: -1, Message: 'unknown sequence' }, { status }),
           { once: true },
         ),
@@ -266,7 +266,7 @@ describe('bad input never corrupts the feed', () => {
   it('waits the PBX minimum poll period from the reply, not from the send: a slow way there cannot bring two polls closer', async () => {
     const arrived: number[] = []
     server.use(
-      http.post('*/servicemanager/rest/CallManagementAPI/subscribe', async () => {
+      http.post('*/api/pbx/subscribe', async () => {
         arrived.push(Date.now())
         await new Promise((r) => setTimeout(r, 80))
         return HttpResponse.json({ Data: {}, seq: 3, Code: 0 })
@@ -285,7 +285,7 @@ describe('bad input never corrupts the feed', () => {
     let open = 0
     let most = 0
     server.use(
-      http.post('*/servicemanager/rest/CallManagementAPI/subscribe', async ({ request }) => {
+      http.post('*/api/pbx/subscribe', async ({ request }) => {
         arrived.push(Date.now())
         most = Math.max(most, ++open)
         await new Promise<void>((r) => {
@@ -316,7 +316,7 @@ describe('bad input never corrupts the feed', () => {
   it('a poll nothing renders (started ahead for a list since changed) gives way to the one a component drives', async () => {
     let arrived = 0
     server.use(
-      http.post('*/servicemanager/rest/CallManagementAPI/subscribe', async () => {
+      http.post('*/api/pbx/subscribe', async () => {
         arrived++
         await new Promise((r) => setTimeout(r, 300))
         return HttpResponse.json({ Data: {}, seq: 3, Code: 0 })

@@ -3,7 +3,8 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import type { FeedEvent, SubscribeResult } from '../pbx/pbx-client.ts'
 import { PbxError } from '../pbx/pbx-error.ts'
 import { useDiagnostics } from './diagnostics-store.ts'
-import { answerKey, LINGER_MS, resetFeedStore, useFeed } from './feed-store.ts'
+import { answerKey } from './call-model.ts'
+import { LINGER_MS, resetFeedStore, useFeed } from './feed-store.ts'
 
 const T0 = 1_700_000_000_000
 const WATCHED = new Set(['400', '410'])
@@ -20,31 +21,27 @@ beforeEach(() => {
   useDiagnostics.getState().cleared()
 })
 
-describe('answer states follow the offer', () => {
+describe('each offer of a call has its own answer key (an earlier click never sticks to a new offer)', () => {
   const numbered = (callId: number, status: string): FeedEvent => ({ ...ev('410', 'q', status), callId })
   const offer = () => useFeed.getState().model.byExt['410']?.find((c) => c.id === 'q')
 
-  it('an accepted answer whose offer ended is dropped; the queue offering the call again starts clean', () => {
+  it('the queue offering the call again after it ended', () => {
     receive(null, reply('5', [numbered(1, 'Ringing')]))
     const first = answerKey(offer()!)
-    useFeed.getState().answerChanged(first, { state: 'sent', at: T0 })
-    // Another call's reply keeps it.
     receive('5', reply('6', [ev('400', 'x', 'Ringing')]), T0 + 500)
-    expect(useFeed.getState().answers[first]).toEqual({ state: 'sent', at: T0 })
+    expect(answerKey(offer()!)).toBe(first)
     receive('6', reply('7', [numbered(2, 'No Answer')]), T0 + 1000)
-    expect(useFeed.getState().answers).toEqual({})
     receive('7', reply('8', [numbered(3, 'Ringing')]), T0 + 9000)
     expect(offer()).toMatchObject({ status: 'Ringing', firstSeenAt: T0 + 9000 })
     expect(answerKey(offer()!)).not.toBe(first)
-    expect(useFeed.getState().answers[answerKey(offer()!)]).toBeUndefined()
   })
 
-  it('an offer ended and rung again within one reply does not inherit the earlier click', () => {
+  it('an offer ended and rung again within one reply', () => {
     receive(null, reply('5', [numbered(1, 'Ringing')]))
-    useFeed.getState().answerChanged(answerKey(offer()!), { state: 'sent', at: T0 })
+    const first = answerKey(offer()!)
     receive('5', reply('6', [numbered(2, 'No Answer'), numbered(3, 'Ringing')]), T0 + 1000)
     expect(offer()).toMatchObject({ status: 'Ringing' })
-    expect(useFeed.getState().answers).toEqual({})
+    expect(answerKey(offer()!)).not.toBe(first)
   })
 })
 

@@ -1,7 +1,7 @@
 import { create } from 'zustand'
 import type { SubscribeResult } from '../pbx/pbx-client.ts'
 import type { PbxError } from '../pbx/pbx-error.ts'
-import { applyEvents, applySnapshot, emptyModel, expireEnded, extKey, type Call, type CallModel } from './call-model.ts'
+import { applyEvents, applySnapshot, emptyModel, expireEnded, extKey, type CallModel } from './call-model.ts'
 import { recordDiag } from './diagnostics-store.ts'
 
 export type Phase = 'connecting' | 'live' | 'reconnecting' | 'auth' | 'offline' | 'idle'
@@ -12,8 +12,6 @@ export interface Connection {
   kind?: PbxError['kind']
   nextRetryAt?: number
 }
-
-export type AnswerState = { state: 'sending' } | { state: 'sent'; at: number } | { state: 'error'; message: string }
 
 /** How long an ended call stays on screen. */
 export const LINGER_MS = 8_000
@@ -52,7 +50,6 @@ interface FeedState {
   unread: number
   /** Why the next snapshot is a resync (shown once it lands); null for a first load or a new list. */
   resyncReason: string | null
-  answers: Record<string, AnswerState>
 
   replyReceived: (
     sent: { seq: string | null; watching: string },
@@ -67,7 +64,6 @@ interface FeedState {
   wentOffline: () => void
   clockTicked: (now: number) => void
   noticeDismissed: () => void
-  answerChanged: (key: string, state: AnswerState | null) => void
 }
 
 const initial = {
@@ -86,27 +82,6 @@ const initial = {
   noticeAt: 0,
   unread: 0,
   resyncReason: null,
-  answers: {},
-}
-
-/**
- * One offer of a call: its extension, uniqueCallId and when it started ringing there. A call the
- * queue offers again is a new offer, so an earlier click's state never sticks to it.
- */
-export const answerKey = (call: Pick<Call, 'ext' | 'id' | 'firstSeenAt'>) =>
-  `${extKey(call.ext)}|${call.id}|${call.firstSeenAt}`
-
-/** Answer states whose offer is over (ended, gone, or offered again) are dropped: same object if none. */
-function liveAnswers(answers: Readonly<Record<string, AnswerState>>, model: CallModel): Record<string, AnswerState> {
-  let out = answers as Record<string, AnswerState>
-  for (const key in answers) {
-    const [ext, id] = key.split('|')
-    const call = model.byExt[ext]?.find((c) => c.id === id)
-    if (call && call.endedAt === undefined && answerKey(call) === key) continue
-    if (out === answers) out = { ...answers }
-    delete out[key]
-  }
-  return out
 }
 
 /**
@@ -167,7 +142,6 @@ export const useFeed = create<FeedState>()((set, get) => ({
         verify: false,
         seq: result.seq,
         model,
-        answers: liveAnswers(s.answers, model),
         resyncReason: null,
         ...notice,
       })
@@ -200,11 +174,7 @@ export const useFeed = create<FeedState>()((set, get) => ({
         'caught up after a fault: the next poll asks for the current state, in case the PBX restarted',
       )
     const check = s.verify ? { relist: true, verify: false } : {}
-    set(
-      model === s.model
-        ? { ...base, seq: result.seq, ...check }
-        : { ...base, seq: result.seq, model, answers: liveAnswers(s.answers, model), ...check },
-    )
+    set(model === s.model ? { ...base, seq: result.seq, ...check } : { ...base, seq: result.seq, model, ...check })
   },
 
   pollFailed: (error, nextRetryAt) => {
@@ -252,14 +222,6 @@ export const useFeed = create<FeedState>()((set, get) => ({
   },
 
   noticeDismissed: () => set({ notice: null, unread: 0 }),
-
-  answerChanged: (key, state) =>
-    set((s) => {
-      const answers = { ...s.answers }
-      if (state) answers[key] = state
-      else delete answers[key]
-      return { answers }
-    }),
 }))
 
 /**
@@ -292,7 +254,6 @@ export const extensionTrust = (
 export const useFeedTrust = () => useFeed(feedTrust)
 export const useExtensionTrust = (ext: string) => useFeed((s) => extensionTrust(s, ext))
 export const useConnection = () => useFeed((s) => s.connection)
-export const useAnswerState = (key: string) => useFeed((s) => s.answers[key])
 export const useRingingCount = (exts: readonly string[]) =>
   useFeed((s) =>
     exts.reduce((n, e) => n + (s.model.byExt[extKey(e)]?.filter((c) => c.status === 'Ringing').length ?? 0), 0),

@@ -7,7 +7,7 @@ import { PbxError } from './pbx-error.ts'
 
 const { sim, server } = setupTestPbx()
 
-const SUBSCRIBE = '*/servicemanager/rest/CallManagementAPI/subscribe'
+const SUBSCRIBE = '*/api/pbx/subscribe'
 const snapshot = (exten = ['410']) => subscribe({ exten, lastSequenceNumber: '0', timeOut: 0 })
 
 /** Reply to the next subscribe with this exact body, bypassing the simulator. */
@@ -57,12 +57,14 @@ describe('request building', () => {
     expect(seen).toHaveLength(1)
     const [req] = seen
     expect(req.method).toBe('POST')
-    expect(req.url.pathname).toBe('/servicemanager/rest/CallManagementAPI/answer')
+    expect(req.url.pathname).toBe('/api/pbx/answer')
     expect([...req.url.searchParams.keys()].sort()).toEqual(['answerString', 'exten', 'uniqueId'])
     expect(req.url.searchParams.get('answerString')).toBe('Call-Info:\\; answer-after=0')
     // encodeURIComponent of the header, not a raw or form-encoded copy.
     expect(req.url.search).toContain('answerString=Call-Info%3A%5C%3B%20answer-after%3D0')
     expect(req.headers.get('Content-Type')).toBe('application/x-www-form-urlencoded')
+    // The server refuses a command without it: a cross-site page cannot send it.
+    expect(req.headers.get('X-Switchboard')).toBe('1')
     expect(await req.body).toBe('')
     expect(req.url.search.toLowerCase()).not.toContain('apikey')
     // The stand-in proxy added the key, so the simulator accepted the call.
@@ -103,12 +105,12 @@ describe('request building', () => {
 
   it('never puts an apiKey in a URL, whatever its case', () => {
     const url = buildUrl('hangup', { extenOrUniqueId: '1.2', apiKey: 'k1', APIKEY: 'k2', apikey: 'k3', ApiKey: 'k4' })
-    expect(url).toBe('/servicemanager/rest/CallManagementAPI/hangup?extenOrUniqueId=1.2')
+    expect(url).toBe('/api/pbx/hangup?extenOrUniqueId=1.2')
   })
 
   it('leaves undefined parameters out and keeps names case-sensitive', () => {
     expect(buildUrl('dial', { number: '1', extenOrUniqueId: 'SIP/1', tag: undefined, Tag: 'x' })).toBe(
-      '/servicemanager/rest/CallManagementAPI/dial?number=1&extenOrUniqueId=SIP/1&Tag=x',
+      '/api/pbx/dial?number=1&extenOrUniqueId=SIP/1&Tag=x',
     )
   })
 })
@@ -220,10 +222,7 @@ describe('errors', () => {
   })
 
   it('rejects GET at the simulator with 405 (the client only POSTs)', async () => {
-    const res = await fetch(
-      '/servicemanager/rest/CallManagementAPI/subscribe?exten=410&lastSequenceNumber=0&timeOut=0',
-      { method: 'GET' },
-    )
+    const res = await fetch('/api/pbx/subscribe?exten=410&lastSequenceNumber=0&timeOut=0', { method: 'GET' })
     expect(res.status).toBe(405)
   })
 })

@@ -11,7 +11,8 @@ import {
   type CallData,
 } from './pbx-schemas.ts'
 
-export const API_BASE = '/servicemanager/rest/CallManagementAPI/'
+/** The Switchboard server's PBX API (docs/architecture.md): it checks rights and calls the PBX itself. */
+export const API_BASE = '/api/pbx/'
 
 /** `SIP/410` and `410` are the same extension; the PBX is sent, and keys its events by, `410`. */
 export const extKey = (ext: string) => (ext.includes('/') ? ext.replace(/^[A-Za-z][A-Za-z0-9]*\//, '') : ext)
@@ -69,7 +70,8 @@ async function post(
   try {
     res = await fetch(buildUrl(method, params), {
       method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      // X-Switchboard: the server refuses commands without it (no cross-site page can send it).
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Switchboard': '1' },
       cache: 'no-store',
       signal,
     })

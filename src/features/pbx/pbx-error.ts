@@ -55,7 +55,8 @@ const PBX_MEANS: readonly [RegExp, Partial<Record<Command, string>> & { any?: st
 
 /** A short sentence for an agent about a failed command; the raw error belongs in Diagnostics. */
 export function friendlyError(e: unknown, command: Command): string {
-  if (!isPbxError(e)) return 'Something went wrong: try again, or see Diagnostics'
+  // Our own checks (no login name, not a number) already speak to the agent.
+  if (!isPbxError(e)) return e instanceof Error ? e.message : 'Something went wrong: try again, or see Diagnostics'
   switch (e.kind) {
     case 'network':
       return 'Cannot reach the PBX: try again'

@@ -1,6 +1,6 @@
 import { useId, useState } from 'react'
 import { useSettings, type View } from '../settings/settings-store.ts'
-import { chooseView, useView } from './view-mode.ts'
+import { chooseView, useView } from '../settings/view-mode.ts'
 
 const MIN_SEC = 5
 const MAX_SEC = 3600

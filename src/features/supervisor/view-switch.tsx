@@ -1,5 +1,5 @@
 import type { View } from '../settings/settings-store.ts'
-import { chooseView, useView } from './view-mode.ts'
+import { chooseView, useView } from '../settings/view-mode.ts'
 
 const VIEWS: { value: View; label: string }[] = [
   { value: 'agent', label: 'Agent view' },

@@ -1,6 +1,6 @@
 // Which view is on screen: `?view=grid|agent` in the URL wins (wall screens), else the stored setting.
 import { create } from 'zustand'
-import { useSettings, type View } from '../settings/settings-store.ts'
+import { useSettings, type View } from './settings-store.ts'
 
 const isView = (v: string | null): v is View => v === 'agent' || v === 'grid'
 

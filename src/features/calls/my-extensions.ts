@@ -1,6 +1,6 @@
 import { useMemo } from 'react'
-import { extKey, type Call, type CallModel } from '../calls/call-model.ts'
-import { canOfferAnswer } from '../calls/call-status.ts'
+import { extKey, type Call, type CallModel } from './call-model.ts'
+import { canOfferAnswer } from './call-status.ts'
 import { useSettings } from '../settings/settings-store.ts'
 import { useWatchedExtensions } from '../settings/watched-extensions.ts'
 

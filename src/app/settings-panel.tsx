@@ -1,13 +1,13 @@
 import { useId } from 'react'
-import { AgentSettings } from '../agent/agent-settings.tsx'
-import { Button } from '../../components/ui/button.tsx'
-import { HANDSETS, HANDSET_TYPES, type HandsetType } from '../pbx/handsets.ts'
-import { GridSettings } from '../supervisor/grid-settings.tsx'
-import { chooseView } from '../supervisor/view-mode.ts'
-import { ThemeSelect } from '../theme/theme-select.tsx'
-import { ExtensionsForm } from './extensions-form.tsx'
-import { useSettings } from './settings-store.ts'
-import { chooseExtensions, useWatchedExtensions } from './watched-extensions.ts'
+import { AgentSettings } from '../features/agent/agent-settings.tsx'
+import { Button } from '../components/ui/button.tsx'
+import { HANDSETS, HANDSET_TYPES, type HandsetType } from '../features/pbx/handsets.ts'
+import { GridSettings } from '../features/supervisor/grid-settings.tsx'
+import { chooseView } from '../features/settings/view-mode.ts'
+import { ThemeSelect } from '../features/theme/theme-select.tsx'
+import { ExtensionsForm } from '../features/settings/extensions-form.tsx'
+import { useSettings } from '../features/settings/settings-store.ts'
+import { chooseExtensions, useWatchedExtensions } from '../features/settings/watched-extensions.ts'
 
 export function SettingsPanel({ onClose }: { onClose: () => void }) {
   const watched = useWatchedExtensions()

@@ -6,18 +6,21 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { setupTestPbx } from '../../testing/msw-server.ts'
 import { defaultSettings, useSettings } from '../settings/settings-store.ts'
 import type { CallData } from '../pbx/pbx-schemas.ts'
-import { CallCard } from './call-card.tsx'
-import { applyEvents, type Call } from './call-model.ts'
-import { resetFeedStore, useFeed } from './feed-store.ts'
-import { ANSWER_CONFIRM_MS } from './answer-call.ts'
-import { useDiagnostics } from './diagnostics-store.ts'
+import { CallCard } from '../calls/call-card.tsx'
+import { applyEvents, type Call } from '../calls/call-model.ts'
+import { resetFeedStore, useFeed } from '../calls/feed-store.ts'
+import { useDiagnostics } from '../calls/diagnostics-store.ts'
+import { CallActions } from './call-actions.tsx'
+import { ANSWER_CONFIRM_MS } from './commands.ts'
 
 const { sim, server } = setupTestPbx()
 afterEach(cleanup)
 
 beforeEach(() => {
   resetFeedStore()
-  useSettings.setState(defaultSettings)
+  useDiagnostics.getState().cleared()
+  // My own extension: a colleague's call asks before Hang up (e2e/first-look.spec.ts).
+  useSettings.setState({ ...defaultSettings, myExtensions: ['410'] })
 })
 
 /** Put a call into the feed store, as a reply would, and return it as the card receives it. */
@@ -29,13 +32,29 @@ function feedCall(data: Partial<CallData> & { uniqueCallId: string; status: stri
   return call
 }
 
+function Card({ call }: { call: Call }) {
+  return (
+    <CallCard call={call}>
+      <CallActions call={call} />
+    </CallCard>
+  )
+}
+
 function renderCard(call: Call) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } })
-  return render(
+  const view = render(
     <QueryClientProvider client={client}>
-      <CallCard call={call} />
+      <Card call={call} />
     </QueryClientProvider>,
   )
+  /** The card as the column renders it after the next reply. */
+  const update = (next: Call) =>
+    view.rerender(
+      <QueryClientProvider client={client}>
+        <Card call={next} />
+      </QueryClientProvider>,
+    )
+  return { ...view, update }
 }
 
 /** Hold answer replies until released, so the in-between state can be seen. */
@@ -43,7 +62,7 @@ function holdAnswers() {
   let release = () => {}
   const gate = new Promise<void>((r) => (release = r))
   server.use(
-    http.post('*/servicemanager/rest/CallManagementAPI/answer', async () => {
+    http.post('*/api/pbx/answer', async () => {
       await gate
       // Fall through to the simulator's handler.
       return undefined
@@ -53,9 +72,9 @@ function holdAnswers() {
 }
 
 const answers = () => sim.requests.filter((r) => r.method === 'answer')
-/** The answer state of the call's current offer (keyed by extension, id and when it started ringing). */
-const answerOf = (ext: string, id: string) =>
-  Object.entries(useFeed.getState().answers).find(([k]) => k.startsWith(`${ext}|${id}|`))?.[1]
+/** The PBX has accepted an answer (the diagnostics say so once the reply is in). */
+const accepted = (id: string) =>
+  useDiagnostics.getState().entries.some((e) => e.type === 'answer' && e.text === `answer ${id} on 410: accepted`)
 
 describe('CallCard', () => {
   it('shows an HTML-looking caller ID as text and injects no element', () => {
@@ -127,37 +146,6 @@ describe('CallCard', () => {
     expect(screen.getByRole('article')).toHaveTextContent(/ringing for 0:0[45]/)
   })
 
-  it('sends one answer with the handset’s header and stays Answering… until the call connects', async () => {
-    const user = userEvent.setup()
-    useSettings.setState({ handset: 'polycom' })
-    const id = sim.ring({ ext: '410' })
-    renderCard(feedCall({ uniqueCallId: id, status: 'Ringing', canAnswer: true }))
-    const button = screen.getByRole('button', { name: 'Answer' })
-    await user.dblClick(button)
-    await expect.poll(() => answerOf('410', id)?.state).toBe('sent')
-    expect(screen.getByRole('button', { name: 'Answering…' })).toBeDisabled()
-    expect(answers()).toHaveLength(1)
-    expect(answers()[0].params).toMatchObject({ uniqueId: id, exten: '410', answerString: 'Alert-Info: Ring Answer' })
-  })
-
-  it('re-enables Answer with a hint when an accepted answer never connects', async () => {
-    const user = userEvent.setup()
-    const timers = vi.spyOn(globalThis, 'setTimeout')
-    const id = sim.ring({ ext: '410' })
-    renderCard(feedCall({ uniqueCallId: id, status: 'Ringing' }))
-    await user.click(screen.getByRole('button', { name: 'Answer' }))
-    await expect.poll(() => answerOf('410', id)?.state).toBe('sent')
-    // No feed runs here, so no Connected event arrives: fire the confirmation deadline now (the
-    // last 15 s timer; the request's own 15 s deadline was set before it).
-    const confirm = timers.mock.calls.findLast(([, ms]) => ms === ANSWER_CONFIRM_MS)?.[0]
-    expect(confirm).toBeTypeOf('function')
-    ;(confirm as () => void)()
-    expect(await screen.findByRole('alert')).toHaveTextContent(
-      'The PBX accepted the answer but the call did not connect',
-    )
-    expect(screen.getByRole('button', { name: 'Answer' })).toBeEnabled()
-  })
-
   it('says OVERDUE on a call that has rung past the escalation threshold, as the grid does', () => {
     useSettings.setState({ escalateAfterSec: 30 })
     const call = feedCall({ uniqueCallId: 'c-long', status: 'Ringing' })
@@ -166,5 +154,75 @@ describe('CallCard', () => {
     cleanup()
     renderCard({ ...call, statusSince: Date.now() - 5_000 })
     expect(screen.getByRole('article')).not.toHaveTextContent(/Overdue/i)
+  })
+
+  it('sends one answer with the handset’s header and stays Answering… until the call connects', async () => {
+    const user = userEvent.setup()
+    useSettings.setState({ handset: 'polycom' })
+    const id = sim.ring({ ext: '410' })
+    const { update } = renderCard(feedCall({ uniqueCallId: id, status: 'Ringing', canAnswer: true }))
+    const button = screen.getByRole('button', { name: 'Answer' })
+    await user.dblClick(button)
+    await expect.poll(() => accepted(id)).toBe(true)
+    expect(screen.getByRole('button', { name: 'Answering…' })).toBeDisabled()
+    expect(answers()).toHaveLength(1)
+    expect(answers()[0].params).toMatchObject({ uniqueId: id, exten: '410', answerString: 'Alert-Info: Ring Answer' })
+    // The Connected event: the card offers the in-call controls, and no error.
+    update(feedCall({ uniqueCallId: id, status: 'Connected' }))
+    expect(await screen.findByRole('button', { name: 'Hang up' })).toBeEnabled()
+    expect(screen.queryByRole('alert')).toBeNull()
+  })
+
+  it('re-enables Answer with a hint when an accepted answer never connects', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true })
+    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime })
+    const id = sim.ring({ ext: '410' })
+    renderCard(feedCall({ uniqueCallId: id, status: 'Ringing' }))
+    await user.click(screen.getByRole('button', { name: 'Answer' }))
+    await expect.poll(() => accepted(id)).toBe(true)
+    // No Connected event arrives: just before the deadline it is still under way, at it the hint shows.
+    await act(() => vi.advanceTimersByTimeAsync(ANSWER_CONFIRM_MS - 1_000))
+    expect(screen.getByRole('button', { name: 'Answering…' })).toBeDisabled()
+    await act(() => vi.advanceTimersByTimeAsync(1_000))
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'The PBX accepted the answer but the call did not connect',
+    )
+    expect(screen.getByRole('button', { name: 'Answer' })).toBeEnabled()
+    vi.useRealTimers()
+  })
+})
+
+describe('Hang up', () => {
+  it('shows Hanging up… while the request is out, then the PBX’s refusal, with the button back', async () => {
+    const user = userEvent.setup()
+    let release = () => {}
+    const gate = new Promise<void>((r) => (release = r))
+    server.use(
+      http.post('*/api/pbx/hangup', async () => {
+        await gate
+        return undefined
+      }),
+    )
+    // The simulator has never heard of this call, so it refuses with a negative Code.
+    renderCard(feedCall({ uniqueCallId: 'gone-already', status: 'Connected' }))
+    await user.dblClick(screen.getByRole('button', { name: 'Hang up' }))
+    expect(await screen.findByRole('button', { name: 'Hanging up…' })).toBeDisabled()
+    release()
+    expect(await screen.findByRole('alert')).toHaveTextContent(/^This call has already ended$/)
+    expect(screen.getByRole('button', { name: 'Hang up' })).toBeEnabled()
+    expect(sim.requests.filter((r) => r.method === 'hangup')).toHaveLength(1)
+  })
+
+  it('a hang-up that goes through leaves no error and sends the uniqueCallId', async () => {
+    const user = userEvent.setup()
+    const id = sim.ring({ ext: '410' })
+    sim.connect(id, '410')
+    renderCard(feedCall({ uniqueCallId: id, status: 'Connected' }))
+    await user.click(screen.getByRole('button', { name: 'Hang up' }))
+    await expect
+      .poll(() => sim.requests.filter((r) => r.method === 'hangup').map((r) => r.params))
+      .toEqual([expect.objectContaining({ extenOrUniqueId: id })])
+    expect(await screen.findByRole('button', { name: 'Hang up' })).toBeEnabled()
+    expect(screen.queryByRole('alert')).toBeNull()
   })
 })
