@@ -5,12 +5,13 @@ import tailwindcss from '@tailwindcss/vite'
 import { DEMO_EXTENSIONS } from './sim/sim-server.ts'
 import { switchboardServer } from './server/vite-plugin.ts'
 
-export default defineConfig(({ mode }) => {
+export default defineConfig(({ mode, command }) => {
   const env = { ...loadEnv(mode, process.cwd(), ''), ...process.env }
   const simulated = !env.NOOJEE_URL?.trim()
   const defaultExtensions = env.SWITCHBOARD_EXTENSIONS ?? (simulated ? DEMO_EXTENSIONS.join(',') : '')
   // The demo starts with one extension marked mine, so ringing, A, Dial and history work at once.
-  const demo = simulated && env.SWITCHBOARD_SIM_DEMO !== '0'
+  // Only the dev server's demo: never a build, never unit tests.
+  const demo = command === 'serve' && !process.env.VITEST && simulated && env.SWITCHBOARD_SIM_DEMO !== '0'
   const defaultMine = env.SWITCHBOARD_MY_EXTENSIONS ?? (demo ? DEMO_EXTENSIONS[1] : '')
 
   return {

@@ -162,7 +162,7 @@ test('"Not known yet" sits inside its dashed box with room on either side at 128
   await page.setViewportSize({ width: 1280, height: 800 })
   let release = () => {}
   const held = new Promise<void>((r) => (release = r))
-  await page.route('**/CallManagementAPI/subscribe*', async (route) => {
+  await page.route('**/api/pbx/subscribe*', async (route) => {
     await held
     await route.continue()
   })
