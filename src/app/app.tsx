@@ -1,14 +1,12 @@
-import { useLayoutEffect, useState } from 'react'
+import { lazy, Suspense, useLayoutEffect, useState } from 'react'
 import { Button } from '../components/ui/button.tsx'
 import { ConnectionStatus } from '../features/calls/connection-status.tsx'
 import { ExtensionsForm } from '../features/settings/extensions-form.tsx'
-import { SettingsPanel } from './settings-panel.tsx'
 import { chooseExtensions } from '../features/settings/watched-extensions.ts'
 import { AgentBar } from '../features/agent/agent-bar.tsx'
 import { AgentColumns } from '../features/agent/agent-columns.tsx'
 import { AgentDriver } from '../features/agent/agent-driver.tsx'
 import { useShownExtensions } from '../features/calls/my-extensions.ts'
-import { DiagnosticsPanel } from '../features/calls/diagnostics-panel.tsx'
 import { SupervisorGrid } from '../features/supervisor/supervisor-grid.tsx'
 import { useView } from '../features/settings/view-mode.ts'
 import { ViewSwitch } from '../features/supervisor/view-switch.tsx'
@@ -16,6 +14,12 @@ import { startTheme } from '../features/theme/theme.ts'
 import { FeedDriver } from './feed-driver.tsx'
 import { MessageLine } from './message-line.tsx'
 import { RingingAnnouncer } from './ringing-announcer.tsx'
+
+// Opened now and then: loaded when first opened, not with the calls.
+const SettingsPanel = lazy(() => import('./settings-panel.tsx'))
+const DiagnosticsPanel = lazy(() =>
+  import('../features/calls/diagnostics-panel.tsx').then((m) => ({ default: m.DiagnosticsPanel })),
+)
 
 export function App() {
   const extensions = useShownExtensions()
@@ -47,8 +51,10 @@ export function App() {
         <ConnectionStatus watching={extensions.length} />
         <MessageLine />
       </header>
-      {settingsOpen && <SettingsPanel onClose={() => setSettingsOpen(false)} />}
-      {diagnosticsOpen && <DiagnosticsPanel onClose={() => setDiagnosticsOpen(false)} />}
+      <Suspense>
+        {settingsOpen && <SettingsPanel onClose={() => setSettingsOpen(false)} />}
+        {diagnosticsOpen && <DiagnosticsPanel onClose={() => setDiagnosticsOpen(false)} />}
+      </Suspense>
       {view === 'agent' && <AgentBar />}
       <main className="flex flex-1 flex-col gap-3">
         {extensions.length === 0 ? (

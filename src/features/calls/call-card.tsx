@@ -5,6 +5,7 @@ import { useNow } from '../../lib/use-now.ts'
 import type { Call } from './call-model.ts'
 import { statusTone, statusWords } from './call-status.ts'
 import { isEscalated } from './escalation.ts'
+import { ScreenPopLink } from './screen-pop-link.tsx'
 import { useFeed, useFeedTrust } from './feed-store.ts'
 import { useSettings } from '../settings/settings-store.ts'
 
@@ -69,9 +70,10 @@ export const CallCard = memo(function CallCard({ call, children }: { call: Call;
       className={`rounded-lg border-l-4 border p-3 focus:outline-2 focus:outline-offset-2 focus:outline-sky-500 ${toneClass[tone]} ${stale ? 'border-dashed' : ''}`}
     >
       <div className="flex items-baseline justify-between gap-2">
-        <p className="truncate text-base font-semibold" title={who}>
+        <p className="min-w-0 flex-1 truncate text-base font-semibold" title={who}>
           {who}
         </p>
+        <ScreenPopLink call={call} />
         {/* A fixed box, the dot's place kept: a new status word starts where the old one did. */}
         <p className="flex w-32 shrink-0 items-center gap-1.5 text-sm font-semibold">
           <RingDot on={tone === 'ringing'} />

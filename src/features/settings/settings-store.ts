@@ -2,6 +2,7 @@ import { create } from 'zustand'
 import { persist } from 'zustand/middleware'
 import { HANDSET_TYPES, type HandsetType } from '../pbx/handsets.ts'
 import { parseExtensions } from './extensions.ts'
+import { templateProblem } from './screen-pop.ts'
 
 export type Theme = 'system' | 'light' | 'dark'
 export type View = 'agent' | 'grid'
@@ -21,6 +22,8 @@ export interface Settings {
   view: View
   /** Seconds a call may ring or queue before it is escalated in colour. */
   escalateAfterSec: number
+  /** Screen pop: a CRM address with {callerId}, offered as a link on ringing and answered calls ('' = off). */
+  screenPopUrl: string
 }
 
 const fromBuild = parseExtensions(__DEFAULT_EXTENSIONS__)
@@ -39,6 +42,7 @@ export const defaultSettings: Settings = {
   theme: 'system',
   view: 'agent',
   escalateAfterSec: 30,
+  screenPopUrl: '',
 }
 
 interface SettingsState extends Settings {
@@ -53,6 +57,7 @@ const VALID: Partial<Record<keyof Settings, (v: unknown) => boolean>> = {
   view: (v) => v === 'agent' || v === 'grid',
   volume: (v) => typeof v === 'number' && v >= 0 && v <= 1,
   escalateAfterSec: (v) => typeof v === 'number' && Number.isFinite(v) && v > 0,
+  screenPopUrl: (v) => typeof v === 'string' && templateProblem(v) === null,
 }
 
 export const useSettings = create<SettingsState>()(
