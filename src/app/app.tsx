@@ -17,6 +17,7 @@ import { RingingAnnouncer } from './ringing-announcer.tsx'
 
 // Opened now and then: loaded when first opened, not with the calls.
 const SettingsPanel = lazy(() => import('./settings-panel.tsx'))
+const WallView = lazy(() => import('../features/supervisor/wall-view.tsx'))
 const DiagnosticsPanel = lazy(() =>
   import('../features/calls/diagnostics-panel.tsx').then((m) => ({ default: m.DiagnosticsPanel })),
 )
@@ -62,6 +63,10 @@ export function App() {
             <p className="mb-3 text-sm">Choose the extensions to watch.</p>
             <ExtensionsForm label="Extensions to watch" initial={[]} onSave={chooseExtensions} />
           </div>
+        ) : view === 'wall' ? (
+          <Suspense>
+            <WallView extensions={extensions} />
+          </Suspense>
         ) : view === 'grid' ? (
           <SupervisorGrid extensions={extensions} />
         ) : (

@@ -35,7 +35,7 @@ function AnswerButton({ call }: { call: Call }) {
     <>
       <Button
         variant="primary"
-        className="mt-2 w-full"
+        className="mt-2 h-9 w-full"
         disabled={busy || stale}
         aria-disabled={busy || stale}
         title={stale ? 'Not connected to the PBX: this call may have changed' : undefined}
@@ -81,7 +81,8 @@ function InProgressActions({ call }: { call: Call }) {
   const act = (a: Act) => (mine || (a === 'record' && on) ? run(a) : setAsking(a))
   return (
     <div className="mt-2 flex flex-col">
-      <div className="flex items-center gap-2 overflow-hidden whitespace-nowrap">
+      {/* As high as Answer was: a ringing card that connects keeps its height. */}
+      <div className="flex h-9 items-center gap-2 overflow-hidden whitespace-nowrap">
         <Button variant="danger" disabled={hanging} onClick={() => act('hangup')}>
           {hanging ? 'Hanging up…' : 'Hang up'}
         </Button>

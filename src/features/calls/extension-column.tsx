@@ -26,7 +26,7 @@ export const ExtensionColumn = memo(function ExtensionColumn({
 export type CallActionsSlot = (call: Call) => ReactNode
 
 /** An idle column's height: that of a column holding one call, ringing or connected (the room it keeps). */
-export const COLUMN_MIN_REM = 12
+export const COLUMN_MIN_REM = 12.25
 
 /** What a column without calls says: idle only when the PBX said so. */
 const NO_CALLS: Record<FeedTrust, string> = {
@@ -40,8 +40,10 @@ const NO_CALLS: Record<FeedTrust, string> = {
  * right after a hang-up) takes the place of the last instead of making the column taller.
  */
 function withoutEndedIfLive(calls: readonly Call[]): readonly Call[] {
-  const live = calls.filter((c) => c.endedAt === undefined)
-  return live.length > 0 && live.length < calls.length ? live : calls
+  const newest = Math.max(...calls.map((c) => (c.endedAt === undefined ? c.firstSeenAt : 0)))
+  // Only for a call that came after it ended: one hung up beside a call under way stays to say so.
+  const kept = calls.filter((c) => c.endedAt === undefined || c.endedAt > newest)
+  return kept.length === calls.length ? calls : kept
 }
 
 /** Only a column without calls reads the feed's state: a burst of calls re-renders no idle line. Left-aligned: new words start where the old ones did. */

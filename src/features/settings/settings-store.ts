@@ -5,7 +5,7 @@ import { parseExtensions } from './extensions.ts'
 import { templateProblem } from './screen-pop.ts'
 
 export type Theme = 'system' | 'light' | 'dark'
-export type View = 'agent' | 'grid'
+export type View = 'agent' | 'grid' | 'wall'
 
 export interface Settings {
   /** Extensions watched (stored choice; the URL's ?exten= wins). */
@@ -54,7 +54,7 @@ interface SettingsState extends Settings {
 const VALID: Partial<Record<keyof Settings, (v: unknown) => boolean>> = {
   handset: (v) => (HANDSET_TYPES as readonly unknown[]).includes(v),
   theme: (v) => v === 'system' || v === 'light' || v === 'dark',
-  view: (v) => v === 'agent' || v === 'grid',
+  view: (v) => v === 'agent' || v === 'grid' || v === 'wall',
   volume: (v) => typeof v === 'number' && v >= 0 && v <= 1,
   escalateAfterSec: (v) => typeof v === 'number' && Number.isFinite(v) && v > 0,
   screenPopUrl: (v) => typeof v === 'string' && templateProblem(v) === null,

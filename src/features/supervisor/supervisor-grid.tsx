@@ -61,7 +61,8 @@ export function SupervisorGrid({ extensions }: { extensions: readonly string[] }
   const filterId = useId()
   return (
     <section aria-label="Supervisor grid" className="flex flex-col gap-3">
-      <div className="flex flex-wrap items-end gap-4">
+      {/* In view while scrolling a long grid: the filter and the counts are what a supervisor reaches for. */}
+      <div className="sticky top-0 z-10 flex flex-wrap items-end gap-4 bg-slate-50/95 py-2 dark:bg-slate-950/95">
         <div className="flex flex-col gap-1">
           <label htmlFor={filterId} className="text-sm font-medium">
             Filter by extension or caller
