@@ -25,12 +25,12 @@ export default defineConfig(({ mode, command }) => {
     // No CORS: the panel is same-origin, and no other page may read the API.
     server: { cors: false },
     preview: { cors: false },
-    build: { target: 'es2022', sourcemap: false },
+    build: { target: 'es2022' },
     test: {
       environment: 'jsdom',
       globals: true,
       setupFiles: ['./src/testing/setup-tests.ts'],
-      include: ['src/**/*.test.{ts,tsx}', 'server/**/*.test.ts', 'sim/**/*.test.ts', 'scripts/**/*.test.ts'],
+      include: ['src/**/*.test.{ts,tsx}', 'server/**/*.test.ts', 'sim/**/*.test.ts'],
       // A test without an assertion cannot fail; polls get slack for a loaded CI machine.
       expect: { requireAssertions: true, poll: { timeout: 5_000 } },
       restoreMocks: true,

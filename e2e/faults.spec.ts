@@ -1,6 +1,6 @@
 // The fault suite of issue 5: every fault the simulator can produce, in real Chromium. After each one
 // the panel must equal the PBX's truth, the retries must respect the backoff policy, and the status
-// must have told the truth. Each test adds a row to docs/reliability.md.
+// must have told the truth. Run as `npm run docs`, each test adds a row to docs/reliability.md.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { expect, test, type Page, type TestInfo } from '@playwright/test'
 import { simControl } from './sim.ts'
@@ -20,10 +20,8 @@ const FLOOR_MS = 1000
 const CAP_MS = 30_000
 const AUTH_RETRY_MS = 60_000
 const CLIENT_DEADLINE_MS = 25_000 + 10_000
-/** Timer and network slop allowed under the 1 s floor between two retries. */
+/** Timer and network slop allowed under the 1 s floor between two retries (a timer never fires early). */
 const SLOP_MS = 100
-/** A loaded machine stretches waits; a retry later than its ceiling by more than this is stuck. */
-const LATE_MS = 3000
 
 /** The longest full-jitter wait before retry n (0-based): min(cap, base·2^n), never under the floor. */
 const maxDelay = (n: number) => Math.max(FLOOR_MS, Math.min(CAP_MS, FLOOR_MS * 2 ** n))
@@ -68,7 +66,9 @@ test.afterEach(async ({ page, request }, info) => {
   rows.set(info.title, { ...row, result: ok ? 'survived' : `FAILED: ${why.slice(0, 200)}` })
 })
 
-test.afterAll(() => writeReport())
+test.afterAll(() => {
+  if (test.info().project.name === 'docs') writeReport()
+})
 
 /** The client's next poll is at the PBX: a fault queued now hits the poll after it, not this one. */
 const untilPollHeld = (sim: Sim) => expect.poll(async () => (await sim.state([...EXTS])).heldPolls).toBe(1)
@@ -132,10 +132,12 @@ async function burst(
   const recovered = Date.now() - t0
 
   const k = faults.length
-  const subs = await subscribesSince(sim, start.mark)
   // Refused twice in a row, the cursor is given up: the catch-up itself asks for the current state.
   // Otherwise the catch-up keeps the cursor, and a snapshot then checks the PBX did not restart.
   const n = refused ? k + 1 : k + 2
+  // "Live" shows on the catch-up's reply; the check goes out after it.
+  await expect.poll(async () => (await subscribesSince(sim, start.mark)).length).toBeGreaterThanOrEqual(n)
+  const subs = await subscribesSince(sim, start.mark)
   const during = subs.slice(0, n)
   expect(during.length, 'the failed polls, the catch-up and the check').toBe(n)
   expect(during[k].params.timeOut, 'the first poll after a failure asks timeOut=0').toBe('0')
@@ -152,10 +154,15 @@ async function burst(
     ).toEqual(['0', '0'])
   }
   const gaps = gapsOf(during.slice(0, k + 1))
-  gaps.forEach((g, i) => {
-    expect(g, `retry ${i + 1} waited at least the floor`).toBeGreaterThanOrEqual(FLOOR_MS - SLOP_MS)
-    expect(g, `retry ${i + 1} waited at most the jitter ceiling`).toBeLessThanOrEqual(maxDelay(i) + LATE_MS)
-  })
+  gaps.forEach((g, i) =>
+    expect(g, `retry ${i + 1} waited at least the floor`).toBeGreaterThanOrEqual(FLOOR_MS - SLOP_MS),
+  )
+  // The waits the panel chose (and showed), not how long a loaded machine took to honour them.
+  const waits = (await statusLog(page))
+    .slice(start.logMark)
+    .flatMap((e) => /next try in (\d+) s/.exec(e.text)?.[1] ?? [])
+    .map(Number)
+  expect(Math.max(0, ...waits), 'no wait beyond the jitter ceiling').toBeLessThanOrEqual(maxDelay(k - 1) / 1000)
   // At recovery: the k failed polls, the catch-up, the check, and at most the next held poll.
   expect(subs.length).toBeLessThanOrEqual(n + 1)
   const showed = await statusSince(page, start.logMark)
@@ -189,6 +196,7 @@ test('connection reset mid-response', async ({ page, request }, info) => {
     info,
     'Connection reset mid-response × 2',
     [{ kind: 'reset' }, { kind: 'reset' }],
+    // The server reads the reset and says so (502, X-Switchboard-Proxy: ECONNRESET): the network's trouble either way.
     /^Reconnecting: (Cannot reach the PBX|The PBX sent a reply Switchboard cannot read) — (next try in \d+ s|trying now)$/,
   )
 })
@@ -240,6 +248,24 @@ test('a negative Code', async ({ page, request }, info) => {
 
 const status = (page: Page) => page.getByRole('status')
 const pageNow = (page: Page) => page.evaluate(() => Date.now())
+
+/**
+ * Page time (the clock paused) moved on in `step` ms, each step once no poll is on its way, until
+ * `done`; returns the page time it took, or Infinity past `limit`. Load stretches no page time.
+ */
+async function pageTimeUntil(page: Page, limit: number, done: () => Promise<boolean>, step = 250) {
+  for (let t = 0; ; t += step) {
+    await expect
+      .poll(async () => {
+        const s = await subscribeFetches(page)
+        return (await done()) || s.started === s.settled
+      })
+      .toBe(true)
+    if (await done()) return t
+    if (t >= limit) return Infinity
+    await page.clock.runFor(step)
+  }
+}
 const region = (page: Page, ext: string) => page.getByRole('region', { name: `Extension ${ext}`, exact: true })
 
 test('a reply that never comes (client deadline, page.clock)', async ({ page, request }, info) => {
@@ -317,9 +343,15 @@ for (const style of ['code', 'http401', 'html403'] as const) {
     await expect(status(page)).toHaveText('Live')
     await expectPanelMatchesSim(page, sim, EXTS)
     const recovered = (await pageNow(page)) - t0
+    // The refused poll, one retry catching up (timeOut=0), the check for a restart; then only held polls.
+    await expect.poll(async () => (await subscribesSince(sim, start.mark)).length).toBeGreaterThanOrEqual(3)
     const subs = await subscribesSince(sim, start.mark)
     expect(subs[1].params.timeOut).toBe('0')
-    expect(subs.length).toBeLessThanOrEqual(3)
+    expect([subs[2].params.lastSequenceNumber, subs[2].params.timeOut], 'then a snapshot checks').toEqual(['0', '0'])
+    expect(
+      subs.slice(3).map((r) => r.params.timeOut),
+      'then only held polls',
+    ).toEqual(subs.slice(3).map(() => '25'))
     const showed = await statusSince(page, start.logMark)
     note(info, {
       fault: `Refused key (${style === 'code' ? 'Code -1 "invalid apiKey"' : style === 'http401' ? 'HTTP 401' : 'HTTP 403 HTML'}), accepted again`,
@@ -353,14 +385,16 @@ const RESTARTS = [
 for (const r of RESTARTS) {
   test(r.name, async ({ page, request }, info) => {
     const sim = simControl(request)
+    await page.clock.install()
     const start = await openPanel(page, sim)
     const before = (await sim.state([...EXTS])).seq
+    await page.clock.pauseAt(new Date((await pageNow(page)) + 1000))
     await sim.restart({ echoCursor: r.echoCursor })
-    const t0 = Date.now()
     await sim.ring('410', { callerId: '0291119999' })
     const fresh = region(page, '410').getByRole('article', { name: /0291119999/ })
+    const shownAfter = await pageTimeUntil(page, 2000, async () => (await fresh.count()) > 0)
+    await page.clock.resume()
     await expect(fresh).toBeVisible()
-    const shownAfter = Date.now() - t0
     // The calls the restart dropped end; they do not ring forever.
     await expect(region(page, '410').getByRole('article', { name: /^Ended: 0291110001/ })).toBeVisible()
     await expect(page.getByText(r.notice)).toBeVisible()
@@ -370,14 +404,14 @@ for (const r of RESTARTS) {
     expect(subs[0].params).toMatchObject({ lastSequenceNumber: String(before), timeOut: '0' })
     expect(subs[1].params, r.second).toMatchObject({ lastSequenceNumber: '0', timeOut: '0' })
     expect(subs.length).toBeLessThanOrEqual(3)
-    // "Within a second or two": the 1 s retry floor plus two round trips, with room for a loaded machine.
-    expect(shownAfter, 'a call ringing after the restart is on screen within ~2 s').toBeLessThanOrEqual(2500)
+    // "Within a second or two" of page time: the 1 s retry floor plus two round trips.
+    expect(shownAfter, 'a call ringing after the restart is on screen within 2 s').toBeLessThanOrEqual(2000)
     const showed = await statusSince(page, start.logMark)
     note(info, {
       fault: r.fault,
       showed: `${[...showed, 'Live'].join(' → ')}; notice "${r.notice}"; dropped calls shown Ended`,
       requests: `2 ≤ 2 (${r.requests})`,
-      recovered: `new call on screen ${shownAfter} ms after the restart`,
+      recovered: `new call on screen within ${shownAfter} ms page time after the restart`,
     })
   })
 }
@@ -488,19 +522,21 @@ test('offline, then online again (page.clock)', async ({ page, context, request 
   }
   const tried = (await subscribeFetches(page)).started - fetchesBefore
   expect(tried, 'polls attempted while offline').toBeLessThanOrEqual(1)
+  // Page time stands still: what brings the feed back is the online event, not a timer.
+  await page.clock.pauseAt(new Date((await pageNow(page)) + 1000))
   await context.setOffline(false)
-  const t0 = Date.now()
+  const recovered = await pageTimeUntil(page, 1000, async () => (await status(page).textContent()) === 'Live')
+  expect(recovered, 'polls at once on online').toBeLessThanOrEqual(1000)
+  await page.clock.resume()
   await expect(status(page)).toHaveText('Live')
   await expectPanelMatchesSim(page, sim, EXTS)
-  const recovered = Date.now() - t0
-  expect(recovered, 'polls at once on online').toBeLessThanOrEqual(2000)
   const subs = await subscribesSince(sim, start.mark)
   expect(subs[0].params.timeOut, 'the first poll back asks timeOut=0').toBe('0')
   note(info, {
     fault: 'Offline 30 s (context.setOffline), then online',
     showed: `${(await statusSince(page, start.logMark)).join(' → ')} → Live`,
     requests: `${tried} poll attempts while offline ≤ 1; ${Math.min(subs.length, 1)} catch-up on online`,
-    recovered: `${recovered} ms after online`,
+    recovered: `within ${recovered} ms page time after online`,
   })
 })
 
@@ -601,7 +637,7 @@ function writeReport() {
   const header = [
     '# Reliability: faults tried and survived',
     '',
-    'This file is written by the fault suite, `npx playwright test e2e/faults.spec.ts` (its `afterAll` hook), against the',
+    'This file is written by the fault suite run as `npm run docs` (its `afterAll` hook), against the',
     'built-in PBX simulator in real Chromium. Each row is one fault: what the role=status element said while it lasted',
     '(countdown digits shown as N), the subscribe requests the panel sent during the fault against the bound the backoff',
     'policy allows (full jitter, base 1 s, floor 1 s, cap 30 s; 60 s for a refused key), how long until the panel again',

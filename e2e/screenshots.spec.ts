@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test'
 import { simControl } from './sim.ts'
 
-// Writes the README's screenshots: agent and supervisor views, light and dark, with calls rung through the sim.
+// Writes the README's screenshots (`npm run docs`; not a test): agent and supervisor views, light and dark.
 const SHOTS = 'docs/screenshots'
 
 test.beforeEach(async ({ request }) => {

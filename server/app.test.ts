@@ -166,6 +166,7 @@ describe('path tricks and methods', () => {
     ['POST', '/api/pbx/..;/admin/users'],
     ['POST', '/api/pbx/dial/..;/x'],
     ['POST', '/api/pbx/Dial'],
+    ['POST', '/api/pbx/%61nswer?uniqueId=1&exten=400&answerString=x'],
     ['POST', '/api/pbx/dial/'],
     ['POST', '/api/pbx/systemHealth'],
     ['GET', '/api/pbx/dial?number=1&extenOrUniqueId=SIP/400'],

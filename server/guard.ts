@@ -35,6 +35,11 @@ const hostName = (host: string | undefined) => (host ?? '').replace(/:\d+$/, '')
 async function guard(app: FastifyInstance, opts: { config: Config }) {
   const { config } = opts
   app.addHook('onRequest', async (request, reply) => {
+    // No path of ours needs an escape or a dot segment: `/api/pbx/%61nswer` is not an alias of answer, and
+    // `..` or `..;` never reach a route.
+    const rawPath = request.raw.url?.split('?')[0] ?? ''
+    if (!/^[A-Za-z0-9/_.-]*$/.test(rawPath) || /(^|\/)\.\.?(\/|$)/.test(rawPath))
+      return reply.code(404).send(errorBody('not-found', 'Not found'))
     if (config.signIn === 'local-dev') {
       // No accounts: everyone is the local developer, so only this machine may ask — by address, and by
       // name (a page on another site that rebinds its name to 127.0.0.1 would otherwise be same-origin).

@@ -3,10 +3,11 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import closeWithGrace from 'close-with-grace'
+import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.ts'
 import { ConfigError, parseConfig } from './config.ts'
 import { createLogger } from './logger.ts'
-import { startRuntime } from './runtime.ts'
+import { startRuntime, type Runtime } from './runtime.ts'
 
 /** The checkout (where package.json and dist/ are), from server/ or the compiled dist-server/server/. */
 function findRoot(): string {
@@ -29,19 +30,20 @@ async function main() {
     apiKey: config.pbx.kind === 'real' ? config.pbx.apiKey : undefined,
     level: process.env.LOG_LEVEL ?? 'info',
   })
-  for (const w of warnings) logger.warn(w)
-  if (config.signIn === 'local-dev') logger.warn('No accounts configured: local developer mode, this machine only')
-
-  const runtime = await startRuntime(config, logger)
-  let app
+  let runtime: Runtime | undefined
+  let app: FastifyInstance
   try {
+    runtime = await startRuntime(config, logger)
     app = await buildApp(config, { ...runtime, logger, serveDist: true })
+    await app.ready()
   } catch (e) {
-    // A users file that cannot be read, an OIDC issuer that is wrong: one line, not a stack.
+    // A users file that cannot be read, an OIDC setting that is wrong: one line, not a stack.
     process.stderr.write(`switchboard: ${(e as Error).message.split('\n')[0]}\n`)
-    await runtime.close()
+    await runtime?.close()
     process.exit(1)
   }
+  for (const w of warnings) logger.warn(w)
+  if (config.signIn === 'local-dev') logger.warn('No accounts configured: local developer mode, this machine only')
   if (!existsSync(path.join(config.distDir, 'index.html')))
     logger.warn(`${config.distDir} has no index.html: run \`npm run build\` to serve the panel`)
 
@@ -49,7 +51,7 @@ async function main() {
     if (err) logger.error({ err }, 'stopping after an error')
     else logger.info({ signal }, 'stopping')
     await app.close()
-    await runtime.close()
+    await runtime?.close()
   })
 
   await app.listen({ host: config.host, port: config.port })

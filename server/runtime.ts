@@ -7,7 +7,7 @@ import type { Logger } from 'pino'
 import { DEMO_EXTENSIONS, startSimServer, type SimServer } from '../sim/sim-server.ts'
 import { readUsersFile } from './auth/users-file.ts'
 import type { Config } from './config.ts'
-import { createFeedHub } from './feed-standin.ts'
+import { createFeedHub } from './feed/feed-hub.ts'
 import { createPbxClient } from './pbx/pbx-client.ts'
 import type { CallPbx, FeedHub } from './types.ts'
 

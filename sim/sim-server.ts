@@ -177,8 +177,6 @@ export async function startSimServer(opts: { apiKey: string; demo?: boolean; por
           gone.signal,
         )
         if (!res.destroyed) send(res, reply)
-      } else if (url.pathname === '/servicemanager/rest/systemHealth/test') {
-        send(res, { kind: 'http', status: 200, contentType: 'application/json', body: '{"Code":0,"Message":"OK"}' })
       } else if (url.pathname.startsWith('/__sim/')) {
         const result = await control(
           url.pathname.slice('/__sim/'.length),

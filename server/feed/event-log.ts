@@ -73,6 +73,8 @@ export class EventLog {
   failure: FeedReply | null = null
   covered: ReadonlySet<string> = new Set()
   closed = false
+  /** Counts entries applied: a poll can wait for the next one. */
+  version = 0
 
   private ring: (Stored | undefined)[]
   private size = 0
@@ -92,6 +94,7 @@ export class EventLog {
   }
 
   apply(entry: LogEntry): void {
+    this.version++
     if (entry.kind === 'status') {
       this.failure = entry.failure
       if (entry.failure) for (const w of [...this.waiters]) this.release(w, entry.failure)
@@ -141,6 +144,12 @@ export class EventLog {
     const out: LogEvent[] = []
     for (const [ext, legs] of this.byExt) for (const { ev } of legs.values()) out.push({ ext, ev })
     return out
+  }
+
+  /** Until the next entry is applied (a nudged upstream try's outcome), at most `ms`. */
+  async nextEntry(ms: number, signal: AbortSignal): Promise<void> {
+    const v = this.version
+    await this.until(() => this.version !== v || this.closed, ms, signal)
   }
 
   async poll(req: PollRequest, wait: { forCursorMs: number }): Promise<FeedReply> {

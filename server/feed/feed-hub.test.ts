@@ -258,6 +258,23 @@ describe('feed hub: PBX faults, survived and told as the PBX told them', () => {
     expect(s.hub.ready()).toBe(true)
   })
 
+  it("a browser's Retry now after a refused key: the upstream tries again then, not a minute later", async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    const s = setup()
+    await vi.advanceTimersByTimeAsync(500)
+    const head = bodyOf(await s.poll(EXTS, 0)).seq
+    s.sim.apiKey = 'rotated'
+    s.sim.restart()
+    await vi.advanceTimersByTimeAsync(2_000)
+    expect((await s.poll(EXTS, head, 0)).body).toMatch(/invalid apiKey/)
+    s.sim.apiKey = 'sim-key'
+    const id = s.sim.ring({ ext: '410' })
+    await vi.advanceTimersByTimeAsync(1_500)
+    const retry = s.poll(EXTS, head, 0)
+    await vi.advanceTimersByTimeAsync(300)
+    expect(callsIn(await retry)).toEqual({ '410': { [id]: 'Ringing' } })
+  })
+
   it('a refused key as HTTP 401: the status mirrored', async () => {
     const s = setup()
     const { b } = await opened(s)

@@ -24,6 +24,9 @@ export interface FeedHubOptions {
   lockTtlMs?: number
 }
 
+/** How long a browser's poll waits for the try it brought forward. */
+const NUDGE_WAIT_MS = 10_000
+
 const bare = (ext: string) => ext.trim().replace(/^[A-Za-z][A-Za-z0-9]*\//, '')
 const sortedList = (exts: Iterable<string>) => [...new Set([...exts].map(bare).filter(Boolean))].sort()
 
@@ -32,6 +35,8 @@ export interface FeedHubInternals extends FeedHub {
   readonly log: EventLog
   isLeader(): boolean
   heldPolls(): number
+  /** Tests: stop renewing the Redis lock as a frozen leader would (its writes go on, and are refused). */
+  pauseLeadership(): void
 }
 
 export function createFeedHub(o: FeedHubOptions): FeedHubInternals {
@@ -85,6 +90,7 @@ export function createFeedHub(o: FeedHubOptions): FeedHubInternals {
     log,
     isLeader: () => (redis ? redis.isLeader() : true),
     heldPolls: () => log.heldPolls,
+    pauseLeadership: () => redis?.pause(),
     async poll(req): Promise<FeedReply> {
       let exts = sortedList(req.exts)
       if (!o.dynamic) exts = exts.filter((e) => wanted.has(e))
@@ -98,6 +104,8 @@ export function createFeedHub(o: FeedHubOptions): FeedHubInternals {
           else upstream?.relist()
         }
       }
+      // Failing: this browser's retry may be the moment to try the PBX again (Retry now after a refused key).
+      if (log.failure && (upstream ?? redis)?.nudge()) await log.nextEntry(NUDGE_WAIT_MS, req.signal)
       return log.poll({ ...req, exts }, { forCursorMs: redis ? 3000 : 0 })
     },
     call: (id) => log.call(id),

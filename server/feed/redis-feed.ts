@@ -83,10 +83,12 @@ export interface RedisFeed {
   isLeader(): boolean
   /** The reader is connected and has caught up with the stream. */
   ready(): boolean
+  /** The leader brings its upstream's next try forward (a browser's retry while failing); false elsewhere. */
+  nudge(): boolean
   /** Dynamic mode: ask the leader to watch more extensions. */
   want(exts: string[]): Promise<void>
   close(): Promise<void>
-  /** Tests: stop renewing and writing as if the process froze (the lock expires; the fence moves on). */
+  /** Tests: stop renewing the lock, as a frozen process would, while its upstream loop still writes. */
   pause(): void
 }
 
@@ -227,7 +229,6 @@ export function startRedisFeed(o: RedisFeedOptions): RedisFeed {
   // ---- the leader ---------------------------------------------------------------------------
 
   async function append(fence: string, w: UpstreamWrite): Promise<void> {
-    if (paused) return new Promise(() => {})
     const base = String(Math.max(Date.now(), o.log.head + 1))
     const events = w.kind === 'failure' ? [] : w.kind === 'new-log' ? w.state : w.events
     const list = w.kind === 'failure' ? '' : (w.list ?? []).join(',')
@@ -316,6 +317,7 @@ export function startRedisFeed(o: RedisFeedOptions): RedisFeed {
 
   return {
     isLeader: () => leader !== null,
+    nudge: () => leader?.upstream.nudge() ?? false,
     ready: () => readerLive && !closed,
     async want(exts) {
       await cmd.sadd(k.wanted, ...exts).catch(() => {})

@@ -18,6 +18,8 @@ export const MIN_POLL_PERIOD_MS = 100
 export const KEY_RETRY_MS = 60_000
 /** Refused (negative Code) polls in a row before the cursor is given up for a snapshot. */
 export const REFUSALS_BEFORE_RESYNC = 2
+/** A browser's retry (Retry now, its own backoff) brings the upstream's next try forward, no more often than this. */
+export const NUDGE_FLOOR_MS = 1000
 
 /** What the loop writes; the writer (memory or Redis) resolves once the local log shows it. */
 export type UpstreamWrite =
@@ -26,10 +28,14 @@ export type UpstreamWrite =
   | { kind: 'failure'; reply: FeedReply }
 
 /**
- * The next request, an explicit state: a snapshot (`restart`: the PBX is known to have restarted, so
- * the snapshot starts a new log), a catch-up with the cursor at once (after a fault), or a held poll.
+ * The next request, an explicit state: a snapshot, a catch-up with the cursor at once (after a fault),
+ * or a held poll. A snapshot's `why`: `start` (or a new list) and `resync` (the cursor refused) take its
+ * seq and diff it into events; `check` (after an outage) only looks for a restart — when there was none
+ * the cursor is kept, so what happened since the catch-up still comes as events, none lost; `restart`
+ * (the PBX's seq went back) starts a new log.
  */
-type Next = { mode: 'snapshot'; restart: boolean } | { mode: 'catch-up' } | { mode: 'hold' }
+type Next =
+  { mode: 'snapshot'; why: 'start' | 'check' | 'resync' | 'restart' } | { mode: 'catch-up' } | { mode: 'hold' }
 
 export interface UpstreamState {
   next: Next
@@ -52,7 +58,7 @@ export interface UpstreamOptions {
   write: (w: UpstreamWrite) => Promise<void>
   logger: Logger
   /** Where to start (a new leader takes over the stored cursor). */
-  initial?: { cursor: string | null; list: string }
+  initial?: { cursor: string | null; list: string; newLog?: boolean }
   random?: () => number
 }
 
@@ -61,6 +67,11 @@ export interface Upstream {
   stop(): Promise<void>
   /** The list changed (dynamic mode): give up the held poll so the next one covers it. */
   relist(): void
+  /**
+   * A browser asks again while the upstream waits out a failure (its own backoff, or Retry now): try
+   * the PBX now, at most once a second however many browsers ask. True when a try was started.
+   */
+  nudge(): boolean
   readonly state: UpstreamState
 }
 
@@ -134,7 +145,12 @@ class Aborted extends Error {}
 export function startUpstream(o: UpstreamOptions): Upstream {
   const log = o.logger
   const st: UpstreamState = {
-    next: o.initial?.cursor ? { mode: 'catch-up' } : { mode: 'snapshot', restart: false },
+    // A new leader with no log in Redis starts one; with a stored cursor, it catches up from it.
+    next: o.initial?.newLog
+      ? { mode: 'snapshot', why: 'restart' }
+      : o.initial?.cursor
+        ? { mode: 'catch-up' }
+        : { mode: 'snapshot', why: 'start' },
     cursor: o.initial?.cursor ?? null,
     list: o.initial?.list ?? '',
     verify: o.initial?.cursor != null,
@@ -157,6 +173,10 @@ export function startUpstream(o: UpstreamOptions): Upstream {
       stopped.signal.addEventListener('abort', onAbort, { once: true })
     })
 
+  /** Ends the wait after a failure early (nudge). */
+  let backoff: { wake: () => void } | null = null
+  let lastTry = 0
+
   async function failed(e: unknown, reply: FeedReply, refused: boolean, keyRefused: boolean) {
     st.failures++
     st.refusals = refused ? st.refusals + 1 : 0
@@ -164,13 +184,14 @@ export function startUpstream(o: UpstreamOptions): Upstream {
     log.warn({ err: e instanceof Error ? e.message : e, status: reply.status, delay }, 'PBX subscribe failed')
     await o.write({ kind: 'failure', reply })
     st.verify = true
-    if (st.next.mode === 'snapshot' && st.next.restart) {
+    if (st.next.mode === 'snapshot' && st.next.why === 'restart') {
       // Still to take: the snapshot that starts the new log.
     } else if (st.refusals >= REFUSALS_BEFORE_RESYNC && st.cursor !== null) {
       log.info('%d refused polls in a row: the next asks for the current state', st.refusals)
-      st.next = { mode: 'snapshot', restart: false }
-    } else st.next = st.cursor === null ? { mode: 'snapshot', restart: false } : { mode: 'catch-up' }
-    await sleep(delay)
+      st.next = { mode: 'snapshot', why: 'resync' }
+    } else st.next = st.cursor === null ? { mode: 'snapshot', why: 'start' } : { mode: 'catch-up' }
+    await Promise.race([sleep(delay), new Promise<void>((wake) => (backoff = { wake }))])
+    backoff = null
   }
 
   async function once(): Promise<void> {
@@ -178,8 +199,10 @@ export function startUpstream(o: UpstreamOptions): Upstream {
     if (wait > 0) await sleep(wait)
     const wanted = o.wanted()
     const listKey = wanted.join(',')
-    if (listKey !== st.list && st.next.mode !== 'snapshot') st.next = { mode: 'snapshot', restart: false }
+    if (listKey !== st.list && !(st.next.mode === 'snapshot' && st.next.why !== 'check'))
+      st.next = { mode: 'snapshot', why: 'start' }
     const next = st.next
+    lastTry = Date.now()
     const sent = next.mode === 'snapshot' ? '0' : st.cursor!
     const timeOut = next.mode === 'hold' ? UPSTREAM_HOLD_S : 0
     current = new AbortController()
@@ -222,7 +245,14 @@ export function startUpstream(o: UpstreamOptions): Upstream {
     st.failures = 0
     st.refusals = 0
     if (next.mode === 'snapshot') {
-      const restarted = next.restart || (st.cursor !== null && st.list === listKey && BigInt(seq) < BigInt(st.cursor))
+      const restarted =
+        next.why === 'restart' || (st.cursor !== null && st.list === listKey && BigInt(seq) < BigInt(st.cursor))
+      if (!restarted && next.why === 'check') {
+        // No restart: the cursor still holds, and what happened since the catch-up comes as events.
+        st.verify = false
+        st.next = { mode: 'hold' }
+        return
+      }
       if (restarted) {
         log.warn({ seq, cursor: st.cursor }, 'the PBX restarted: a new log')
         await o.write({ kind: 'new-log', state: events, pbxCursor: seq, list: [...wanted] })
@@ -241,7 +271,7 @@ export function startUpstream(o: UpstreamOptions): Upstream {
     }
     if (BigInt(seq) < BigInt(sent)) {
       log.warn({ seq, sent }, "the PBX's sequence went back: it restarted")
-      st.next = { mode: 'snapshot', restart: true }
+      st.next = { mode: 'snapshot', why: 'restart' }
       return
     }
     if (seq === sent && events.length > 0) {
@@ -252,7 +282,7 @@ export function startUpstream(o: UpstreamOptions): Upstream {
     }
     await o.write({ kind: 'events', events, pbxCursor: seq })
     st.cursor = seq
-    st.next = st.verify ? { mode: 'snapshot', restart: false } : { mode: 'hold' }
+    st.next = st.verify ? { mode: 'snapshot', why: 'check' } : { mode: 'hold' }
     if (st.verify) log.info('caught up after a fault: a snapshot checks the PBX did not restart meanwhile')
     st.verify = false
   }
@@ -267,7 +297,7 @@ export function startUpstream(o: UpstreamOptions): Upstream {
         log.error({ err: e instanceof Error ? e.message : String(e) }, 'feed write failed')
         st.next =
           st.cursor === null
-            ? { mode: 'snapshot', restart: st.next.mode === 'snapshot' && st.next.restart }
+            ? { mode: 'snapshot', why: st.next.mode === 'snapshot' ? st.next.why : 'start' }
             : st.next.mode === 'hold'
               ? { mode: 'catch-up' }
               : st.next
@@ -286,6 +316,11 @@ export function startUpstream(o: UpstreamOptions): Upstream {
     async stop() {
       stopped.abort()
       await done
+    },
+    nudge() {
+      if (!backoff || Date.now() - lastTry < NUDGE_FLOOR_MS) return false
+      backoff.wake()
+      return true
     },
     relist() {
       if (current) {

@@ -60,6 +60,14 @@ describe('the PBX client', () => {
     expect(seen).toHaveLength(0)
   })
 
+  it('takes a subscribe for a thousand extensions (a long exten list), not other long values', async () => {
+    const exten = Array.from({ length: 1000 }, (_, i) => String(3000 + i)).join(',')
+    await expect(pbx()('subscribe', { exten, lastSequenceNumber: '0', timeOut: '0' })).resolves.toMatchObject({
+      Code: 0,
+    })
+    await expect(pbx()('hangup', { extenOrUniqueId: exten })).rejects.toThrow(TypeError)
+  })
+
   it('resolves a negative Code as a reply, not a failure', async () => {
     handler = (_q, res) => res.end('{"Code":-1,"Message":"No channel"}')
     await expect(pbx()('hangup', { extenOrUniqueId: '1.2' })).resolves.toEqual({ Code: -1, Message: 'No channel' })

@@ -48,8 +48,10 @@ export interface PbxClientOptions {
 }
 
 /** Any value we send: printable (no control character), bounded. */
-export const isSafeValue = (v: string) =>
-  v.length <= 512 && ![...v].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)
+export const isSafeValue = (v: string, max = 512) =>
+  v.length <= max && ![...v].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)
+/** subscribe's extension list: a supervisor may watch thousands. */
+const MAX_EXTEN_LIST = 64 * 1024
 
 /** Replace the key (as sent and URL-encoded) in any text from the PBX: an error page may echo the URL. */
 export function scrubber(apiKey: string): (text: string) => string {
@@ -78,7 +80,7 @@ export function createPbxClient(opts: PbxClientOptions): CallPbx {
     const query = new URLSearchParams()
     for (const [k, v] of Object.entries(params)) {
       if (!allowed.includes(k)) return Promise.reject(new TypeError(`${method} takes no parameter ${k.slice(0, 40)}`))
-      if (typeof v !== 'string' || !isSafeValue(v))
+      if (typeof v !== 'string' || !isSafeValue(v, k === 'exten' && method === 'subscribe' ? MAX_EXTEN_LIST : 512))
         return Promise.reject(new TypeError(`${method}: parameter ${k} is not a short printable string`))
       query.set(k, v)
     }

@@ -11,6 +11,7 @@ import { SupervisorGrid } from '../features/supervisor/supervisor-grid.tsx'
 import { useView } from '../features/settings/view-mode.ts'
 import { ViewSwitch } from '../features/supervisor/view-switch.tsx'
 import { startTheme } from '../features/theme/theme.ts'
+import { LocalDeveloperBanner, UserMenu } from '../features/session/user-menu.tsx'
 import { FeedDriver } from './feed-driver.tsx'
 import { MessageLine } from './message-line.tsx'
 import { RingingAnnouncer } from './ringing-announcer.tsx'
@@ -41,6 +42,7 @@ export function App() {
           <h1 className="text-xl font-bold">Switchboard</h1>
           <div className="ml-auto flex flex-wrap items-center gap-2">
             <ViewSwitch />
+            <UserMenu />
             <Button onClick={() => setDiagnosticsOpen((o) => !o)} aria-expanded={diagnosticsOpen}>
               Diagnostics
             </Button>
@@ -56,6 +58,7 @@ export function App() {
         {settingsOpen && <SettingsPanel onClose={() => setSettingsOpen(false)} />}
         {diagnosticsOpen && <DiagnosticsPanel onClose={() => setDiagnosticsOpen(false)} />}
       </Suspense>
+      <LocalDeveloperBanner />
       {view === 'agent' && <AgentBar />}
       <main className="flex flex-1 flex-col gap-3">
         {extensions.length === 0 ? (

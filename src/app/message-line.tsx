@@ -1,7 +1,7 @@
 import { Button } from '../components/ui/button.tsx'
 import { useAgentMessage } from '../features/agent/agent-message.ts'
 import { useFeed } from '../features/calls/feed-store.ts'
-import { useUrlExtensions } from '../features/settings/watched-extensions.ts'
+import { useUrlNotice } from '../features/settings/watched-extensions.ts'
 
 const alertClass = 'text-red-800 dark:text-red-200'
 
@@ -10,7 +10,7 @@ const alertClass = 'text-red-800 dark:text-red-200'
  * link, a dial's result, a keyboard hint, a resync): a message never moves the calls below it.
  */
 export function MessageLine() {
-  const urlError = useUrlExtensions((s) => s.urlError)
+  const urlError = useUrlNotice()
   const notice = useFeed((s) => s.notice)
   const dismiss = useFeed((s) => s.noticeDismissed)
   const agent = useAgentMessage()

@@ -7,6 +7,7 @@ import { http, HttpResponse } from 'msw'
 import { setupServer, type SetupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll } from 'vitest'
 import { PbxSimulator, type SimOptions, type SimReply } from '../../sim/pbx-simulator.ts'
+import { LOCAL_DEVELOPER, sessionHandlers, type FakeAccounts } from './session.ts'
 
 /** Any origin, any HTTP method: the simulator itself answers a GET with 405. */
 const API_ROUTE = '*/api/pbx/:method'
@@ -54,7 +55,9 @@ export interface TestPbx {
 /** A fresh simulator and an MSW server for it (not listening yet). Change `sim.apiKey` to make the PBX refuse the key. */
 export function createTestPbx(options: SimOptions = {}): TestPbx {
   const sim = new PbxSimulator({ answerDelayMs: 20, ...options })
-  return { sim, server: setupServer(...pbxHandlers(sim)) }
+  // Signed in as the local developer, as `npm run dev` with no accounts is.
+  const accounts: FakeAccounts = { users: {}, current: LOCAL_DEVELOPER }
+  return { sim, server: setupServer(...pbxHandlers(sim), ...sessionHandlers(accounts)) }
 }
 
 /** createTestPbx plus the usual lifecycle: listen for the file, reset sim and handlers after each test. */

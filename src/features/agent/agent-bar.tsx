@@ -1,5 +1,6 @@
 import { Button } from '../../components/ui/button.tsx'
 import { SoundToggle } from '../alerts/sound-toggle.tsx'
+import { useRights } from '../session/session-store.ts'
 import { useAgent } from './agent-store.ts'
 import { DialBox } from './dial-box.tsx'
 import { ShortcutsDialog } from './shortcuts-dialog.tsx'
@@ -9,9 +10,10 @@ import { useShortcuts } from './use-shortcuts.ts'
 export function AgentBar() {
   useShortcuts()
   const toggled = useAgent((s) => s.helpToggled)
+  const rights = useRights()
   return (
     <div className="flex flex-wrap items-start gap-3 rounded-xl bg-white p-3 shadow-sm dark:bg-slate-900">
-      <DialBox />
+      {(rights.all || rights.act.length > 0) && <DialBox />}
       <div className="ml-auto flex items-center gap-2">
         <SoundToggle />
         <Button onClick={() => toggled(true)} aria-keyshortcuts="?">

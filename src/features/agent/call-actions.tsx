@@ -8,6 +8,7 @@ import { CardMessage } from '../calls/card-message.tsx'
 import { useFeedTrust } from '../calls/feed-store.ts'
 import { isMine } from '../calls/my-extensions.ts'
 import { useSettings } from '../settings/settings-store.ts'
+import { useRights } from '../session/session-store.ts'
 import { useAgent } from './agent-store.ts'
 import { commandError, commands, useCommandState, useSend } from './commands.ts'
 
@@ -16,6 +17,9 @@ const canHangUp = (call: Call) => call.endedAt === undefined && call.status !== 
 
 /** Answer a ringing call; hang up and record one in progress. The agent view puts these on each card. */
 export function CallActions({ call }: { call: Call }) {
+  // Offered only on the user's own extensions; the server refuses the rest anyway.
+  const { mayAct } = useRights()
+  if (!mayAct(call.ext)) return null
   // Hooks only where the controls show: ended cards need no command state.
   if (canOfferAnswer(call)) return <AnswerButton call={call} />
   return canHangUp(call) ? <InProgressActions call={call} /> : null

@@ -10,13 +10,14 @@ import {
 } from '@tanstack/react-query'
 import { answer, dial, hangup, startRecording, stopRecording } from '../pbx/pbx-client.ts'
 import { describeError, friendlyError, type Command } from '../pbx/pbx-error.ts'
+import { withTech } from '../pbx/extension.ts'
 import { HANDSETS } from '../pbx/handsets.ts'
 import { useSettings } from '../settings/settings-store.ts'
 import { answerKey, extKey, type Call } from '../calls/call-model.ts'
 import { recordDiag } from '../calls/diagnostics-store.ts'
 import { useFeed } from '../calls/feed-store.ts'
 import { useAgent } from './agent-store.ts'
-import { dialSource, parseDialNumber } from './dial.ts'
+import { parseDialNumber } from './dial.ts'
 
 /** If no Connected event follows an accepted answer within this time, say so and re-enable. */
 export const ANSWER_CONFIRM_MS = 15_000
@@ -111,7 +112,7 @@ export const commands = {
         // As the vendor's own client does: the number dialled is the caller ID and caption on the first leg.
         await dial({
           number,
-          extenOrUniqueId: dialSource(from),
+          extenOrUniqueId: withTech(from),
           callerId: number,
           autoAnswer: HANDSETS[useSettings.getState().handset].answerString,
           monitored: 'yes',

@@ -1,4 +1,4 @@
-import { dialSource, numberFromTelLink, parseDialNumber } from './dial.ts'
+import { numberFromTelLink, parseDialNumber } from './dial.ts'
 
 describe('parseDialNumber', () => {
   it.each([
@@ -28,13 +28,5 @@ describe('numberFromTelLink', () => {
     expect(numberFromTelLink('tel:0298765432;phone-context=example.com')).toBe('0298765432')
     expect(numberFromTelLink('0298765432')).toBe('0298765432')
     expect(numberFromTelLink('100%')).toBe('100%')
-  })
-})
-
-describe('dialSource', () => {
-  it('adds SIP/ unless the extension has a technology prefix', () => {
-    expect(dialSource('410')).toBe('SIP/410')
-    expect(dialSource('PJSIP/410')).toBe('PJSIP/410')
-    expect(dialSource('SIP/410')).toBe('SIP/410')
   })
 })

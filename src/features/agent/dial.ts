@@ -27,6 +27,3 @@ export function numberFromTelLink(raw: string): string {
   }
   return value.replace(/^tel:(\/\/)?/i, '').split(';')[0]
 }
-
-/** The `extenOrUniqueId` to dial from: `SIP/410` for 410; an extension with a tech prefix stays as is. */
-export const dialSource = (ext: string) => (/^[A-Za-z]+\//.test(ext) ? ext : `SIP/${ext}`)

@@ -23,5 +23,3 @@ export function stopFlashingTitle(): void {
   timer = undefined
   coverTitle(null)
 }
-
-export const isFlashingTitle = () => timer !== undefined

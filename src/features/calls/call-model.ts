@@ -1,5 +1,6 @@
 // The call model: a pure, idempotent reducer from PBX events to calls per extension.
-import { extKey, type FeedEvent } from '../pbx/pbx-client.ts'
+import { extKey } from '../pbx/extension.ts'
+import type { FeedEvent } from '../pbx/pbx-client.ts'
 
 export { extKey }
 

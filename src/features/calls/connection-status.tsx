@@ -4,6 +4,7 @@ import { formatClock } from '../../lib/time.ts'
 import { useNow } from '../../lib/use-now.ts'
 import { feedTrouble } from '../pbx/pbx-error.ts'
 import { useConnection, useFeed } from './feed-store.ts'
+import { retryNow } from './tab-sync.ts'
 
 /** Down longer than this is an outage, not a reconnect: said in red, in minutes. */
 export const LONG_OUTAGE_MS = 60_000
@@ -45,7 +46,6 @@ function useDownFor(down: boolean, since: number): number {
  */
 export function ConnectionStatus({ watching }: { watching: number }) {
   const c = useConnection()
-  const retryNow = useFeed((s) => s.retryNow)
   const simulated = useFeed((s) => s.simulated)
   const lastReplyAt = useFeed((s) => s.lastReplyAt)
   const [open, setOpen] = useState(false)

@@ -4,7 +4,7 @@ import type { PbxError } from '../pbx/pbx-error.ts'
 import { applyEvents, applySnapshot, emptyModel, expireEnded, extKey, type CallModel } from './call-model.ts'
 import { recordDiag } from './diagnostics-store.ts'
 
-export type Phase = 'connecting' | 'live' | 'reconnecting' | 'auth' | 'offline' | 'idle'
+export type Phase = 'connecting' | 'live' | 'reconnecting' | 'auth' | 'offline'
 
 export interface Connection {
   phase: Phase
@@ -254,9 +254,5 @@ export const extensionTrust = (
 export const useFeedTrust = () => useFeed(feedTrust)
 export const useExtensionTrust = (ext: string) => useFeed((s) => extensionTrust(s, ext))
 export const useConnection = () => useFeed((s) => s.connection)
-export const useRingingCount = (exts: readonly string[]) =>
-  useFeed((s) =>
-    exts.reduce((n, e) => n + (s.model.byExt[extKey(e)]?.filter((c) => c.status === 'Ringing').length ?? 0), 0),
-  )
 
 export const resetFeedStore = () => useFeed.setState(initial)

@@ -11,6 +11,7 @@ export type Msg =
   | { type: 'watch'; tab: string; exts: string[] }
   | { type: 'bye'; tab: string }
   | { type: 'who' }
+  | { type: 'retry' }
   | { type: 'reply'; sent: { seq: string | null; watching: string }; result: SubscribeResult; now: number }
   | { type: 'status'; connection: Connection }
   | {
@@ -68,6 +69,12 @@ export function publishStatus(connection: Connection) {
   if (useTabs.getState().isLeader) post({ type: 'status', connection })
 }
 
+/** "Retry now": the leader polls, so a follower asks it to. */
+export function retryNow() {
+  if (useTabs.getState().isLeader || !channel) useFeed.getState().retryNow()
+  else post({ type: 'retry' })
+}
+
 /** A message from another tab (exported for tests). */
 export function onMessage(m: Msg) {
   const tabs = useTabs.getState()
@@ -97,6 +104,9 @@ export function onMessage(m: Msg) {
     }
     case 'who':
       post({ type: 'watch', tab: tabId, exts: tabs.lists[tabId] ?? [] })
+      return
+    case 'retry':
+      if (tabs.isLeader) feed.retryNow()
       return
     case 'reply':
       if (tabs.isLeader) return

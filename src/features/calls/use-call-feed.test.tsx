@@ -1,6 +1,6 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { cleanup, render } from '@testing-library/react'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { setupTestPbx } from '../../testing/msw-server.ts'
 import { POLL_TIMEOUT_S } from './call-queries.ts'
 import { resetFeedStore, useFeed } from './feed-store.ts'
@@ -122,8 +122,12 @@ describe('useCallFeed', () => {
     const sent = subscribes().length
     view.unmount()
     await expect.poll(() => sim.heldPolls).toBe(0)
+    // Whatever was still scheduled (a retry, the next poll) runs now, without waiting for it.
+    vi.useFakeTimers()
     sim.ring({ ext: '410' })
-    await new Promise((r) => setTimeout(r, 50))
+    await vi.runAllTimersAsync()
+    vi.useRealTimers()
+    expect(trackInFlight().now).toBe(0)
     expect(subscribes().length).toBe(sent)
   })
 

@@ -4,6 +4,7 @@ import { setupTestPbx } from '../../testing/msw-server.ts'
 import { HANDSETS } from './handsets.ts'
 import { answer, buildUrl, dial, hangup, subscribe } from './pbx-client.ts'
 import { PbxError } from './pbx-error.ts'
+import { useSession } from '../session/session-store.ts'
 
 const { sim, server } = setupTestPbx()
 
@@ -126,7 +127,6 @@ describe('errors', () => {
 
   it.each([
     ['a negative Code about the key', 'code' as const, undefined],
-    ['HTTP 401', 'http401' as const, 401],
     ['an HTML 403 page', 'html403' as const, 403],
   ])('explains a refused key given as %s', async (_label, style, status) => {
     sim.authStyle = style
@@ -135,6 +135,35 @@ describe('errors', () => {
     expect(e.kind).toBe('auth')
     expect(e.message).toMatch(/^The PBX rejected the API key/)
     expect(e.status).toBe(status)
+  })
+
+  it('the Switchboard server’s refusals: 401 ends the session (sign-in page), 403/429 are refusals with its message, 502 a PBX fault', async () => {
+    const said = (status: number, error: string, message: string) =>
+      replyWith(JSON.stringify({ error, message }), { status })
+    said(403, 'forbidden', 'You may not watch extension 499')
+    expect(await failure(snapshot())).toMatchObject({
+      kind: 'refused',
+      status: 403,
+      message: 'You may not watch extension 499',
+    })
+    said(429, 'rate-limited', 'Dial limit reached (10 a minute); try again in a minute')
+    expect(await failure(snapshot())).toMatchObject({ kind: 'refused', message: expect.stringMatching(/^Dial limit/) })
+    said(502, 'pbx', 'The PBX did not answer within 15 s')
+    expect(await failure(snapshot())).toMatchObject({ kind: 'http', message: 'The PBX did not answer within 15 s' })
+    expect(useSession.getState().state.status).toBe('signed-in')
+    said(401, 'unauthenticated', 'Sign in to use Switchboard')
+    expect(await failure(snapshot())).toMatchObject({ kind: 'signed-out', status: 401 })
+    expect(useSession.getState().state).toEqual({
+      status: 'signed-out',
+      oidc: null,
+      message: 'Your session has ended. Sign in again.',
+    })
+  })
+
+  it('sends the panel’s X-Switchboard header on every request (the server refuses requests without it)', async () => {
+    const seen = captureRequests()
+    await snapshot()
+    expect(seen[0].headers.get('X-Switchboard')).toBe('1')
   })
 
   it('keeps the PBX message for an auth-sounding negative Code', async () => {

@@ -1,7 +1,11 @@
-// The only module that talks HTTP to the PBX (through the proxy, which adds the API key).
+// The only module that talks HTTP to the PBX: through the Switchboard server's /api/pbx/<method>, which checks
+// the user's rights and adds the API key (docs/architecture.md).
 import type { z } from 'zod/mini'
 import { yieldToMain } from '../../lib/next-task.ts'
+import { SWITCHBOARD_HEADER } from '../session/session-api.ts'
+import { useSession } from '../session/session-store.ts'
 import { PbxError } from './pbx-error.ts'
+import { extKey } from './extension.ts'
 import {
   actionReplySchema,
   envelopeSchema,
@@ -15,7 +19,6 @@ import {
 export const API_BASE = '/api/pbx/'
 
 /** `SIP/410` and `410` are the same extension; the PBX is sent, and keys its events by, `410`. */
-export const extKey = (ext: string) => (ext.includes('/') ? ext.replace(/^[A-Za-z][A-Za-z0-9]*\//, '') : ext)
 
 type Params = Record<string, string | number | boolean | undefined>
 
@@ -53,6 +56,16 @@ function pbxReplyIn(text: string): { code?: number; message?: string } {
   }
 }
 
+/** The Switchboard server's own error shape `{ error, message }`: its message, said for the panel. */
+function serverRefusal(text: string): string | undefined {
+  try {
+    const body = JSON.parse(text) as { error?: unknown; message?: unknown }
+    return typeof body.error === 'string' && typeof body.message === 'string' ? body.message : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /** Set by Switchboard's own server on replies from its built-in simulated PBX. */
 export const SIMULATOR_HEADER = 'X-Switchboard-Simulator'
 
@@ -71,7 +84,7 @@ async function post(
     res = await fetch(buildUrl(method, params), {
       method: 'POST',
       // X-Switchboard: the server refuses commands without it (no cross-site page can send it).
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Switchboard': '1' },
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...SWITCHBOARD_HEADER },
       cache: 'no-store',
       signal,
     })
@@ -86,6 +99,14 @@ async function post(
   }
 
   if (!res.ok) {
+    const ours = serverRefusal(text)
+    if (res.status === 401) {
+      useSession.getState().sessionEnded({ message: 'Your session has ended. Sign in again.' })
+      throw new PbxError('signed-out', ours ?? 'Not signed in', { status: 401 })
+    }
+    if (ours && (res.status === 403 || res.status === 429 || res.status === 400))
+      throw new PbxError('refused', ours, { status: res.status })
+    if (ours && res.status >= 500) throw new PbxError('http', ours, { status: res.status })
     const { code, message: said } = pbxReplyIn(text)
     const words = said ? `: ${said}` : ''
     if (res.status === 401 || res.status === 403)
@@ -245,8 +266,6 @@ export const dial = (
     phoneCaption?: string
     autoAnswer?: string
     monitored?: 'yes'
-    record?: boolean
-    tag?: string
   },
   opts?: RequestOptions,
 ) => action('dial', p, opts)

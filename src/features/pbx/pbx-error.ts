@@ -13,6 +13,10 @@ export type PbxErrorKind =
   | 'pbx'
   /** HTML, truncated JSON, wrong shape, bad seq */
   | 'malformed'
+  /** the Switchboard server: not signed in (any more) — the sign-in page shows */
+  | 'signed-out'
+  /** the Switchboard server refused it (403 not the user's extension or number, 429 a limit): not a PBX fault */
+  | 'refused'
 
 export class PbxError extends Error {
   readonly kind: PbxErrorKind
@@ -82,6 +86,8 @@ const FEED_TROUBLE: Record<PbxErrorKind, string> = {
   auth: 'The PBX rejected the API key',
   pbx: 'The PBX refused the request',
   malformed: 'The PBX sent a reply Switchboard cannot read',
+  'signed-out': 'Signed out: sign in again',
+  refused: 'Switchboard refused the request',
 }
 
 /** The feed's trouble in a few words for the status line (the full text is one click away). */

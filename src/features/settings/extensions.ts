@@ -1,5 +1,4 @@
-/** An extension: digits, optionally behind a technology prefix such as `SIP/`, `PJSIP/` or `IAX2/`. */
-const EXTENSION = /^(?:[A-Za-z][A-Za-z0-9]{1,7}\/)?\d{1,10}$/
+import { EXTENSION } from '../pbx/extension.ts'
 
 export type ParsedExtensions = { ok: true; extensions: string[] } | { ok: false; error: string }
 

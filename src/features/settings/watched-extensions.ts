@@ -1,4 +1,6 @@
+import { useMemo } from 'react'
 import { create } from 'zustand'
+import { useRights } from '../session/session-store.ts'
 import { parseExtensions } from './extensions.ts'
 import { useSettings } from './settings-store.ts'
 
@@ -23,11 +25,23 @@ export const useUrlExtensions = create<UrlExtensions>()(() => readUrl())
 
 if (typeof window !== 'undefined') window.addEventListener('popstate', () => useUrlExtensions.setState(readUrl()))
 
-/** The extensions on screen: the URL's, else the stored setting. */
+/** The extensions on screen: the URL's, else the stored setting — only those the user may watch. */
 export function useWatchedExtensions(): string[] {
   const fromUrl = useUrlExtensions((s) => s.fromUrl)
   const stored = useSettings((s) => s.extensions)
-  return fromUrl ?? stored
+  const { mayWatch } = useRights()
+  return useMemo(() => (fromUrl ?? stored).filter(mayWatch), [fromUrl, stored, mayWatch])
+}
+
+/** What is wrong with the link's `?exten=`: unreadable, or naming extensions the user may not watch. */
+export function useUrlNotice(): string | null {
+  const { fromUrl, urlError } = useUrlExtensions()
+  const { mayWatch } = useRights()
+  const refused = useMemo(() => (fromUrl ?? []).filter((e) => !mayWatch(e)), [fromUrl, mayWatch])
+  if (urlError) return urlError
+  if (!refused.length) return null
+  const shown = refused.slice(0, 5).join(', ') + (refused.length > 5 ? ` and ${refused.length - 5} more` : '')
+  return `The link's extension${refused.length > 1 ? 's' : ''} ${shown} ${refused.length > 1 ? 'are' : 'is'} not yours to watch and ${refused.length > 1 ? 'are' : 'is'} ignored.`
 }
 
 /** Save a new choice and put it in the URL, so the address bar stays shareable and true. */

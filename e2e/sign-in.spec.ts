@@ -1,0 +1,142 @@
+// Sign-in with built-in accounts against the production server (`npm start`, from `npm run build`), with its
+// own users file made by the CLI: sign in, rights on screen, sign out, a removed user sent back to sign-in.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { expect, test, type Page } from '@playwright/test'
+import { simControl } from './sim.ts'
+
+const PORT = Number(process.env.E2E_ACCOUNTS_PORT ?? 5232)
+const BASE = `http://127.0.0.1:${PORT}`
+const root = path.resolve(import.meta.dirname, '..')
+const built =
+  existsSync(path.join(root, 'dist-server/server/main.js')) && existsSync(path.join(root, 'dist/index.html'))
+
+let dir: string
+let usersFile: string
+let server: ChildProcess | undefined
+
+function user(args: string[], stdin = '') {
+  return new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, ['scripts/user.mjs', ...args], {
+      cwd: root,
+      env: { ...process.env, SWITCHBOARD_USERS_FILE: usersFile },
+    })
+    let out = ''
+    child.stdout.on('data', (d) => (out += d))
+    child.stderr.on('data', (d) => (out += d))
+    child.on('error', reject)
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`user ${args.join(' ')}: ${out}`))))
+    child.stdin.end(stdin)
+  })
+}
+
+test.describe.configure({ mode: 'serial' })
+test.skip(!built, 'needs `npm run build` (the production server and dist/)')
+test.use({ baseURL: BASE })
+
+test.beforeAll(async () => {
+  test.setTimeout(60_000)
+  dir = await mkdtemp(path.join(tmpdir(), 'switchboard-e2e-users-'))
+  usersFile = path.join(dir, 'users.json')
+  await user(
+    ['add', 'alice', '--display', 'Alice Agent', '--act', '400', '--watch', '400-402', '--password-stdin'],
+    'alice-password\n',
+  )
+  await user(['add', 'bob', '--act', '410', '--password-stdin'], 'bob-password\n')
+  server = spawn(process.execPath, ['dist-server/server/main.js'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: String(PORT),
+      SWITCHBOARD_USERS_FILE: usersFile,
+      SWITCHBOARD_SIM_DEMO: '0',
+      NOOJEE_URL: '',
+      NOOJEE_API_KEY: '',
+      SESSION_SECRET: 'e2e-session-secret-that-is-long-enough-to-use',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  for (let i = 0; ; i++) {
+    const up = await fetch(`${BASE}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    )
+    if (up) break
+    if (i > 200 || server.exitCode !== null) throw new Error('the server did not start')
+    await new Promise((r) => setTimeout(r, 100))
+  }
+})
+
+test.afterAll(async () => {
+  server?.kill('SIGTERM')
+  if (dir) await rm(dir, { recursive: true, force: true })
+})
+
+async function signIn(page: Page, username: string, password: string) {
+  await page.getByLabel('Username').fill(username)
+  await page.getByLabel('Password').fill(password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+}
+
+test('asks who you are; a wrong password is refused; the right one opens the panel on her own extensions', async ({
+  page,
+}) => {
+  // A link to an extension she watches, opened before signing in.
+  await page.goto('/?exten=401')
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible()
+  await signIn(page, 'alice', 'wrong-password')
+  await expect(page.getByRole('alert')).toHaveText('Wrong username or password')
+
+  await signIn(page, 'alice', 'alice-password')
+  await expect(page.getByRole('banner')).toContainText('Signed in as Alice Agent')
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible()
+  const cookie = (await page.context().cookies()).find((c) => c.name === '__Host-switchboard')
+  expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax', path: '/' })
+
+  // A call on her extension can be answered; one on an extension she only watches cannot.
+  const sim = simControl(page.request)
+  await sim.ring('400', { callerId: '0298765432' })
+  await sim.ring('401', { callerId: '0411222333' })
+  await expect(page.getByText('0298765432').first()).toBeVisible()
+  await expect(page.getByText('0411222333').first()).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Answer' })).toHaveCount(1)
+})
+
+test('?exten= beyond what she may watch is ignored with a message', async ({ page }) => {
+  await page.goto('/')
+  await signIn(page, 'alice', 'alice-password')
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible()
+  await page.goto('/?exten=401,499')
+  await expect(page.getByRole('alert')).toContainText("The link's extension 499 is not yours to watch and is ignored.")
+  await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible()
+})
+
+test('Sign out ends the session: the sign-in page, also after a reload', async ({ page }) => {
+  await page.goto('/')
+  await signIn(page, 'bob', 'bob-password')
+  await page.getByRole('button', { name: 'Sign out' }).click()
+  await expect(page.getByText('You signed out.')).toBeVisible()
+  await page.reload()
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible()
+  expect((await page.request.get('/api/session')).status()).toBe(401)
+})
+
+test('a user removed from the file is sent back to the sign-in page within seconds', async ({ page }) => {
+  await page.goto('/')
+  await signIn(page, 'bob', 'bob-password')
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible()
+  await user(['remove', 'bob'])
+  // The server refuses his session within seconds (it re-reads the file on change)…
+  await expect.poll(async () => (await page.request.get('/api/session')).status(), { timeout: 5000 }).toBe(401)
+  // …and his next action takes the panel back to the sign-in page.
+  await page.getByLabel('Number to dial').fill('0298765432')
+  await page.getByRole('button', { name: 'Dial' }).click()
+  await expect(page.getByText('Your session has ended. Sign in again.')).toBeVisible()
+  await signIn(page, 'bob', 'bob-password')
+  await expect(page.getByRole('alert')).toHaveText('Wrong username or password')
+})

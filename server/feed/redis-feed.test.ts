@@ -1,0 +1,149 @@
+// @vitest-environment node
+// Two hubs sharing one PBX through a real redis-server (no mocks): one leader polls the PBX, both serve
+// browsers, a cursor works on either, a leader that stops (frozen or gone) is replaced with no event
+// lost or doubled, and a Redis restart ends in a clean resync.
+import { Redis } from 'ioredis'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { PbxSimulator } from '../../sim/pbx-simulator.ts'
+import { createFeedHub, type FeedHubInternals } from './feed-hub.ts'
+import { bodyOf, callsIn, quietLogger, TestBrowser } from './testing/helpers.ts'
+import { startRedis, type TestRedis } from './testing/redis-server.ts'
+import { simCallPbx } from './testing/sim-pbx.ts'
+
+const EXTS = ['400', '410', '420']
+let redis: TestRedis
+let hubs: FeedHubInternals[] = []
+let browsers: TestBrowser[] = []
+let prefixN = 0
+
+beforeAll(async () => {
+  redis = await startRedis()
+}, 20_000)
+afterAll(() => redis?.stop())
+afterEach(async () => {
+  for (const b of browsers) b.stop()
+  browsers = []
+  await Promise.all(hubs.map((h) => h.close()))
+  hubs = []
+})
+
+function setup() {
+  const sim = new PbxSimulator({ answerDelayMs: 10 })
+  const prefix = `t${++prefixN}:`
+  const start = () => {
+    const h = createFeedHub({
+      callPbx: simCallPbx(sim),
+      extensions: EXTS,
+      redis: redis.url,
+      redisPrefix: prefix,
+      logger: quietLogger(),
+      lockTtlMs: 1000,
+    })
+    hubs.push(h)
+    return h
+  }
+  const browser = (h: FeedHubInternals, exts = EXTS) => {
+    const b = new TestBrowser((r) => h.poll(r), exts)
+    browsers.push(b)
+    return b
+  }
+  return { sim, prefix, start, browser }
+}
+
+/** Every events entry in the stream: continuous seq, and each PBX event (by callerId) exactly once. */
+async function streamEvents(prefix: string) {
+  const r = new Redis(redis.url)
+  const entries = (await r.xrange(`${prefix}stream`, '-', '+')) as [string, string[]][]
+  r.disconnect()
+  const out: { seq: number; callerId?: string; status: string }[] = []
+  let head: number | null = null
+  const gaps: string[] = []
+  for (const [, flat] of entries) {
+    const f: Record<string, string> = {}
+    for (let i = 0; i < flat.length; i += 2) f[flat[i]] = flat[i + 1]
+    if (f.kind === 'new-log') head = Number(f.base)
+    if (f.kind !== 'events') continue
+    const evs = JSON.parse(f.data) as { ev: { CallData: { callerId?: string; status: string } } }[]
+    if (head !== null && Number(f.first) !== head + 1) gaps.push(`${head} → ${f.first}`)
+    evs.forEach((e, i) => out.push({ seq: Number(f.first) + i, ...e.ev.CallData }))
+    head = Number(f.first) + evs.length - 1
+  }
+  return { events: out, gaps }
+}
+
+describe('feed hub over Redis: two instances, one PBX subscription', () => {
+  it('one leader polls the PBX; both serve browsers; a cursor from one works on the other', async () => {
+    const { sim, start } = setup()
+    const a = start()
+    const b = start()
+    await expect.poll(() => a.ready() && b.ready()).toBe(true)
+    await expect.poll(() => [a.isLeader(), b.isLeader()].filter(Boolean).length).toBe(1)
+    await expect.poll(() => sim.heldPolls).toBe(1)
+    const id = sim.ring({ ext: '410', callerId: '0411' })
+    await expect.poll(() => b.call(id)?.legs.get('410')).toBe('Ringing')
+    const snapA = await a.poll({ exts: EXTS, cursor: 0, timeoutSec: 0, signal: new AbortController().signal })
+    const seq = bodyOf(snapA).seq
+    expect(
+      bodyOf(await b.poll({ exts: EXTS, cursor: 0, timeoutSec: 0, signal: new AbortController().signal })),
+    ).toEqual(bodyOf(snapA))
+    // Held on B with A's cursor; the event reaches it through the stream.
+    const held = b.poll({ exts: ['420'], cursor: seq, timeoutSec: 25, signal: new AbortController().signal })
+    const id2 = sim.ring({ ext: '420', callerId: '0422' })
+    const r = await held
+    expect(callsIn(r)).toEqual({ '420': { [id2]: 'Ringing' } })
+    expect(bodyOf(r).seq).toBe(seq + 1)
+    expect(sim.heldPolls).toBeLessThanOrEqual(1)
+  }, 30_000)
+
+  it('a frozen leader is replaced within seconds; its writes are refused (fence); no event lost or doubled', async () => {
+    const { sim, prefix, start, browser } = setup()
+    const a = start()
+    await expect.poll(() => a.isLeader()).toBe(true)
+    const b = start()
+    await expect.poll(() => b.ready()).toBe(true)
+    const watcher = browser(b)
+    watcher.run()
+    let n = 0
+    const traffic = setInterval(() => {
+      const id = sim.ring({ ext: EXTS[n % 3], callerId: `c${n++}` })
+      setTimeout(() => sim.setStatus(id, 'Hungup'), 150)
+    }, 50)
+    await expect.poll(() => n).toBeGreaterThan(10)
+    // A stops renewing its lock (frozen) but its upstream loop still runs and tries to write.
+    a.pauseLeadership()
+    await expect.poll(() => b.isLeader(), { timeout: 5_000 }).toBe(true)
+    await expect.poll(() => a.isLeader(), { timeout: 5_000 }).toBe(false)
+    const rung = n
+    await expect.poll(() => n).toBeGreaterThan(rung + 10)
+    clearInterval(traffic)
+    await expect.poll(() => sim.activeLegs().length).toBe(0)
+    await expect.poll(() => watcher.calls).toEqual(sim.truth(EXTS))
+    const { events, gaps } = await streamEvents(prefix)
+    if (process.env.FEED_DUMP) (await import('node:fs')).writeFileSync(process.env.FEED_DUMP, JSON.stringify(events))
+    expect(gaps, 'seq continuous').toEqual([])
+    for (let i = 0; i < n; i++) {
+      const rings = events.filter((e) => e.callerId === `c${i}` && e.status === 'Ringing')
+      expect(rings.length, `c${i} rang once in the log`).toBe(1)
+    }
+    expect(watcher.resyncs).toBe(0)
+  }, 40_000)
+
+  it('Redis restarting: not ready meanwhile, then a clean resync; calls right afterwards', async () => {
+    const { sim, start, browser } = setup()
+    const a = start()
+    const b = start()
+    await expect.poll(() => a.ready() && b.ready() && (a.isLeader() || b.isLeader())).toBe(true)
+    const watcher = browser(a)
+    watcher.run()
+    sim.ring({ ext: '400', callerId: 'before' })
+    await expect.poll(() => watcher.calls).toEqual(sim.truth(EXTS))
+    await redis.kill()
+    await expect.poll(() => a.ready() || b.ready()).toBe(false)
+    const during = sim.ring({ ext: '410', callerId: 'during' })
+    await redis.restart()
+    await expect.poll(() => a.ready() && b.ready(), { timeout: 15_000 }).toBe(true)
+    await expect.poll(() => b.call(during)?.legs.get('410'), { timeout: 15_000 }).toBe('Ringing')
+    await expect.poll(() => watcher.calls, { timeout: 15_000 }).toEqual(sim.truth(EXTS))
+    await expect.poll(() => [a.isLeader(), b.isLeader()].filter(Boolean).length).toBe(1)
+  }, 60_000)
+})

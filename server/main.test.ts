@@ -1,0 +1,97 @@
+// @vitest-environment node
+// `npm start` as a process: start-up refusals (one line, exit 1) and SIGTERM (not ready, held polls answered
+// at once, exit within 10 s). Node 20 cannot run TypeScript, so main.ts is bundled first (as the users CLI is).
+import { spawn, type ChildProcess } from 'node:child_process'
+import path from 'node:path'
+import { build } from 'rolldown'
+import { beforeAll, describe, expect, it } from 'vitest'
+
+const root = path.resolve(import.meta.dirname, '..')
+const bundle = path.join(root, 'node_modules/.tmp/switchboard-main-test.mjs')
+const PORT = 8226
+
+beforeAll(async () => {
+  await build({
+    input: path.join(root, 'server/main.ts'),
+    platform: 'node',
+    logLevel: 'silent',
+    external: (id) => !id.startsWith('.') && !path.isAbsolute(id),
+    output: { file: bundle, format: 'esm' },
+  })
+}, 60_000)
+
+function start(env: Record<string, string>) {
+  const child = spawn(process.execPath, [bundle], {
+    cwd: root,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  child.stdout.on('data', (c) => (out += c))
+  child.stderr.on('data', (c) => (out += c))
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  return { child, output: () => out, exited }
+}
+
+async function until(f: () => Promise<boolean>, ms = 20_000) {
+  const t0 = Date.now()
+  while (Date.now() - t0 < ms) {
+    if (await f().catch(() => false)) return
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error('timed out')
+}
+
+describe('npm start', () => {
+  it.each([
+    [{ NOOJEE_URL: 'https://pbx.example.com', NOOJEE_API_KEY: 'k-123' }, /^switchboard: No way to sign in/],
+    [{ NOOJEE_URL: 'http://pbx.example.com', NOOJEE_API_KEY: 'k-123' }, /^switchboard: NOOJEE_URL must use https/],
+    [{ NOOJEE_API_KEY: 'k-123' }, /^switchboard: NOOJEE_API_KEY is set but NOOJEE_URL is not/],
+    [
+      { NOOJEE_URL: 'https://pbx.example.com', NOOJEE_API_KEY: 'k-123', SWITCHBOARD_USERS_FILE: '/nonexistent/u.json' },
+      /^switchboard: .*u\.json/,
+    ],
+  ])(
+    'refuses to start with %o, in one line',
+    async (env, why) => {
+      const s = start({ ...env, PORT: String(PORT) })
+      expect(await s.exited).toBe(1)
+      const lines = s.output().trim().split('\n')
+      expect(lines).toHaveLength(1)
+      expect(lines[0]).toMatch(why)
+      expect(s.output()).not.toContain('k-123')
+    },
+    20_000,
+  )
+
+  it('on SIGTERM: answers a held poll at once and exits within 10 s', async () => {
+    const s = start({ PORT: String(PORT), SWITCHBOARD_SIM_DEMO: '0' })
+    let child: ChildProcess | undefined = s.child
+    try {
+      const base = `http://127.0.0.1:${PORT}`
+      await until(async () => (await fetch(`${base}/readyz`)).ok)
+      const headers = { 'Sec-Fetch-Site': 'same-origin', 'X-Switchboard': '1' }
+      const snap = await fetch(`${base}/api/pbx/subscribe?exten=400&lastSequenceNumber=0&timeOut=0`, {
+        method: 'POST',
+        headers,
+      })
+      const { seq } = (await snap.json()) as { seq: number }
+      const held = fetch(`${base}/api/pbx/subscribe?exten=400&lastSequenceNumber=${seq}&timeOut=20`, {
+        method: 'POST',
+        headers,
+      })
+      await new Promise((r) => setTimeout(r, 500))
+      const t0 = Date.now()
+      s.child.kill('SIGTERM')
+      const res = await held
+      expect(res.status).toBe(200)
+      expect(Date.now() - t0).toBeLessThan(3000)
+      expect(await s.exited).toBe(0)
+      child = undefined
+      expect(Date.now() - t0).toBeLessThan(10_000)
+      expect(s.output()).toContain('"signal":"SIGTERM"')
+    } finally {
+      child?.kill('SIGKILL')
+    }
+  }, 40_000)
+})

@@ -1,0 +1,56 @@
+import { useEffect, type ReactNode } from 'react'
+import { Button } from '../components/ui/button.tsx'
+import { fetchSession } from '../features/session/session-api.ts'
+import { rightsOf, useSession } from '../features/session/session-store.ts'
+import { settingsFollowRights } from '../features/settings/rights-defaults.ts'
+// Not lazy: scripts/check-size.mjs counts every chunk, and a chunk of its own (with Vite's preload helper)
+// cost ~1 KB gzip more than the page itself in the main bundle.
+import SignInPage from '../features/session/sign-in-page.tsx'
+
+// Settings follow the rights the moment a session starts, before the panel renders with them.
+useSession.subscribe((s, prev) => {
+  if (s.state !== prev.state && s.state.status === 'signed-in') settingsFollowRights(rightsOf(s.state.session.user))
+})
+
+export async function loadSession() {
+  const s = useSession.getState()
+  s.sessionLoading()
+  try {
+    const result = await fetchSession()
+    if (result.signedIn) s.sessionStarted(result.session)
+    else s.sessionEnded({ oidc: result.oidc })
+  } catch (e) {
+    s.sessionUnreachable((e as Error).message)
+  }
+}
+
+const Centered = ({ children }: { children: ReactNode }) => (
+  <main className="flex min-h-screen flex-col items-center justify-center gap-3 p-4 text-sm">{children}</main>
+)
+
+/** The panel only for someone signed in; otherwise the sign-in page (never a spinner that waits forever). */
+export function SessionGate({ children }: { children: ReactNode }) {
+  const state = useSession((s) => s.state)
+  useEffect(() => {
+    void loadSession()
+  }, [])
+  switch (state.status) {
+    case 'loading':
+      return (
+        <Centered>
+          <p role="status">Checking who you are…</p>
+        </Centered>
+      )
+    case 'unreachable':
+      return (
+        <Centered>
+          <p role="alert">{state.message}</p>
+          <Button onClick={() => void loadSession()}>Try again</Button>
+        </Centered>
+      )
+    case 'signed-out':
+      return <SignInPage oidc={state.oidc} notice={state.message} />
+    case 'signed-in':
+      return children
+  }
+}

@@ -1,0 +1,88 @@
+// The Switchboard server's sign-in API (docs/architecture.md): who is signed in, sign in, sign out.
+export interface SessionUser {
+  name: string
+  display: string
+  supervisor: boolean
+  /** Bare extensions (expanded by the server), empty with allExtensions. */
+  act: string[]
+  watch: string[]
+  allExtensions: boolean
+  mode: 'accounts' | 'oidc' | 'local-dev'
+}
+export type OidcOffer = { label: string } | null
+export interface SessionInfo {
+  user: SessionUser
+  simulated: boolean
+  oidc: OidcOffer
+}
+
+// Hand-written checks, not zod: the sign-in path is small and the bundle budget is tight.
+type Json = Record<string, unknown>
+const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
+const strings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string')
+const isOidc = (v: unknown): v is OidcOffer => v === null || (isObj(v) && typeof v.label === 'string')
+const isUser = (u: unknown): u is SessionUser =>
+  isObj(u) &&
+  typeof u.name === 'string' &&
+  typeof u.display === 'string' &&
+  typeof u.supervisor === 'boolean' &&
+  strings(u.act) &&
+  strings(u.watch) &&
+  typeof u.allExtensions === 'boolean' &&
+  (u.mode === 'accounts' || u.mode === 'oidc' || u.mode === 'local-dev')
+const isSession = (b: unknown): b is SessionInfo =>
+  isObj(b) && isUser(b.user) && typeof b.simulated === 'boolean' && isOidc(b.oidc)
+
+/** The panel's mark on every non-GET request; the server refuses any without it (cross-site requests). */
+export const SWITCHBOARD_HEADER = { 'X-Switchboard': '1' } as const
+
+export type SessionResult =
+  { signedIn: true; session: SessionInfo } | { signedIn: false; oidc: OidcOffer; message: string }
+
+export class SessionApiError extends Error {
+  override name = 'SessionApiError'
+}
+
+async function call(path: string, init: RequestInit): Promise<{ status: number; body: unknown }> {
+  let res: Response
+  try {
+    res = await fetch(path, { cache: 'no-store', credentials: 'same-origin', ...init })
+  } catch (cause) {
+    throw new SessionApiError('Cannot reach the Switchboard server (network error)', { cause })
+  }
+  if (res.status === 204) return { status: 204, body: null }
+  try {
+    return { status: res.status, body: await res.json() }
+  } catch (cause) {
+    throw new SessionApiError(`The Switchboard server sent an unreadable reply (HTTP ${res.status})`, { cause })
+  }
+}
+
+function read(status: number, body: unknown): SessionResult {
+  if (status === 200 && isSession(body)) return { signedIn: true, session: body }
+  const said = isObj(body) && typeof body.error === 'string' && typeof body.message === 'string' ? body : null
+  if (said && (status === 401 || status === 429 || status === 400))
+    return { signedIn: false, oidc: isOidc(said.oidc) ? said.oidc : null, message: said.message as string }
+  if (said) throw new SessionApiError(said.message as string)
+  throw new SessionApiError(`The Switchboard server answered HTTP ${status} with something unexpected`)
+}
+
+export async function fetchSession(): Promise<SessionResult> {
+  const { status, body } = await call('/api/session', { method: 'GET' })
+  return read(status, body)
+}
+
+/** Signed in, or why not (wrong password, too many failures) in the server's words. */
+export async function signIn(username: string, password: string): Promise<SessionResult> {
+  const { status, body } = await call('/api/login', {
+    method: 'POST',
+    headers: { ...SWITCHBOARD_HEADER, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  })
+  return read(status, body)
+}
+
+export async function signOut(): Promise<void> {
+  const { status, body } = await call('/api/logout', { method: 'POST', headers: SWITCHBOARD_HEADER })
+  if (status !== 204 && status !== 401) read(status, body)
+}
