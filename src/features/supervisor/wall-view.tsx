@@ -50,7 +50,8 @@ function useBox() {
     if (!el) return
     const measure = () => {
       const r = el.getBoundingClientRect()
-      setBox({ w: r.width, h: Math.max(120, window.innerHeight - r.top - 12) })
+      // Below it only the page's bottom padding (1 rem) and a little slack.
+      setBox({ w: r.width, h: Math.max(120, window.innerHeight - r.top - 28) })
     }
     measure()
     const ro = new ResizeObserver(measure)
