@@ -19,7 +19,7 @@ test('the settings form refuses junk with a message, and a good choice survives 
   await expect(page.getByRole('status')).toHaveText('Live')
 
   await watchInSettings(page, '410, <b>x</b>; 9999999999999')
-  const settings = page.getByRole('region', { name: 'Settings' })
+  const settings = page.getByRole('dialog', { name: 'Settings' })
   await expect(settings.getByRole('alert')).toContainText('Not an extension')
   await expect(settings.getByRole('alert')).toContainText('"<b>x</b>"')
   await expect(page.getByRole('textbox', { name: 'Extensions to watch' })).toHaveAttribute('aria-invalid', 'true')

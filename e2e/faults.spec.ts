@@ -183,7 +183,7 @@ for (const code of [500, 502, 503]) {
       info,
       `HTTP ${code} × 3`,
       faults,
-      new RegExp(`^Reconnecting: The PBX answered HTTP ${code} — (next try in \\d+ s|trying now)$`),
+      /^Reconnecting: The PBX is having trouble — (next try in \d+ s|trying now)$/,
     )
   })
 }
@@ -196,8 +196,8 @@ test('connection reset mid-response', async ({ page, request }, info) => {
     info,
     'Connection reset mid-response × 2',
     [{ kind: 'reset' }, { kind: 'reset' }],
-    // The server's upstream poll meets the reset; it tells the panel as its proxy did (502, X-Switchboard-Proxy).
-    /^Reconnecting: (Cannot reach the PBX \(network error\)|The server cannot reach the PBX \(ECONNRESET\)|The PBX sent a reply that is not valid JSON) — (next try in \d+ s|trying now)$/,
+    // The server reads the reset and says so (502, X-Switchboard-Proxy: ECONNRESET): the network's trouble either way.
+    /^Reconnecting: (Cannot reach the PBX|The PBX sent a reply Switchboard cannot read) — (next try in \d+ s|trying now)$/,
   )
 })
 
@@ -208,7 +208,7 @@ test('an HTML page instead of JSON', async ({ page, request }, info) => {
     info,
     'HTML page (HTTP 200) × 2',
     [{ kind: 'html' }, { kind: 'html' }],
-    /^Reconnecting: The PBX sent an HTML page instead of JSON.* — (next try in \d+ s|trying now)$/,
+    /^Reconnecting: The PBX sent a reply Switchboard cannot read — (next try in \d+ s|trying now)$/,
   )
 })
 
@@ -219,7 +219,7 @@ test('truncated JSON', async ({ page, request }, info) => {
     info,
     'Truncated JSON × 2',
     [{ kind: 'truncated' }, { kind: 'truncated' }],
-    /^Reconnecting: The PBX sent a reply that is not valid JSON — (next try in \d+ s|trying now)$/,
+    /^Reconnecting: The PBX sent a reply Switchboard cannot read — (next try in \d+ s|trying now)$/,
   )
 })
 
@@ -230,7 +230,7 @@ test('a wrong shape', async ({ page, request }, info) => {
     info,
     'Wrong shape (no seq, no Data) × 2',
     [{ kind: 'wrongShape' }, { kind: 'wrongShape' }],
-    /^Reconnecting: The PBX subscribe reply has an unexpected shape .* — (next try in \d+ s|trying now)$/,
+    /^Reconnecting: The PBX sent a reply Switchboard cannot read — (next try in \d+ s|trying now)$/,
   )
 })
 
@@ -241,7 +241,7 @@ test('a negative Code', async ({ page, request }, info) => {
     info,
     'Negative Code (-2, HTTP 200) × 2',
     [{ kind: 'negativeCode' }, { kind: 'negativeCode' }],
-    /^Reconnecting: The PBX said: Internal error in CallManagementAPI \(Code -2\) — (next try in \d+ s|trying now)$/,
+    /^Reconnecting: The PBX refused the request — (next try in \d+ s|trying now)$/,
     { refused: true },
   )
 })
@@ -295,7 +295,7 @@ test('a reply that never comes (client deadline, page.clock)', async ({ page, re
   // The 1 s retry may land inside the same clock step, so read what the status said from its log.
   const showed = await statusSince(page, start.logMark)
   expect(showed).toContainEqual(
-    expect.stringMatching(/^Reconnecting: No reply from the PBX within 35 s — (next try in N s|trying now)$/),
+    expect.stringMatching(/^Reconnecting: The PBX is not answering — (next try in N s|trying now)$/),
   )
   note(info, {
     fault: 'Reply never comes (hang)',
@@ -424,7 +424,7 @@ test('duplicated replies', async ({ page, request }, info) => {
   await sim.fault({ kind: 'http', status: 503 }, { kind: 'http', status: 503 }, { kind: 'duplicate' })
   const t0 = Date.now()
   await sim.ring('420', { callerId: '0291110003' })
-  await expect(status(page)).toHaveText(/^Reconnecting: The PBX answered HTTP 503/)
+  await expect(status(page)).toHaveText(/^Reconnecting: The PBX is having trouble/)
   // Events for the duplicated reply to carry twice: an answer and a new ringing call.
   await sim.connect(start.ringing, '410')
   await sim.ring('410', { callerId: '0291110004' })
@@ -550,12 +550,10 @@ test('the PBX down for a minute (page.clock)', async ({ page, request }, info) =
   const outage = Array.from({ length: 120 }, (_, i) => ({ kind: 'http', status: i % 2 ? 502 : 503 }))
   await sim.fault(...outage)
   await sim.ring('420', { callerId: '0291110003' })
-  await expect(status(page)).toHaveText(/^Reconnecting: The PBX answered HTTP 50[23]/)
-  // What is on screen is said to be as last heard, with the time, until the feed is back.
-  const staleNote = page.getByText(
-    /^Not updating: calls below are as the PBX last reported them, at .+\. They may have changed since\.$/,
-  )
-  await expect(staleNote).toBeVisible()
+  await expect(status(page)).toHaveText(/^Reconnecting: The PBX is having trouble/)
+  // What is on screen shows it is as last heard (timers stopped, Answer off) until the feed is back.
+  const staleNote = page.locator('article[data-stale]')
+  await expect(staleNote.first()).toBeVisible()
   await sim.status(start.ringing, 'Hungup')
   await sim.ring('410', { callerId: '0291110004' })
   // A second at a time, each retry allowed to land before time moves on.

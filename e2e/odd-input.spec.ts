@@ -6,10 +6,14 @@ test.beforeEach(async ({ request }) => {
 })
 
 const faults = [
-  { name: 'an HTML page', fault: { kind: 'html' }, says: 'The PBX sent an HTML page instead of JSON' },
-  { name: 'truncated JSON', fault: { kind: 'truncated' }, says: 'The PBX sent a reply that is not valid JSON' },
-  { name: 'a reply of the wrong shape', fault: { kind: 'wrongShape' }, says: 'unexpected shape' },
-  { name: 'an HTML 502', fault: { kind: 'http', status: 502 }, says: 'The PBX answered HTTP 502' },
+  { name: 'an HTML page', fault: { kind: 'html' }, says: 'The PBX sent a reply Switchboard cannot read' },
+  { name: 'truncated JSON', fault: { kind: 'truncated' }, says: 'The PBX sent a reply Switchboard cannot read' },
+  {
+    name: 'a reply of the wrong shape',
+    fault: { kind: 'wrongShape' },
+    says: 'The PBX sent a reply Switchboard cannot read',
+  },
+  { name: 'an HTML 502', fault: { kind: 'http', status: 502 }, says: 'The PBX is having trouble' },
 ]
 
 test('odd PBX replies never crash the panel: the status says what went wrong, then it is Live again with cards intact', async ({

@@ -6,3 +6,11 @@ export function formatDuration(ms: number): string {
   const s = String(total % 60).padStart(2, '0')
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`
 }
+
+/** The one way the panel writes a time of day: "14:03:22", with the date ("3 Dec 14:03:22") when not today. */
+export function formatClock(ms: number, now = Date.now()): string {
+  const d = new Date(ms)
+  const time = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' })
+  if (new Date(now).toDateString() === d.toDateString()) return time
+  return `${d.toLocaleDateString([], { day: 'numeric', month: 'short' })} ${time}`
+}

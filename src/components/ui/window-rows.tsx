@@ -12,10 +12,17 @@ import {
 
 // Windowing: with a thousand extensions, only the rows on or next to the screen are in the DOM,
 // so a burst, a tick or a scroll costs what a screenful costs — in rendering, style, layout and
-// memory. Items have a fixed width (rem) and wrap into rows as wide as the list. Where there is
-// no layout to measure (no ResizeObserver: unit tests), every item renders.
+// memory. Up to WINDOW_ABOVE items every one is in the page (find-in-page and screen readers reach
+// them all). Items share each row's width, at least itemRem each. Where there is no layout to
+// measure (no ResizeObserver: unit tests), every item renders.
 
 const measurable = typeof ResizeObserver !== 'undefined'
+
+/** Lists up to this long are rendered whole; longer ones are windowed and get a filter box. */
+export const WINDOW_ABOVE = 100
+
+/** Whether a list of `count` is windowed here. */
+export const windows = (count: number) => measurable && count > WINDOW_ABOVE
 const remPx = () => parseFloat(getComputedStyle(document.documentElement).fontSize) || 16
 
 interface RowsOptions {
@@ -53,11 +60,11 @@ export function useWindowedRows<E extends HTMLElement>({ count, itemRem, gapRem,
     estimateSize: () => rowRem * box.rem,
     overscan: 1,
     scrollMargin: box.top,
-    enabled: measurable && box.width > 0,
+    enabled: windows(count) && box.width > 0,
     // A resize is rendered in React's own time, not forced inside the ResizeObserver callback.
     useFlushSync: false,
   })
-  return { ref, perRow, v, measurable }
+  return { ref, perRow, v, windowed: windows(count) }
 }
 
 /** Whether a row is in the virtualizer's visible range (not the overscan). */
@@ -98,7 +105,7 @@ export interface WindowRowsHandle {
 
 /** Fixed-width items in rows that grow with their content; only rows near the screen render. */
 export function WindowRows<T>({ items, itemRem, gapRem, estimateRowRem, renderItem, itemKey, handle }: Props<T>) {
-  const { ref, perRow, v } = useWindowedRows<HTMLDivElement>({
+  const { ref, perRow, v, windowed } = useWindowedRows<HTMLDivElement>({
     count: items.length,
     itemRem,
     gapRem,
@@ -117,13 +124,28 @@ export function WindowRows<T>({ items, itemRem, gapRem, estimateRowRem, renderIt
     [v, ref],
   )
   const rowStyle = { gap: `${gapRem}rem`, paddingBottom: `${gapRem}rem` }
+  // Each item a perRow-th of the row, so a short last row keeps the others' width.
+  const width = `calc((100% - ${(perRow - 1) * gapRem}rem) / ${perRow})`
   const each = (list: readonly T[], onScreen: boolean) =>
-    list.map((item) => <Fragment key={itemKey(item)}>{renderItem(item, onScreen)}</Fragment>)
+    list.map((item) => (
+      <div key={itemKey(item)} className="min-w-0 shrink-0" style={{ width }}>
+        {renderItem(item, onScreen)}
+      </div>
+    ))
   const rows = v.getVirtualItems()
-  if (!measurable)
+  if (!windowed)
     return (
-      <div className="flex flex-wrap items-start" style={rowStyle}>
-        {each(items, true)}
+      <div
+        ref={ref}
+        className="grid items-start"
+        style={{
+          gap: `${gapRem}rem`,
+          gridTemplateColumns: `repeat(auto-fit, minmax(min(${itemRem}rem, 100%), 1fr))`,
+        }}
+      >
+        {items.map((item) => (
+          <Fragment key={itemKey(item)}>{renderItem(item, true)}</Fragment>
+        ))}
       </div>
     )
   return (

@@ -9,7 +9,6 @@ import { useShortcuts } from './use-shortcuts.ts'
 /** The agent's own tools above the columns: dial box, sound, shortcuts. */
 export function AgentBar() {
   useShortcuts()
-  const hint = useAgent((s) => s.hint)
   const toggled = useAgent((s) => s.helpToggled)
   const rights = useRights()
   return (
@@ -21,9 +20,6 @@ export function AgentBar() {
           Keyboard shortcuts
         </Button>
       </div>
-      <p aria-live="polite" className="w-full text-sm text-slate-700 empty:hidden dark:text-slate-200">
-        {hint}
-      </p>
       <ShortcutsDialog />
     </div>
   )

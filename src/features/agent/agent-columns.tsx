@@ -1,6 +1,8 @@
-import { useEffect, useRef } from 'react'
+import { useDeferredValue, useEffect, useRef, useState } from 'react'
 import { Rehearsal } from '../../components/ui/rehearsal.tsx'
-import { WindowRows, type WindowRowsHandle } from '../../components/ui/window-rows.tsx'
+import { WindowRows, windows, type WindowRowsHandle } from '../../components/ui/window-rows.tsx'
+import { FindBox } from '../../components/ui/find-box.tsx'
+import { useFilteredExtensions } from '../calls/extension-filter.ts'
 import { extKey } from '../calls/call-model.ts'
 import { COLUMN_MIN_REM, ColumnView, ExtensionColumn } from '../calls/extension-column.tsx'
 import { SAMPLE_CALLS } from '../calls/sample-calls.ts'
@@ -15,10 +17,12 @@ import { commands, useSend } from './commands.ts'
 const GAP_REM = 0.75
 
 /**
- * The agent view: my extensions' columns first (marked "mine"), then the watched ones, only the
- * rows on screen rendered; my call history beside them.
+ * The agent view: my extensions' columns first (marked "mine"), then the watched ones (above a
+ * hundred only the rows on screen rendered, and a find box); my call history beside or below them.
  */
-export function AgentColumns({ extensions }: { extensions: readonly string[] }) {
+export function AgentColumns({ extensions: all }: { extensions: readonly string[] }) {
+  const [query, setQuery] = useState('')
+  const extensions = useFilteredExtensions(all, useDeferredValue(query))
   const mine = useMyExtensions()
   const send = useSend()
   const rows = useRef<WindowRowsHandle>(null)
@@ -37,8 +41,10 @@ export function AgentColumns({ extensions }: { extensions: readonly string[] }) 
     [extensions],
   )
   return (
-    <div className="flex items-start gap-3">
-      <div className="min-w-0 flex-1">
+    // Narrow (a side panel, a phone): one column, the calls first, history below them.
+    <div className="flex flex-col gap-3 lg:flex-row lg:items-start">
+      <div className="flex min-w-0 flex-1 flex-col gap-3">
+        {windows(all.length) && <FindBox query={query} onChange={setQuery} shown={extensions.length} of={all.length} />}
         <WindowRows
           items={extensions}
           itemRem={18}
@@ -55,7 +61,7 @@ export function AgentColumns({ extensions }: { extensions: readonly string[] }) 
         </Rehearsal>
       </div>
       {mine.length > 0 && (
-        <div className="sticky top-4 shrink-0">
+        <div className="shrink-0 lg:sticky lg:top-4">
           <HistoryPanel onRedial={redial} />
         </div>
       )}

@@ -18,6 +18,10 @@ interface AgentState {
   hint: string
 
   dialInputChanged: (text: string) => void
+  /** The dial sent at `submittedAt` has had its call end (or never saw one): its message and number go. */
+  dialledCallEnded: (submittedAt: number, number: string) => void
+  /** The dial run whose call has ended (its `submittedAt`): its "Calling …" no longer shows. */
+  dialOverAt: number
   /** Per uniqueCallId (recording is of the call, so both legs show it); `owner`: the login name it started as. */
   recordingStarted: (id: string, owner: string) => void
   recordingStopped: (id: string) => void
@@ -76,6 +80,13 @@ export const useAgent = create<AgentState>()((set) => ({
   hint: '',
 
   dialInputChanged: (dialInput) => set({ dialInput }),
+  dialOverAt: 0,
+  dialledCallEnded: (submittedAt, number) =>
+    set((s) => ({
+      dialOverAt: submittedAt,
+      // The box keeps a number typed since: only the one dialled goes.
+      dialInput: s.dialInput.replace(/[^\d+*#]/g, '') === number ? '' : s.dialInput,
+    })),
   recordingStarted: (id, owner) => {
     const add = (r: Recorded) => ({ ...r, [id]: { owner, at: Date.now() } })
     storeRecorded(add)

@@ -19,7 +19,8 @@ afterEach(cleanup)
 beforeEach(() => {
   resetFeedStore()
   useDiagnostics.getState().cleared()
-  useSettings.setState(defaultSettings)
+  // My own extension: a colleague's call asks before Hang up (e2e/first-look.spec.ts).
+  useSettings.setState({ ...defaultSettings, myExtensions: ['410'] })
 })
 
 /** Put a call into the feed store, as a reply would, and return it as the card receives it. */
@@ -119,9 +120,40 @@ describe('CallCard', () => {
     expect(busy).toBeDisabled()
     expect(screen.queryByRole('alert')).toBeNull()
     release()
-    expect(await screen.findByRole('alert')).toHaveTextContent('Call unknown-to-pbx not found on extension 410')
+    // An agent reads what it means; the PBX's own words go to Diagnostics.
+    expect(await screen.findByRole('alert')).toHaveTextContent(/^This call has already ended$/)
+    expect(useDiagnostics.getState().entries.at(-1)?.text).toContain('Call unknown-to-pbx not found on extension 410')
     expect(screen.getByRole('button', { name: 'Answer' })).toBeEnabled()
     expect(answers()).toHaveLength(1)
+  })
+
+  it('says "Already answered elsewhere" when a colleague picked the call up first', async () => {
+    const user = userEvent.setup()
+    const id = sim.ring({ ext: '410' })
+    sim.connect(id, '410')
+    // The card has not heard of the connect yet: the PBX says the call is not ringing any more.
+    renderCard(feedCall({ uniqueCallId: id, status: 'Ringing' }))
+    await user.click(screen.getByRole('button', { name: 'Answer' }))
+    expect(await screen.findByRole('alert')).toHaveTextContent(/^Already answered elsewhere$/)
+    expect(screen.queryByText(/Code -1|The PBX said/)).toBeNull()
+  })
+
+  it('while the feed is down: the timer stops at the last reply and Answer is off', () => {
+    const t0 = Date.now()
+    renderCard(feedCall({ uniqueCallId: 'c-stale', status: 'Ringing' }))
+    act(() => useFeed.setState({ connection: { phase: 'reconnecting', error: 'HTTP 503' }, lastReplyAt: t0 + 5_000 }))
+    expect(screen.getByRole('button', { name: 'Answer' })).toBeDisabled()
+    expect(screen.getByRole('article')).toHaveTextContent(/ringing for 0:0[45]/)
+  })
+
+  it('says OVERDUE on a call that has rung past the escalation threshold, as the grid does', () => {
+    useSettings.setState({ escalateAfterSec: 30 })
+    const call = feedCall({ uniqueCallId: 'c-long', status: 'Ringing' })
+    renderCard({ ...call, statusSince: Date.now() - 31_000 })
+    expect(screen.getByRole('article')).toHaveTextContent(/Overdue/i)
+    cleanup()
+    renderCard({ ...call, statusSince: Date.now() - 5_000 })
+    expect(screen.getByRole('article')).not.toHaveTextContent(/Overdue/i)
   })
 
   it('sends one answer with the handset’s header and stays Answering… until the call connects', async () => {
@@ -176,7 +208,7 @@ describe('Hang up', () => {
     await user.dblClick(screen.getByRole('button', { name: 'Hang up' }))
     expect(await screen.findByRole('button', { name: 'Hanging up…' })).toBeDisabled()
     release()
-    expect(await screen.findByRole('alert')).toHaveTextContent(/gone-already/)
+    expect(await screen.findByRole('alert')).toHaveTextContent(/^This call has already ended$/)
     expect(screen.getByRole('button', { name: 'Hang up' })).toBeEnabled()
     expect(sim.requests.filter((r) => r.method === 'hangup')).toHaveLength(1)
   })

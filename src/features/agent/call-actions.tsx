@@ -1,7 +1,13 @@
+import { useState } from 'react'
 import { Badge } from '../../components/ui/badge.tsx'
 import { Button } from '../../components/ui/button.tsx'
+import { ConfirmDialog } from '../../components/ui/confirm-dialog.tsx'
 import type { Call } from '../calls/call-model.ts'
 import { canOfferAnswer } from '../calls/call-status.ts'
+import { CardMessage } from '../calls/card-message.tsx'
+import { useFeedTrust } from '../calls/feed-store.ts'
+import { isMine } from '../calls/my-extensions.ts'
+import { useSettings } from '../settings/settings-store.ts'
 import { useRights } from '../session/session-store.ts'
 import { useAgent } from './agent-store.ts'
 import { commandError, commands, useCommandState, useSend } from './commands.ts'
@@ -22,39 +28,43 @@ export function CallActions({ call }: { call: Call }) {
 /** For `ExtensionColumn`'s `actions`: one function for all, so memoised columns stay memoised. */
 export const callActions = (call: Call) => <CallActions call={call} />
 
-function ErrorNote({ message }: { message: string | undefined }) {
-  return message ? (
-    <p role="alert" className="text-sm text-red-700 dark:text-red-300">
-      {message}
-    </p>
-  ) : null
-}
-
 function AnswerButton({ call }: { call: Call }) {
   const send = useSend()
   const command = commands.answer(call)
   const state = useCommandState(command)
+  // While the feed is down the call may have changed: nothing to answer for sure.
+  const stale = useFeedTrust() === 'stale'
   const busy = state?.status === 'pending'
-  const button = (
-    <Button
-      variant="primary"
-      className="mt-2 w-full"
-      disabled={busy}
-      aria-disabled={busy}
-      onClick={() => send(command, undefined)}
-    >
-      {busy ? 'Answering…' : 'Answer'}
-    </Button>
-  )
-  const error = commandError(state)
-  // A wrapper only when there is a message: a screen of ringing cards is a screen of Answer buttons.
-  if (!error) return button
   return (
-    <div className="flex flex-col gap-1">
-      {button}
-      <ErrorNote message={error} />
-    </div>
+    <>
+      <Button
+        variant="primary"
+        className="mt-2 h-9 w-full"
+        disabled={busy || stale}
+        aria-disabled={busy || stale}
+        title={stale ? 'Not connected to the PBX: this call may have changed' : undefined}
+        onClick={() => send(command, undefined)}
+      >
+        {busy ? 'Answering…' : 'Answer'}
+      </Button>
+      <CardMessage text={commandError(state, 'answer')} />
+    </>
   )
+}
+
+type Act = 'hangup' | 'record'
+
+const ASK: Record<Act, { title: string; body: (c: Call) => string; yes: string }> = {
+  hangup: {
+    title: "Hang up a colleague's call?",
+    body: (c) => `This call is on extension ${c.ext}, not yours. Hanging up cuts off ${c.callerId || 'the caller'}.`,
+    yes: 'Hang up',
+  },
+  record: {
+    title: "Record a colleague's call?",
+    body: (c) => `This call is on extension ${c.ext}, not yours. The recording will be owned by your login name.`,
+    yes: 'Record',
+  },
 }
 
 function InProgressActions({ call }: { call: Call }) {
@@ -65,17 +75,23 @@ function InProgressActions({ call }: { call: Call }) {
   const recordState = useCommandState(record)
   // Until a start or stop lands, the button keeps saying what is true now.
   const on = useAgent((s) => call.id in s.recorded)
+  const mine = useSettings((s) => isMine(call.ext, s.myExtensions))
+  const [asking, setAsking] = useState<Act | null>(null)
   const hanging = hangState?.status === 'pending'
   const switching = recordState?.status === 'pending'
   const connected = call.status === 'Connected'
+  const run = (a: Act) => (a === 'hangup' ? send(hangup, undefined) : send(record, !on))
+  // A colleague's call is cut or recorded only after a second, deliberate yes (stopping needs none).
+  const act = (a: Act) => (mine || (a === 'record' && on) ? run(a) : setAsking(a))
   return (
-    <div className="mt-2 flex flex-col gap-1">
-      <div className="flex flex-wrap items-center gap-2">
-        <Button variant="danger" disabled={hanging} onClick={() => send(hangup, undefined)}>
+    <div className="mt-2 flex flex-col">
+      {/* As high as Answer was: a ringing card that connects keeps its height. */}
+      <div className="flex h-9 items-center gap-2 overflow-hidden whitespace-nowrap">
+        <Button variant="danger" disabled={hanging} onClick={() => act('hangup')}>
           {hanging ? 'Hanging up…' : 'Hang up'}
         </Button>
         {connected && (
-          <Button aria-pressed={on} disabled={switching} onClick={() => send(record, !on)}>
+          <Button aria-pressed={on} disabled={switching} onClick={() => act('record')}>
             {on ? 'Stop recording' : 'Record'}
           </Button>
         )}
@@ -86,7 +102,18 @@ function InProgressActions({ call }: { call: Call }) {
           </Badge>
         )}
       </div>
-      <ErrorNote message={commandError(hangState) ?? commandError(recordState)} />
+      <CardMessage text={commandError(hangState, 'hangup') ?? commandError(recordState, 'record')} />
+      {asking && (
+        <ConfirmDialog
+          title={ASK[asking].title}
+          body={ASK[asking].body(call)}
+          confirmLabel={ASK[asking].yes}
+          onAnswer={(yes) => {
+            setAsking(null)
+            if (yes) run(asking)
+          }}
+        />
+      )}
     </div>
   )
 }

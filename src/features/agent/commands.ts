@@ -9,7 +9,7 @@ import {
   type MutationState,
 } from '@tanstack/react-query'
 import { answer, dial, hangup, startRecording, stopRecording } from '../pbx/pbx-client.ts'
-import { describeError } from '../pbx/pbx-error.ts'
+import { describeError, friendlyError, type Command } from '../pbx/pbx-error.ts'
 import { withTech } from '../pbx/extension.ts'
 import { HANDSETS } from '../pbx/handsets.ts'
 import { useSettings } from '../settings/settings-store.ts'
@@ -57,7 +57,8 @@ export const commands = {
       mutationFn: async () => {
         const { ext, id } = call
         const now = callIn(ext, id)
-        if (now && now.status !== 'Ringing') throw new Error(`This call is no longer ringing (${now.status}).`)
+        if (now && now.status !== 'Ringing')
+          throw new Error(now.status === 'Connected' ? 'Already answered elsewhere' : 'This call is no longer ringing')
         try {
           await answer({
             uniqueId: id,
@@ -75,7 +76,11 @@ export const commands = {
 
   /** By uniqueCallId (by extension the wrong call may go); the Hungup event confirms it. */
   hangup: (id: string) =>
-    mutationOptions({ mutationKey: ['hangup', id], mutationFn: () => hangup({ extenOrUniqueId: id }) }),
+    mutationOptions({
+      mutationKey: ['hangup', id],
+      mutationFn: () => hangup({ extenOrUniqueId: id }),
+      onError: (e) => recordDiag('info', `hang up ${id} failed: ${describeError(e)}`),
+    }),
 
   /** Started as the agent login name in Settings; stopped as the name it started as (the PBX checks the owner). */
   record: (id: string) =>
@@ -90,6 +95,8 @@ export const commands = {
       },
       onSuccess: (owner, start) =>
         start ? useAgent.getState().recordingStarted(id, owner) : useAgent.getState().recordingStopped(id),
+      onError: (e, start) =>
+        recordDiag('info', `${start ? 'start' : 'stop'} recording ${id} failed: ${describeError(e)}`),
     }),
 
   /** Click-to-dial from my first extension; the handset answers itself via the auto-answer header. */
@@ -113,6 +120,7 @@ export const commands = {
         })
         return { number, from }
       },
+      onError: (e, raw) => recordDiag('info', `dial ${raw} failed: ${describeError(e)}`),
     }),
 }
 
@@ -142,6 +150,6 @@ export function useCommandState<TData, TVars>(options: MutationOptions<TData, Er
   return runs.at(-1)
 }
 
-/** What a failed command says to the agent. */
-export const commandError = (state: MutationState<unknown, Error, unknown> | undefined) =>
-  state?.status === 'error' ? describeError(state.error) : undefined
+/** What a failed command says to the agent: what it means, not the PBX's words (those are in Diagnostics). */
+export const commandError = (state: MutationState<unknown, Error, unknown> | undefined, command: Command) =>
+  state?.status === 'error' ? friendlyError(state.error, command) : undefined

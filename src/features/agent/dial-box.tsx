@@ -5,6 +5,8 @@ import { numberFromTelLink } from './dial.ts'
 import { commandError, commands, useCommandState, useSend } from './commands.ts'
 
 export const DIAL_INPUT_ID = 'dial-number'
+/** The message line says what went wrong; the box points to it. */
+export const DIAL_ERROR_ID = 'dial-number-error'
 
 /** `?dial=` (what the tel: handler opens) pre-fills the box; the agent still presses Dial. */
 function useDialFromUrl() {
@@ -29,38 +31,27 @@ export function DialBox() {
     e.preventDefault()
     send(commands.dial(), value)
   }
-  const error = commandError(state)
+  const error = commandError(state, 'dial')
   const sending = state?.status === 'pending'
   return (
-    <form onSubmit={submit} noValidate className="flex flex-col gap-1">
-      <div className="flex items-center gap-2">
-        <label htmlFor={DIAL_INPUT_ID} className="text-sm font-medium">
-          Number to dial
-        </label>
-        <input
-          id={DIAL_INPUT_ID}
-          type="tel"
-          autoComplete="tel"
-          value={value}
-          onChange={(e) => changed(e.target.value)}
-          placeholder="e.g. 02 9876 5432"
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `${DIAL_INPUT_ID}-error` : undefined}
-          className="w-44 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-800"
-        />
-        <Button type="submit" variant="primary" disabled={sending}>
-          {sending ? 'Dialling…' : 'Dial'}
-        </Button>
-      </div>
-      {error && (
-        <p id={`${DIAL_INPUT_ID}-error`} role="alert" className="text-sm text-red-700 dark:text-red-300">
-          {error}
-        </p>
-      )}
-      <p aria-live="polite" className="text-sm text-slate-700 empty:hidden dark:text-slate-200">
-        {state?.status === 'success' &&
-          `Calling ${state.data?.number} from ${state.data?.from}: your handset picks up by itself.`}
-      </p>
+    <form onSubmit={submit} noValidate className="flex items-center gap-2">
+      <label htmlFor={DIAL_INPUT_ID} className="text-sm font-medium">
+        Number to dial
+      </label>
+      <input
+        id={DIAL_INPUT_ID}
+        type="tel"
+        autoComplete="tel"
+        value={value}
+        onChange={(e) => changed(e.target.value)}
+        placeholder="e.g. 02 9876 5432"
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? DIAL_ERROR_ID : undefined}
+        className="w-36 min-w-0 rounded-md sm:w-44 border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-800"
+      />
+      <Button type="submit" variant="primary" className="min-w-20" disabled={sending}>
+        {sending ? 'Dialling…' : 'Dial'}
+      </Button>
     </form>
   )
 }

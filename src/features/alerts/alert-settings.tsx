@@ -2,7 +2,7 @@ import { useId, useState } from 'react'
 import { Button } from '../../components/ui/button.tsx'
 import { useSettings } from '../settings/settings-store.ts'
 import { notificationsSupported } from './desktop-notify.ts'
-import { unlockAudio } from './ringtone.ts'
+import { SoundToggle } from './sound-toggle.tsx'
 
 function Check({ label, checked, onChange }: { label: string; checked: boolean; onChange: (v: boolean) => void }) {
   return (
@@ -21,7 +21,6 @@ const permissionWords: Record<NotificationPermission, string> = {
 
 /** Ringtone, desktop notifications and title flashing, for calls ringing on my extensions. */
 export function AlertSettings() {
-  const sound = useSettings((s) => s.sound)
   const volume = useSettings((s) => s.volume)
   const notifications = useSettings((s) => s.notifications)
   const flash = useSettings((s) => s.flashTitle)
@@ -39,15 +38,9 @@ export function AlertSettings() {
   return (
     <fieldset className="flex flex-col gap-2 rounded-md border border-slate-200 p-3 dark:border-slate-700">
       <legend className="px-1 text-sm font-medium">Alerts for calls ringing on my extensions</legend>
-      <Check
-        label="Ringtone"
-        checked={sound}
-        onChange={(v) => {
-          changed({ sound: v })
-          if (v) void unlockAudio()
-        }}
-      />
-      <div className="flex items-center gap-2 text-sm">
+      <div className="flex flex-wrap items-center gap-2 text-sm">
+        {/* The same control as in the agent bar: one way to turn the ringtone on, unlocking audio. */}
+        <SoundToggle />
         <label htmlFor={volumeId}>Ringtone volume</label>
         <input
           id={volumeId}

@@ -21,14 +21,32 @@ describe('ConnectionStatus countdown', () => {
     act(() => vi.advanceTimersByTime(900))
     act(() =>
       useFeed.setState({
-        lastReplyAt: Date.now() - 60_000,
-        connection: { phase: 'reconnecting', error: 'HTTP 503', nextRetryAt: Date.now() + 30_000 },
+        lastReplyAt: Date.now() - 10_000,
+        connection: { phase: 'reconnecting', error: 'HTTP 503', kind: 'http', nextRetryAt: Date.now() + 30_000 },
       }),
     )
     render(<ConnectionStatus watching={1} />)
-    expect(screen.getByRole('status')).toHaveTextContent('Reconnecting: HTTP 503 — next try in 30 s')
+    expect(screen.getByRole('status')).toHaveTextContent('Reconnecting: The PBX is having trouble — next try in 30 s')
     act(() => vi.advanceTimersByTime(1_100))
     expect(screen.getByRole('status')).toHaveTextContent('next try in 29 s')
+  })
+})
+
+describe('a brief reconnect and an outage read differently', () => {
+  it('says Reconnecting in amber for the first minute, then Down for N min in red', () => {
+    act(() =>
+      useFeed.setState({
+        lastReplyAt: Date.now(),
+        connection: { phase: 'reconnecting', error: 'HTTP 503', kind: 'http' },
+      }),
+    )
+    render(<ConnectionStatus watching={1} />)
+    const status = screen.getByRole('status')
+    expect(status).toHaveTextContent(/^Reconnecting: The PBX is having trouble$/)
+    expect(status).toHaveAttribute('data-outage', 'brief')
+    act(() => vi.advanceTimersByTime(3 * 60_000))
+    expect(status).toHaveTextContent(/^Down for 3 min: The PBX is having trouble$/)
+    expect(status).toHaveAttribute('data-outage', 'long')
   })
 })
 
@@ -38,13 +56,14 @@ describe('saying what is known', () => {
   it('says "Cannot connect", not "Reconnecting", when the PBX has never answered', () => {
     act(() =>
       useFeed.setState({
-        connection: { phase: 'reconnecting', error: 'The server cannot reach the PBX (ECONNREFUSED)' },
+        connection: { phase: 'reconnecting', kind: 'network', error: 'The server cannot reach the PBX (ECONNREFUSED)' },
       }),
     )
     render(<ConnectionStatus watching={1} />)
-    expect(screen.getByRole('status')).toHaveTextContent(
-      /^Cannot connect: The server cannot reach the PBX \(ECONNREFUSED\)$/,
-    )
+    expect(screen.getByRole('status')).toHaveTextContent(/^Cannot connect: Cannot reach the PBX$/)
+    // The cause in the PBX's or the network's own words is one click away.
+    act(() => screen.getByRole('button', { name: 'Details' }).click())
+    expect(screen.getByText('The server cannot reach the PBX (ECONNREFUSED)')).toBeVisible()
   })
 
   it('marks a simulated PBX on screen, next to the status, and nothing else', () => {
@@ -53,7 +72,7 @@ describe('saying what is known', () => {
     expect(screen.queryByText(/Simulated PBX/)).toBeNull()
     act(() => useFeed.setState({ simulated: true }))
     rerender(<ConnectionStatus watching={1} />)
-    expect(screen.getByText('Simulated PBX — demo calls')).toBeVisible()
+    expect(screen.getByText(/^Simulated PBX/)).toHaveTextContent('Simulated PBX — demo calls')
     expect(screen.getByRole('status')).toHaveTextContent(/^Live$/)
   })
 })

@@ -1,3 +1,4 @@
+import { formatClock } from '../../lib/time.ts'
 import { Button } from '../../components/ui/button.tsx'
 import { useDiagnostics } from './diagnostics-store.ts'
 import { useFeed } from './feed-store.ts'
@@ -58,7 +59,7 @@ export function DiagnosticsPanel({ onClose }: { onClose: () => void }) {
           <tbody className="font-mono">
             {shown.map((e, i) => (
               <tr key={`${e.at}-${i}`} className={e.type === 'fault' ? 'text-red-700 dark:text-red-300' : ''}>
-                <td className="pr-3 whitespace-nowrap">{new Date(e.at).toLocaleTimeString()}</td>
+                <td className="pr-3 whitespace-nowrap">{formatClock(e.at)}</td>
                 <td className="pr-3">{e.type}</td>
                 <td className="break-all">{e.text}</td>
               </tr>

@@ -26,7 +26,7 @@ export const ExtensionColumn = memo(function ExtensionColumn({
 export type CallActionsSlot = (call: Call) => ReactNode
 
 /** An idle column's height: that of a column holding one call, ringing or connected (the room it keeps). */
-export const COLUMN_MIN_REM = 10.625
+export const COLUMN_MIN_REM = 12.25
 
 /** What a column without calls says: idle only when the PBX said so. */
 const NO_CALLS: Record<FeedTrust, string> = {
@@ -35,10 +35,21 @@ const NO_CALLS: Record<FeedTrust, string> = {
   stale: 'No calls when last heard',
 }
 
-/** Only a column without calls reads the feed's state: a burst of calls re-renders no idle line. */
+/**
+ * A call that ended lingers to say how, until a live one needs its room: the next call (a dial
+ * right after a hang-up) takes the place of the last instead of making the column taller.
+ */
+function withoutEndedIfLive(calls: readonly Call[]): readonly Call[] {
+  const newest = Math.max(...calls.map((c) => (c.endedAt === undefined ? c.firstSeenAt : 0)))
+  // Only for a call that came after it ended: one hung up beside a call under way stays to say so.
+  const kept = calls.filter((c) => c.endedAt === undefined || c.endedAt > newest)
+  return kept.length === calls.length ? calls : kept
+}
+
+/** Only a column without calls reads the feed's state: a burst of calls re-renders no idle line. Left-aligned: new words start where the old ones did. */
 function NoCalls({ ext }: { ext: string }) {
   return (
-    <p className="flex grow items-center justify-center rounded-lg border border-dashed border-slate-300 text-sm text-slate-500 dark:border-slate-700 dark:text-slate-400">
+    <p className="flex grow items-center rounded-lg border border-dashed border-slate-300 px-4 py-2 text-sm text-slate-500 dark:border-slate-700 dark:text-slate-400">
       {NO_CALLS[useExtensionTrust(ext)]}
     </p>
   )
@@ -67,7 +78,7 @@ export function ColumnView({
       aria-labelledby={headingId}
       data-ext={ext}
       style={{ minHeight: `${COLUMN_MIN_REM}rem` }}
-      className="flex w-72 shrink-0 flex-col gap-2 rounded-xl border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900"
+      className="flex w-full min-w-0 flex-col gap-2 rounded-xl border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900"
     >
       <div className="flex items-center gap-2">
         <h2 id={headingId} className="text-sm font-semibold text-slate-700 dark:text-slate-200">
@@ -78,7 +89,7 @@ export function ColumnView({
       {calls.length === 0 ? (
         <NoCalls ext={ext} />
       ) : (
-        calls.map((c) => (
+        withoutEndedIfLive(calls).map((c) => (
           <CallCard key={c.id} call={c}>
             {actions?.(c)}
           </CallCard>

@@ -1,7 +1,7 @@
 import { memo } from 'react'
 import { Button } from '../../components/ui/button.tsx'
-import { formatDuration } from '../../lib/time.ts'
-import { missedSince, talkTime, type HistoryEntry, type HistoryKind } from './history-model.ts'
+import { formatClock, formatDuration } from '../../lib/time.ts'
+import { HISTORY_LIMIT, missedSince, talkTime, type HistoryEntry, type HistoryKind } from './history-model.ts'
 import { useHistory } from './history-store.ts'
 
 const SHOWN = 50
@@ -12,30 +12,25 @@ const kindWords: Record<HistoryKind, { word: string; icon: string; className: st
   outbound: { word: 'Outbound', icon: '↗', className: 'text-sky-800 dark:text-sky-300' },
 }
 
-function when(ms: number): string {
-  const d = new Date(ms)
-  const today = new Date().toDateString() === d.toDateString()
-  const time = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
-  return today ? time : `${d.toLocaleDateString([], { day: 'numeric', month: 'short' })} ${time}`
-}
-
 const Row = memo(function Row({ entry, onRedial }: { entry: HistoryEntry; onRedial: (n: string) => void }) {
   const k = kindWords[entry.kind]
   const who = entry.number || 'Unknown'
   return (
-    <li className="flex items-center gap-2 border-b border-slate-200 py-1.5 text-sm last:border-0 dark:border-slate-700">
+    <li className="flex items-center gap-2 border-b border-slate-200 py-1.5 text-sm whitespace-nowrap last:border-0 dark:border-slate-700">
       <span className={`w-24 shrink-0 font-medium ${k.className}`}>
         <span aria-hidden="true">{k.icon} </span>
         {k.word}
       </span>
       <span className="min-w-0 flex-1">
         <span className="block truncate font-medium">{who}</span>
-        <span className="block text-xs text-slate-600 dark:text-slate-300">
-          <time dateTime={new Date(entry.endedAt).toISOString()}>{when(entry.startedAt)}</time> · on {entry.ext}
+        <span className="block truncate text-xs text-slate-600 dark:text-slate-300">
+          <time dateTime={new Date(entry.startedAt).toISOString()}>{formatClock(entry.startedAt)}</time> · on{' '}
+          {entry.ext}
           {entry.kind !== 'missed' && ` · ${formatDuration(talkTime(entry))}`}
         </span>
       </span>
-      {entry.number && (
+      {/* Calling back is for who called: an outbound row's number is the one dialled (and Dial is above). */}
+      {entry.number && entry.kind !== 'outbound' && (
         <Button className="shrink-0" aria-label={`Call back ${who}`} onClick={() => onRedial(entry.number)}>
           Call back
         </Button>
@@ -54,17 +49,15 @@ export function HistoryPanel({ onRedial }: { onRedial: (number: string) => void 
   return (
     <section
       aria-labelledby="history-heading"
-      className="flex w-80 shrink-0 flex-col gap-2 rounded-xl bg-white p-3 shadow-sm dark:bg-slate-900"
+      className="flex w-full shrink-0 flex-col gap-2 rounded-xl lg:w-80 bg-white p-3 shadow-sm dark:bg-slate-900"
     >
       <div className="flex items-center gap-2">
         <h2 id="history-heading" className="text-sm font-semibold text-slate-700 dark:text-slate-200">
           Call history
         </h2>
-        <span
-          className={`rounded px-1.5 text-xs font-semibold ${missed ? 'bg-red-700 text-white' : 'bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100'}`}
-        >
-          {missed} missed
-        </span>
+        {missed > 0 && (
+          <span className="rounded bg-red-700 px-1.5 text-xs font-semibold text-white">{missed} missed</span>
+        )}
         {missed > 0 && (
           <Button variant="ghost" className="ml-auto" onClick={() => missedSeen(Date.now())}>
             Mark seen
@@ -82,8 +75,10 @@ export function HistoryPanel({ onRedial }: { onRedial: (number: string) => void 
           </ol>
           <div className="flex items-center justify-between text-xs text-slate-600 dark:text-slate-300">
             <span>
-              {entries.length > SHOWN ? `Latest ${SHOWN} of ${entries.length}` : `${entries.length} calls`} (up to 500
-              kept)
+              {entries.length > SHOWN
+                ? `Latest ${SHOWN} of ${entries.length}`
+                : `${entries.length} ${entries.length === 1 ? 'call' : 'calls'}`}{' '}
+              (up to {HISTORY_LIMIT} kept)
             </span>
             <Button
               variant="ghost"

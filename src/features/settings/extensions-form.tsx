@@ -35,6 +35,14 @@ export function ExtensionsForm({
           id={id}
           value={value}
           onChange={(e) => setValue(e.target.value)}
+          // Settings' one rule: a change applies; leaving the box with a valid new list is a change.
+          onBlur={() => {
+            const parsed = parseExtensions(value)
+            if (parsed.ok && parsed.extensions.join(',') !== initial.join(',')) {
+              setError(null)
+              onSave(parsed.extensions)
+            }
+          }}
           placeholder="e.g. 400, 410, SIP/420"
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? `${id}-error` : undefined}

@@ -2,9 +2,10 @@ import { create } from 'zustand'
 import { persist } from 'zustand/middleware'
 import { HANDSET_TYPES, type HandsetType } from '../pbx/handsets.ts'
 import { parseExtensions } from './extensions.ts'
+import { templateProblem } from './screen-pop.ts'
 
 export type Theme = 'system' | 'light' | 'dark'
-export type View = 'agent' | 'grid'
+export type View = 'agent' | 'grid' | 'wall'
 
 export interface Settings {
   /** Extensions watched (stored choice; the URL's ?exten= wins). */
@@ -21,22 +22,27 @@ export interface Settings {
   view: View
   /** Seconds a call may ring or queue before it is escalated in colour. */
   escalateAfterSec: number
+  /** Screen pop: a CRM address with {callerId}, offered as a link on ringing and answered calls ('' = off). */
+  screenPopUrl: string
 }
 
 const fromBuild = parseExtensions(__DEFAULT_EXTENSIONS__)
+const mineFromBuild = parseExtensions(__DEFAULT_MY_EXTENSIONS__)
 
 export const defaultSettings: Settings = {
   extensions: fromBuild.ok ? fromBuild.extensions : [],
-  myExtensions: [],
+  myExtensions: mineFromBuild.ok ? mineFromBuild.extensions : [],
   handset: 'yealink',
   agentLoginName: '',
   sound: false,
   volume: 0.6,
-  notifications: false,
+  // On: they show once the browser allows them (a browser that already does shows them at once).
+  notifications: true,
   flashTitle: true,
   theme: 'system',
   view: 'agent',
   escalateAfterSec: 30,
+  screenPopUrl: '',
 }
 
 interface SettingsState extends Settings {
@@ -48,9 +54,10 @@ interface SettingsState extends Settings {
 const VALID: Partial<Record<keyof Settings, (v: unknown) => boolean>> = {
   handset: (v) => (HANDSET_TYPES as readonly unknown[]).includes(v),
   theme: (v) => v === 'system' || v === 'light' || v === 'dark',
-  view: (v) => v === 'agent' || v === 'grid',
+  view: (v) => v === 'agent' || v === 'grid' || v === 'wall',
   volume: (v) => typeof v === 'number' && v >= 0 && v <= 1,
   escalateAfterSec: (v) => typeof v === 'number' && Number.isFinite(v) && v > 0,
+  screenPopUrl: (v) => typeof v === 'string' && templateProblem(v) === null,
 }
 
 export const useSettings = create<SettingsState>()(

@@ -1,8 +1,8 @@
-// Which view is on screen: `?view=grid|agent` in the URL wins (wall screens), else the stored setting.
+// Which view is on screen: `?view=grid|wall|agent` in the URL wins (wall screens), else the stored setting.
 import { create } from 'zustand'
 import { useSettings, type View } from './settings-store.ts'
 
-const isView = (v: string | null): v is View => v === 'agent' || v === 'grid'
+const isView = (v: string | null): v is View => v === 'agent' || v === 'grid' || v === 'wall'
 
 const readUrl = (): View | null => {
   const v = new URLSearchParams(window.location.search).get('view')

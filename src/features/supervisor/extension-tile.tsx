@@ -6,7 +6,8 @@ import { statusWords } from '../calls/call-status.ts'
 import { useExtensionTrust } from '../calls/feed-store.ts'
 import { useCallsFor } from '../calls/shown-calls.ts'
 import { useSettings } from '../settings/settings-store.ts'
-import { isEscalated, summarize, tileLabel, type TileState } from './grid-model.ts'
+import { isEscalated } from '../calls/escalation.ts'
+import { summarize, tileLabel, type TileState } from './grid-model.ts'
 
 type Look = TileState | 'escalated'
 

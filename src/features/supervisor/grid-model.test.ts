@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { Call } from '../calls/call-model.ts'
 import { aCall } from '../../testing/calls.ts'
-import { countStates, isEscalated, matchesFilter, summarize, tileLabel, waitingMs } from './grid-model.ts'
+import { isEscalated, waitingMs } from '../calls/escalation.ts'
+import { matchesFilter } from '../calls/extension-filter.ts'
+import { countStates, summarize, tileLabel } from './grid-model.ts'
 
 const T0 = 1_000_000
 

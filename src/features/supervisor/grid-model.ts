@@ -38,27 +38,6 @@ export function summarize(calls: readonly Call[] | undefined): TileSummary {
   return { state: bestState, call: best, active }
 }
 
-/** How long a call has been waiting for an answer, or null when it is not waiting. */
-export function waitingMs(call: Call, now: number): number | null {
-  if (call.endedAt !== undefined || call.status !== 'Ringing') return null
-  // A queue call has waited since it entered the queue, not since this handset started ringing.
-  return now - (call.isQueueCall ? call.firstSeenAt : call.statusSince)
-}
-
-export function isEscalated(call: Call | undefined, now: number, afterSec: number): boolean {
-  if (!call || afterSec <= 0) return false
-  const waited = waitingMs(call, now)
-  return waited !== null && waited >= afterSec * 1000
-}
-
-/** "410" matches extension 410 and SIP/410; digits also match any part of a caller's number. */
-export function matchesFilter(ext: string, calls: readonly Call[] | undefined, query: string): boolean {
-  const q = query.trim().toLowerCase()
-  if (!q) return true
-  if (ext.toLowerCase().includes(q)) return true
-  return (calls ?? []).some((c) => c.endedAt === undefined && c.callerId.toLowerCase().includes(q))
-}
-
 export interface GridCounts {
   ringing: number
   connected: number

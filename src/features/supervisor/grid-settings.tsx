@@ -32,6 +32,7 @@ export function GridSettings() {
         <select id={viewId} value={view} onChange={(e) => chooseView(e.target.value as View)} className={field}>
           <option value="agent">Agent columns</option>
           <option value="grid">Supervisor grid</option>
+          <option value="wall">Wall screen (every tile fits)</option>
         </select>
       </div>
       <div className="flex flex-col gap-1">

@@ -4,7 +4,7 @@ import { isOnScreen, useWindowedRows, windowPadding } from '../../components/ui/
 import { SAMPLE_CALLS } from '../calls/sample-calls.ts'
 import { ExtensionTile, TileView } from './extension-tile.tsx'
 import { GridCounts } from './grid-counts.tsx'
-import { useFilteredExtensions } from './use-grid.ts'
+import { useFilteredExtensions } from '../calls/extension-filter.ts'
 
 /** Tiles 9.5rem wide or more, 4.75rem high, 0.5rem apart (the windowing's figures below). */
 const TILE_GRID = 'grid auto-rows-[4.75rem] grid-cols-[repeat(auto-fill,minmax(9.5rem,1fr))] gap-2'
@@ -14,16 +14,16 @@ const TILE_GRID = 'grid auto-rows-[4.75rem] grid-cols-[repeat(auto-fill,minmax(9
  * cost a screenful); each says its place in the whole list to assistive technology.
  */
 function TileList({ shown }: { shown: readonly string[] }) {
-  const { ref, perRow, v, measurable } = useWindowedRows<HTMLUListElement>({
+  const { ref, perRow, v, windowed } = useWindowedRows<HTMLUListElement>({
     count: shown.length,
     itemRem: 9.5,
     gapRem: 0.5,
     rowRem: 5.25,
   })
   const rows = v.getVirtualItems()
-  const first = measurable ? (rows[0]?.index ?? 0) * perRow : 0
-  const end = measurable ? (rows.length ? rows[rows.length - 1].index + 1 : 0) * perRow : shown.length
-  const pad = measurable ? windowPadding(v) : undefined
+  const first = windowed ? (rows[0]?.index ?? 0) * perRow : 0
+  const end = windowed ? (rows.length ? rows[rows.length - 1].index + 1 : 0) * perRow : shown.length
+  const pad = windowed ? windowPadding(v) : undefined
   return (
     <ul ref={ref} role="list" aria-label="Extensions" className={TILE_GRID} style={pad}>
       {shown.slice(first, end).map((ext, i) => (
@@ -32,7 +32,7 @@ function TileList({ shown }: { shown: readonly string[] }) {
           ext={ext}
           position={first + i + 1}
           of={shown.length}
-          onScreen={!measurable || isOnScreen(v.range, Math.floor((first + i) / perRow))}
+          onScreen={!windowed || isOnScreen(v.range, Math.floor((first + i) / perRow))}
         />
       ))}
     </ul>
@@ -61,7 +61,8 @@ export function SupervisorGrid({ extensions }: { extensions: readonly string[] }
   const filterId = useId()
   return (
     <section aria-label="Supervisor grid" className="flex flex-col gap-3">
-      <div className="flex flex-wrap items-end gap-4">
+      {/* In view while scrolling a long grid: the filter and the counts are what a supervisor reaches for. */}
+      <div className="sticky top-0 z-10 flex flex-wrap items-end gap-4 bg-slate-50/95 py-2 dark:bg-slate-950/95">
         <div className="flex flex-col gap-1">
           <label htmlFor={filterId} className="text-sm font-medium">
             Filter by extension or caller

@@ -1,15 +1,7 @@
 import { useDeferredValue, useMemo } from 'react'
-import { useShallow } from 'zustand/react/shallow'
 import { extKey } from '../calls/call-model.ts'
 import { useFeed } from '../calls/feed-store.ts'
-import { countStates, matchesFilter, type GridCounts } from './grid-model.ts'
-
-/** The extensions the filter lets through; the same array while the answer does not change. */
-export function useFilteredExtensions(exts: readonly string[], query: string): readonly string[] {
-  return useFeed(
-    useShallow((s) => (query.trim() ? exts.filter((e) => matchesFilter(e, s.model.byExt[extKey(e)], query)) : exts)),
-  )
-}
+import { countStates, type GridCounts } from './grid-model.ts'
 
 /**
  * Extensions per state: counted once per change of the model, and after what is urgent — a

@@ -4,6 +4,7 @@ import { chooseView, useView } from '../settings/view-mode.ts'
 const VIEWS: { value: View; label: string }[] = [
   { value: 'agent', label: 'Agent view' },
   { value: 'grid', label: 'Grid view' },
+  { value: 'wall', label: 'Wall' },
 ]
 
 /** Two toggle buttons: the pressed one is the view on screen. */
