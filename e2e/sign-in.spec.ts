@@ -114,7 +114,7 @@ test('?exten= beyond what she may watch is ignored with a message', async ({ pag
   await signIn(page, 'alice', 'alice-password')
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible()
   await page.goto('/?exten=401,499')
-  await expect(page.getByRole('alert')).toContainText("The link's extension 499 is not yours to watch and is ignored.")
+  await expect(page.getByRole('alert')).toContainText("The link's extensions not yours to watch are ignored: 499.")
   await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible()
 })
 

@@ -113,7 +113,7 @@ describe('the panel follows the rights', { timeout: 45_000 }, () => {
     sim.ring({ ext: '402' })
     renderPanel()
     expect(
-      await screen.findByText("The link's extensions 499, 500 are not yours to watch and are ignored."),
+      await screen.findByText("The link's extensions not yours to watch are ignored: 499, 500."),
     ).toBeInTheDocument()
     await expect.poll(() => sim.requests.find((r) => r.method === 'subscribe')?.params.exten).toBe('400,401,402,403')
     // Two ringing calls on screen, one Answer: 402 is watched, not hers to act on.

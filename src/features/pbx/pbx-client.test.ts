@@ -140,6 +140,8 @@ describe('errors', () => {
 
   it.each([
     ['a negative Code about the key', 'code' as const, undefined],
+    // The feed mirrors a PBX's 401 as it came: a refused key, not the user's session.
+    ['HTTP 401', 'http401' as const, 401],
     ['an HTML 403 page', 'html403' as const, 403],
   ])('explains a refused key given as %s', async (_label, style, status) => {
     sim.authStyle = style
@@ -148,6 +150,7 @@ describe('errors', () => {
     expect(e.kind).toBe('auth')
     expect(e.message).toMatch(/^The PBX rejected the API key/)
     expect(e.status).toBe(status)
+    expect(useSession.getState().state.status).toBe('signed-in')
   })
 
   it('the Switchboard server’s refusals: 401 ends the session (sign-in page), 403/429 are refusals with its message, 502 a PBX fault', async () => {
@@ -163,6 +166,8 @@ describe('errors', () => {
     expect(await failure(snapshot())).toMatchObject({ kind: 'refused', message: expect.stringMatching(/^Dial limit/) })
     said(502, 'pbx', 'The PBX did not answer within 15 s')
     expect(await failure(snapshot())).toMatchObject({ kind: 'http', message: 'The PBX did not answer within 15 s' })
+    said(404, 'not-found', 'No such route')
+    expect(await failure(snapshot())).toMatchObject({ kind: 'refused', message: 'No such route' })
     expect(useSession.getState().state.status).toBe('signed-in')
     said(401, 'unauthenticated', 'Sign in to use Switchboard')
     expect(await failure(snapshot())).toMatchObject({ kind: 'signed-out', status: 401 })

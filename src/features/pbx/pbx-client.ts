@@ -56,11 +56,13 @@ function pbxReplyIn(text: string): { code?: number; message?: string } {
   }
 }
 
-/** The Switchboard server's own error shape `{ error, message }`: its message, said for the panel. */
-function serverRefusal(text: string): string | undefined {
+/** The Switchboard server's own error shape `{ error, message }` (a word, and a sentence for the panel). */
+function serverRefusal(text: string): { error: string; message: string } | undefined {
   try {
     const body = JSON.parse(text) as { error?: unknown; message?: unknown }
-    return typeof body.error === 'string' && typeof body.message === 'string' ? body.message : undefined
+    return typeof body.error === 'string' && typeof body.message === 'string'
+      ? { error: body.error, message: body.message }
+      : undefined
   } catch {
     return undefined
   }
@@ -99,14 +101,13 @@ async function post(
   }
 
   if (!res.ok) {
+    // Our server's own refusals; a PBX failure the feed mirrors (same status, the PBX's body) reads as before.
     const ours = serverRefusal(text)
-    if (res.status === 401) {
+    if (ours?.error === 'unauthenticated') {
       useSession.getState().sessionEnded({ message: 'Your session has ended. Sign in again.' })
-      throw new PbxError('signed-out', ours ?? 'Not signed in', { status: 401 })
+      throw new PbxError('signed-out', ours.message, { status: res.status })
     }
-    if (ours && (res.status === 403 || res.status === 429 || res.status === 400))
-      throw new PbxError('refused', ours, { status: res.status })
-    if (ours && res.status >= 500) throw new PbxError('http', ours, { status: res.status })
+    if (ours) throw new PbxError(res.status < 500 ? 'refused' : 'http', ours.message, { status: res.status })
     const { code, message: said } = pbxReplyIn(text)
     const words = said ? `: ${said}` : ''
     if (res.status === 401 || res.status === 403)

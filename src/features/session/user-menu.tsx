@@ -21,7 +21,6 @@ export function UserMenu() {
     <div className="flex items-center gap-2 text-sm">
       <span>
         Signed in as <strong>{user.display}</strong>
-        {user.display !== user.name && <span className="text-slate-600 dark:text-slate-400"> ({user.name})</span>}
       </span>
       <Button onClick={out}>Sign out</Button>
       {error && (

@@ -39,9 +39,9 @@ export function useUrlNotice(): string | null {
   const { mayWatch } = useRights()
   const refused = useMemo(() => (fromUrl ?? []).filter((e) => !mayWatch(e)), [fromUrl, mayWatch])
   if (urlError) return urlError
-  if (!refused.length) return null
-  const shown = refused.slice(0, 5).join(', ') + (refused.length > 5 ? ` and ${refused.length - 5} more` : '')
-  return `The link's extension${refused.length > 1 ? 's' : ''} ${shown} ${refused.length > 1 ? 'are' : 'is'} not yours to watch and ${refused.length > 1 ? 'are' : 'is'} ignored.`
+  return refused.length
+    ? `The link's extensions not yours to watch are ignored: ${refused.slice(0, 5).join(', ')}${refused.length > 5 ? '…' : ''}.`
+    : null
 }
 
 /** Save a new choice and put it in the URL, so the address bar stays shareable and true. */
