@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { setupTestPbx } from '../../testing/msw-server.ts'
 import { defaultSettings, useSettings } from '../settings/settings-store.ts'
 import { useAgent } from './agent-store.ts'
+import { useAgentMessage } from './agent-message.ts'
 import { DialBox } from './dial-box.tsx'
 
 const { sim } = setupTestPbx()
@@ -16,11 +17,18 @@ beforeEach(() => {
 
 const dials = () => sim.requests.filter((r) => r.method === 'dial').map((r) => r.params.extenOrUniqueId)
 
+/** The dial's words reach the agent through the app's message line; this stands in for it. */
+function Message() {
+  const message = useAgentMessage()
+  return message && <p role={message.alert ? 'alert' : 'status'}>{message.text}</p>
+}
+
 async function dial(number: string) {
   const client = new QueryClient({ defaultOptions: { mutations: { retry: false } } })
   render(
     <QueryClientProvider client={client}>
       <DialBox />
+      <Message />
     </QueryClientProvider>,
   )
   const user = userEvent.setup()
