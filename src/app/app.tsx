@@ -7,7 +7,6 @@ import { AgentBar } from '../features/agent/agent-bar.tsx'
 import { AgentColumns } from '../features/agent/agent-columns.tsx'
 import { AgentDriver } from '../features/agent/agent-driver.tsx'
 import { useShownExtensions } from '../features/calls/my-extensions.ts'
-import { SupervisorGrid } from '../features/supervisor/supervisor-grid.tsx'
 import { useView } from '../features/settings/view-mode.ts'
 import { ViewSwitch } from '../features/supervisor/view-switch.tsx'
 import { startTheme } from '../features/theme/theme.ts'
@@ -18,6 +17,10 @@ import { RingingAnnouncer } from './ringing-announcer.tsx'
 
 // Opened now and then: loaded when first opened, not with the calls.
 const SettingsPanel = lazy(() => import('./settings-panel.tsx'))
+// The grid is a supervisor's view: an agent's first load does not fetch it.
+const SupervisorGrid = lazy(() =>
+  import('../features/supervisor/supervisor-grid.tsx').then((m) => ({ default: m.SupervisorGrid })),
+)
 const WallView = lazy(() => import('../features/supervisor/wall-view.tsx'))
 const DiagnosticsPanel = lazy(() =>
   import('../features/calls/diagnostics-panel.tsx').then((m) => ({ default: m.DiagnosticsPanel })),
@@ -71,7 +74,9 @@ export function App() {
             <WallView extensions={extensions} />
           </Suspense>
         ) : view === 'grid' ? (
-          <SupervisorGrid extensions={extensions} />
+          <Suspense>
+            <SupervisorGrid extensions={extensions} />
+          </Suspense>
         ) : (
           <AgentColumns extensions={extensions} />
         )}

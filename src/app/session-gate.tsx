@@ -1,11 +1,10 @@
-import { useEffect, type ReactNode } from 'react'
+import { lazy, Suspense, useEffect, type ReactNode } from 'react'
 import { Button } from '../components/ui/button.tsx'
 import { fetchSession } from '../features/session/session-api.ts'
 import { rightsOf, useSession } from '../features/session/session-store.ts'
 import { settingsFollowRights } from '../features/settings/rights-defaults.ts'
-// Not lazy: scripts/check-size.mjs counts every chunk, and a chunk of its own (with Vite's preload helper)
-// cost ~1 KB gzip more than the page itself in the main bundle.
-import SignInPage from '../features/session/sign-in-page.tsx'
+// Fetched only by someone signed out: a signed-in agent's first load does not carry it.
+const SignInPage = lazy(() => import('../features/session/sign-in-page.tsx'))
 
 // Settings follow the rights the moment a session starts, before the panel renders with them.
 useSession.subscribe((s, prev) => {
@@ -49,7 +48,11 @@ export function SessionGate({ children }: { children: ReactNode }) {
         </Centered>
       )
     case 'signed-out':
-      return <SignInPage oidc={state.oidc} notice={state.message} />
+      return (
+        <Suspense>
+          <SignInPage oidc={state.oidc} notice={state.message} />
+        </Suspense>
+      )
     case 'signed-in':
       return children
   }

@@ -76,5 +76,3 @@ const userOf = (s: SessionState) => (s.status === 'signed-in' ? s.session.user :
 
 export const useSessionUser = () => useSession((s) => userOf(s.state))
 export const useRights = () => rightsOf(useSessionUser())
-/** Outside React (commands, shortcuts). */
-export const rightsNow = () => rightsOf(userOf(useSession.getState().state))
