@@ -56,11 +56,13 @@ function pbxReplyIn(text: string): { code?: number; message?: string } {
   }
 }
 
-/** The Switchboard server's own error shape `{ error, message }`: its message, said for the panel. */
-function serverRefusal(text: string): string | undefined {
+/** The Switchboard server's own error shape `{ error, message }`: its code and message, said for the panel. */
+function serverRefusal(text: string): { error: string; message: string } | undefined {
   try {
     const body = JSON.parse(text) as { error?: unknown; message?: unknown }
-    return typeof body.error === 'string' && typeof body.message === 'string' ? body.message : undefined
+    return typeof body.error === 'string' && typeof body.message === 'string'
+      ? { error: body.error, message: body.message }
+      : undefined
   } catch {
     return undefined
   }
@@ -99,8 +101,11 @@ async function post(
   }
 
   if (!res.ok) {
-    const ours = serverRefusal(text)
-    if (res.status === 401) {
+    const server = serverRefusal(text)
+    const ours = server?.message
+    // Only the server's own `unauthenticated` ends the session; any other 401 is the PBX's, mirrored by
+    // the server's feed (a refused key), and reads as one below.
+    if (res.status === 401 && server?.error === 'unauthenticated') {
       useSession.getState().sessionEnded({ message: 'Your session has ended. Sign in again.' })
       throw new PbxError('signed-out', ours ?? 'Not signed in', { status: 401 })
     }
