@@ -143,6 +143,7 @@ describe('errors', () => {
     // The feed mirrors a PBX's 401 as it came: a refused key, not the user's session.
     ['HTTP 401', 'http401' as const, 401],
     ['an HTML 403 page', 'html403' as const, 403],
+    ['an HTTP 401 (mirrored by the server)', 'http401' as const, 401],
   ])('explains a refused key given as %s', async (_label, style, status) => {
     sim.authStyle = style
     sim.apiKey = 'rotated-key'
@@ -176,6 +177,22 @@ describe('errors', () => {
       oidc: null,
       message: 'Your session has ended. Sign in again.',
     })
+  })
+
+  it('a 401 that is not the server’s own `unauthenticated` is the PBX refusing the key, not a session end', async () => {
+    for (const [body, contentType] of [
+      ['HTTP 401', 'text/plain'],
+      ['{"Code":-1,"Message":"Unauthorized"}', 'application/json'],
+      ['<html><body>401 Unauthorized</body></html>', 'text/html'],
+    ]) {
+      replyWith(body, { status: 401, contentType })
+      expect(await failure(snapshot())).toMatchObject({
+        kind: 'auth',
+        status: 401,
+        message: expect.stringMatching(/^The PBX rejected the API key \(HTTP 401\)/),
+      })
+    }
+    expect(useSession.getState().state.status).toBe('signed-in')
   })
 
   it('sends the panel’s X-Switchboard header on every request (the server refuses requests without it)', async () => {

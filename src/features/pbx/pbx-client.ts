@@ -118,6 +118,10 @@ async function post(
       })
     // Our own proxy says so when it could not reach the PBX at all.
     const proxyNote = res.headers.get('X-Switchboard-Proxy')
+    if (proxyNote === 'ETIMEDOUT')
+      throw new PbxError('timeout', 'No reply from the PBX in time (the server gave up waiting)', {
+        status: res.status,
+      })
     if (proxyNote)
       throw new PbxError('network', `The server cannot reach the PBX (${proxyNote})`, { status: res.status })
     const hint = res.status === 404 && !said ? ' — is NOOJEE_URL right?' : ''
