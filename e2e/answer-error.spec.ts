@@ -27,9 +27,16 @@ test('an answer the PBX refuses shows its message on the card and the button wor
 
   const answer = card.getByRole('button', { name: 'Answer' })
   await answer.click()
-  await expect(card.getByRole('alert')).toContainText('Call ghost.1 not found on extension 410')
-  await expect(card.getByRole('alert')).toContainText('Code -1')
+  // The card says what it means to the agent; the PBX's own words and Code are in Diagnostics.
+  await expect(card.getByRole('alert')).toHaveText('This call has already ended')
   await expect(answer).toBeEnabled()
+  await page.getByRole('button', { name: 'Diagnostics' }).click()
+  const failed = page
+    .getByRole('region', { name: 'Diagnostics' })
+    .getByRole('row')
+    .filter({ hasText: 'answer ghost.1 on 410 failed' })
+  await expect(failed).toContainText('Call ghost.1 not found on extension 410')
+  await expect(failed).toContainText('Code -1')
 
   // Sent once per click, never retried on its own.
   const answers = async () => (await sim.requests()).filter((r) => r.method === 'answer').length

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
+import { logBrowserPolls } from './browser-polls.ts'
 import { simControl } from './sim.ts'
 
 test.beforeEach(async ({ request }) => {
@@ -43,8 +44,8 @@ test('the settings form refuses junk with a message, and a good choice survives 
   await expect(page.getByRole('status')).toHaveText('Live')
 })
 
-test('?exten= in the URL wins over the stored setting', async ({ page, request }) => {
-  const sim = simControl(request)
+test('?exten= in the URL wins over the stored setting', async ({ page }) => {
+  const polls = logBrowserPolls(page)
   await page.goto('/')
   await watchInSettings(page, '420')
   await expect(columns(page)).toHaveCount(1)
@@ -54,9 +55,9 @@ test('?exten= in the URL wins over the stored setting', async ({ page, request }
   await expect(page.getByRole('region', { name: 'Extension 400' })).toBeVisible()
   await expect(page.getByRole('region', { name: 'Extension 420' })).toHaveCount(0)
   await expect(page.getByRole('status')).toHaveText('Live')
-  const subs = (await sim.requests()).filter((r) => r.method === 'subscribe')
-  // Sent bare, as the PBX keys its events.
-  expect(subs.at(-1)!.params.exten.split(',').sort()).toEqual(['400', '410'])
+  // The panel asks for the link's extensions, sent bare, as the PBX keys its events.
+  await expect.poll(() => polls.lastExten()).toEqual(['400', '410'])
+  await expect.poll(() => polls.held().map((p) => [...p.exten].sort())).toEqual([['400', '410']])
 })
 
 test('an invalid ?exten= is explained and the stored setting is used instead', async ({ page }) => {
