@@ -102,7 +102,8 @@ export function createPbxClient(opts: PbxClientOptions): CallPbx {
         protocol: base.protocol,
         hostname: base.hostname,
         port: base.port || undefined,
-        path: `${basePath}${method}?${query.toString()}`,
+        // Commas as the vendor writes them (exten=400,410): a thousand extensions stay a third shorter in the URL.
+        path: `${basePath}${method}?${query.toString().replace(/%2C/gi, ',')}`,
         method: 'POST',
         agent,
         headers: {
