@@ -15,6 +15,7 @@ import Fastify, {
 } from 'fastify'
 import type { Redis } from 'ioredis'
 import { authPlugin as realAuthPlugin, type AuthPluginOptions } from './auth/plugin.ts'
+import { watchedByUsers } from './auth/users-file.ts'
 import type { Config } from './config.ts'
 import { guardPlugin } from './guard.ts'
 import { errorBody, type ErrorWord } from './http-errors.ts'
@@ -147,6 +148,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     sessionSecret: config.sessionSecret,
     publicUrl: config.publicUrl ?? undefined,
     simulated,
+    onUsers: (users) => deps.feed.setWatched([...config.extensions, ...watchedByUsers(users)]),
     ...(deps.redis ? { redis: deps.redis } : {}),
   })
 

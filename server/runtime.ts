@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import { DEMO_EXTENSIONS, startSimServer, type SimServer } from '../sim/sim-server.ts'
-import { readUsersFile } from './auth/users-file.ts'
+import { readUsersFile, watchedByUsers } from './auth/users-file.ts'
 import type { Config } from './config.ts'
 import { createFeedHub } from './feed/feed-hub.ts'
 import { createPbxClient } from './pbx/pbx-client.ts'
@@ -28,10 +28,9 @@ async function watchedExtensions(config: Config): Promise<{ exts: string[]; dyna
       exts: [...new Set([...config.extensions, ...(config.pbx.kind === 'simulated' ? DEMO_EXTENSIONS : [])])],
       dynamic: true,
     }
+  // The auth plugin re-reads the file and moves the feed to the new list (app.ts, onUsers).
   const users = await readUsersFile(config.usersFile)
-  const exts = new Set(config.extensions)
-  for (const acc of users.byName.values()) if (!acc.user.watch.all) for (const e of acc.user.watch.exts) exts.add(e)
-  return { exts: [...exts], dynamic: false }
+  return { exts: [...new Set([...config.extensions, ...watchedByUsers(users)])], dynamic: false }
 }
 
 export async function startRuntime(

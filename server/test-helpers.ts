@@ -80,6 +80,10 @@ export class FakeFeed implements FeedHub {
       this.held.add(done)
     })
   }
+  watched: string[][] = []
+  setWatched(exts: readonly string[]) {
+    this.watched.push([...exts])
+  }
   get heldCount() {
     return this.held.size
   }

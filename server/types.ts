@@ -80,6 +80,11 @@ export interface FeedReply {
 export interface FeedHub {
   /** A browser's long poll (docs/architecture.md); `exts` already limited to what the user may watch. */
   poll(req: { exts: string[]; cursor: number; timeoutSec: number; signal: AbortSignal }): Promise<FeedReply>
+  /**
+   * The extensions users may watch now (the users file re-read): the upstream subscribe moves to this list
+   * (the config's extensions added). Ignored in local-developer mode, where the list grows with the browsers.
+   */
+  setWatched(exts: readonly string[]): void
   /** What the feed knows of a call now (rights for answer and hang-up); undefined when never seen or over. */
   call(uniqueCallId: string): KnownCall | undefined
   /** For /readyz: the PBX answered the latest upstream poll and the log is current. */

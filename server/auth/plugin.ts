@@ -19,7 +19,7 @@ import { Oidc, claimedAs, findAccount, oidcLabel, type OidcOptions, type OidcPen
 import { verifyPassword } from './password.ts'
 import { dialRefusal } from './rights.ts'
 import { memoryStore, redisStore, type SessionStore } from './session-store.ts'
-import { DEFAULT_DIAL_POLICY, type Account } from './users-file.ts'
+import { DEFAULT_DIAL_POLICY, type Account, type Users } from './users-file.ts'
 import { UsersSource } from './users-source.ts'
 
 export interface AuthPluginOptions {
@@ -49,6 +49,8 @@ export interface AuthPluginOptions {
   sessionIdleMs?: number
   /** How often the users file is stat'ed besides fs.watch; default 2 s. */
   usersCheckMs?: number
+  /** The users file was read again (rights changed): the feed moves its upstream to the new watch lists. */
+  onUsers?: (users: Users) => void
   /** Failed sign-ins allowed per window, per username and per IP; default 5 and 20 per 15 minutes. */
   loginLimits?: { perUser: number; perIp: number; windowMs: number }
 }
@@ -147,7 +149,9 @@ async function authPluginImpl(app: FastifyInstance, opts: AuthPluginOptions) {
   const limits = opts.loginLimits ?? { perUser: 5, perIp: 20, windowMs: 15 * 60_000 }
 
   const store: SessionStore = opts.redis ? redisStore(opts.redis) : memoryStore()
-  const users = localDev ? null : await UsersSource.open(opts.usersFile!, app.log, opts.usersCheckMs)
+  const users = localDev ? null : await UsersSource.open(opts.usersFile!, app.log, opts.usersCheckMs, opts.onUsers)
+  // The file as read now (it may have changed since the runtime read it for the feed's first list).
+  if (users) opts.onUsers?.(users.current)
   const oidc = opts.oidc && !localDev ? new Oidc(opts.oidc, new URL('/auth/oidc/callback', publicUrl).href) : null
   const oidcInfo = oidc ? { label: oidcLabel(oidc.options) } : null
   app.addHook('onClose', async () => {

@@ -118,6 +118,13 @@ export function indexUsers(data: UsersFileData): Users {
   return { data, byName, byEmail }
 }
 
+/** Every extension some user may watch (those who may watch all add none): with the config's, the feed's upstream list. */
+export function watchedByUsers(users: Users): string[] {
+  const exts = new Set<string>()
+  for (const acc of users.byName.values()) if (!acc.user.watch.all) for (const e of acc.user.watch.exts) exts.add(e)
+  return [...exts]
+}
+
 export async function readUsersFile(file: string): Promise<Users> {
   let text: string
   try {

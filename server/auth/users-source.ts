@@ -32,12 +32,18 @@ export class UsersSource {
     private users: Users,
     private seen: string,
     private readonly log: Log,
+    private readonly onChange?: (users: Users) => void,
   ) {}
 
   /** Reads the file once; throws one clear line when it is missing or invalid (the server must not start). */
-  static async open(file: string, log: Log, intervalMs = 2000): Promise<UsersSource> {
+  static async open(
+    file: string,
+    log: Log,
+    intervalMs = 2000,
+    onChange?: (users: Users) => void,
+  ): Promise<UsersSource> {
     const seen = await stamp(file)
-    const src = new UsersSource(file, await readUsersFile(file), seen, log)
+    const src = new UsersSource(file, await readUsersFile(file), seen, log, onChange)
     src.start(intervalMs)
     return src
   }
@@ -79,7 +85,9 @@ export class UsersSource {
         this.log.info({ users: this.users.data.users.length }, 'users file re-read')
       } catch (e) {
         this.log.error({ err: (e as Error).message }, 'users file rejected; keeping the last good rights')
+        return
       }
+      this.onChange?.(this.users)
     })
     return this.reading
   }

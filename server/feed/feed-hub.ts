@@ -108,6 +108,21 @@ export function createFeedHub(o: FeedHubOptions): FeedHubInternals {
       if (log.failure && (upstream ?? redis)?.nudge()) await log.nextEntry(NUDGE_WAIT_MS, req.signal)
       return log.poll({ ...req, exts }, { forCursorMs: redis ? 3000 : 0 })
     },
+    setWatched(exts) {
+      // The local developer's list grows with the browsers; a users file's re-read sets it.
+      if (o.dynamic) return
+      const next = sortedList(exts)
+      if (next.join(',') === list.join(',')) return
+      const added = next.filter((e) => !wanted.has(e))
+      const dropped = list.filter((e) => !next.includes(e))
+      wanted.clear()
+      for (const e of next) wanted.add(e)
+      list = next
+      // A new list is new numbering at the PBX: the upstream takes a snapshot for it, diffed into our log.
+      logger.info({ added, dropped }, 'the users file changed the watched extensions: the upstream re-lists')
+      if (redis) redis.relist()
+      else upstream?.relist()
+    },
     call: (id) => log.call(id),
     ready: () => log.started && !log.failure && !log.closed && (redis ? redis.ready() : true),
     async close() {

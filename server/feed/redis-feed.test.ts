@@ -27,13 +27,14 @@ afterEach(async () => {
   hubs = []
 })
 
-function setup() {
+function setup(opts: { dynamic?: boolean } = {}) {
   const sim = new PbxSimulator({ answerDelayMs: 10 })
   const prefix = `t${++prefixN}:`
   const start = () => {
     const h = createFeedHub({
       callPbx: simCallPbx(sim),
       extensions: EXTS,
+      dynamic: opts.dynamic,
       redis: redis.url,
       redisPrefix: prefix,
       logger: quietLogger(),
@@ -47,7 +48,9 @@ function setup() {
     browsers.push(b)
     return b
   }
-  return { sim, prefix, start, browser }
+  /** The extensions of the leader's latest subscribe at the PBX. */
+  const upstreamList = () => sim.requests.filter((r) => r.method === 'subscribe').at(-1)?.params.exten ?? ''
+  return { sim, prefix, start, browser, upstreamList }
 }
 
 /** Every events entry in the stream: continuous seq, and each PBX event (by callerId) exactly once. */
@@ -146,4 +149,64 @@ describe('feed hub over Redis: two instances, one PBX subscription', () => {
     await expect.poll(() => watcher.calls, { timeout: 15_000 }).toEqual(sim.truth(EXTS))
     await expect.poll(() => [a.isLeader(), b.isLeader()].filter(Boolean).length).toBe(1)
   }, 60_000)
+
+  it('the users file widens then narrows the list: the leader re-lists; cursors on either instance stay valid', async () => {
+    const { sim, start, browser, upstreamList } = setup()
+    const a = start()
+    await expect.poll(() => a.isLeader()).toBe(true)
+    const b = start()
+    await expect.poll(() => b.ready()).toBe(true)
+    await expect.poll(() => upstreamList()).toBe(EXTS.join(','))
+    const old = browser(b)
+    old.run()
+    const early = sim.ring({ ext: '600', callerId: 'early' })
+    // Each instance re-reads its own users file: the follower first, the leader a moment later.
+    b.setWatched([...EXTS, '600'])
+    const fresh = browser(b, ['600'])
+    const first = fresh.step()
+    a.setWatched([...EXTS, '600'])
+    await first
+    await expect.poll(() => upstreamList()).toBe([...EXTS, '600'].join(','))
+    await expect.poll(async () => (await fresh.step(0), fresh.calls)).toEqual({ '600': { [early]: 'Ringing' } })
+    fresh.run()
+    const later = sim.ring({ ext: '600', callerId: 'later' })
+    await expect.poll(() => fresh.calls).toEqual(sim.truth(['600']))
+    expect(fresh.calls['600'][later]).toBe('Ringing')
+    sim.ring({ ext: '410', callerId: 'other' })
+    await expect.poll(() => old.calls).toEqual(sim.truth(EXTS))
+    expect(old.resyncs).toBe(0)
+
+    a.setWatched(EXTS)
+    b.setWatched(EXTS)
+    await expect.poll(() => upstreamList()).toBe(EXTS.join(','))
+    await expect.poll(() => b.call(later)).toBeUndefined()
+    sim.ring({ ext: '420', callerId: 'after' })
+    await expect.poll(() => old.calls).toEqual(sim.truth(EXTS))
+    expect(old.resyncs).toBe(0)
+  }, 40_000)
+
+  it('dynamic (the local developer) over Redis: a browser on the follower asks for a new extension; the leader adds it', async () => {
+    const { sim, start, browser, upstreamList } = setup({ dynamic: true })
+    const a = start()
+    await expect.poll(() => a.isLeader()).toBe(true)
+    const b = start()
+    await expect.poll(() => b.ready()).toBe(true)
+    await expect.poll(() => upstreamList()).toBe(EXTS.join(','))
+    const old = browser(a)
+    old.run()
+    const early = sim.ring({ ext: '700', callerId: 'early' })
+    const fresh = browser(b, ['700'])
+    await fresh.step()
+    expect(fresh.calls).toEqual({ '700': { [early]: 'Ringing' } })
+    expect(upstreamList()).toBe([...EXTS, '700'].join(','))
+    fresh.run()
+    sim.ring({ ext: '700', callerId: 'later' })
+    await expect.poll(() => fresh.calls).toEqual(sim.truth(['700']))
+    // The list only grows: a new leader carries 700 too.
+    await a.close()
+    await expect.poll(() => b.isLeader(), { timeout: 10_000 }).toBe(true)
+    sim.ring({ ext: '700', callerId: 'after' })
+    await expect.poll(() => fresh.calls, { timeout: 10_000 }).toEqual(sim.truth(['700']))
+    expect(upstreamList()).toBe([...EXTS, '700'].join(','))
+  }, 40_000)
 })

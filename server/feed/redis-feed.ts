@@ -85,6 +85,11 @@ export interface RedisFeed {
   ready(): boolean
   /** The leader brings its upstream's next try forward (a browser's retry while failing); false elsewhere. */
   nudge(): boolean
+  /**
+   * This instance's users file changed its list: when leading, the upstream re-lists now. Every instance
+   * re-reads the same users file, so the leader learns of a change from its own re-read.
+   */
+  relist(): void
   /** Dynamic mode: ask the leader to watch more extensions. */
   want(exts: string[]): Promise<void>
   close(): Promise<void>
@@ -318,6 +323,7 @@ export function startRedisFeed(o: RedisFeedOptions): RedisFeed {
   return {
     isLeader: () => leader !== null,
     nudge: () => leader?.upstream.nudge() ?? false,
+    relist: () => leader?.upstream.relist(),
     ready: () => readerLive && !closed,
     async want(exts) {
       await cmd.sadd(k.wanted, ...exts).catch(() => {})

@@ -83,6 +83,7 @@ export interface Upstream {
   readonly state: UpstreamState
 }
 
+const listOf = (key: string) => (key ? key.split(',') : [])
 const bare = (ext: string) => ext.replace(/^[A-Za-z][A-Za-z0-9]*\//, '')
 
 /** A subscribe reply's events, each under its bare extension; unreadable ones are counted. */
@@ -203,6 +204,7 @@ export function startUpstream(o: UpstreamOptions): Upstream {
   }
 
   async function once(): Promise<void> {
+    relisting = false
     const wait = pacedFrom + MIN_POLL_PERIOD_MS - Date.now()
     if (wait > 0) await sleep(wait)
     const wanted = o.wanted()
@@ -267,7 +269,9 @@ export function startUpstream(o: UpstreamOptions): Upstream {
       } else
         await o.write({
           kind: 'events',
-          events: diffSnapshot(wanted, events, o.stateOf),
+          // Over the old list too: calls on an extension no longer watched end (no one may see it now, and
+          // watched again later, its snapshot starts it afresh).
+          events: diffSnapshot([...new Set([...wanted, ...listOf(st.list)])], events, o.stateOf),
           pbxCursor: seq,
           list: [...wanted],
         })
