@@ -17,13 +17,24 @@ export interface LogEvent {
 
 /** What the writer hands the log; the Redis stream carries the same entries. */
 export type LogEntry =
-  /** Events numbered first, first + 1, …; `list`: the extensions the upstream now covers. */
-  | { kind: 'events'; first: number; events: LogEvent[]; list?: string[] }
+  /**
+   * Events numbered first, first + 1, …; `list`: the extensions the upstream now covers. `verifying`: a
+   * catch-up after an outage whose check for a PBX restart is still to come (the next entry settles it).
+   */
+  | { kind: 'events'; first: number; events: LogEvent[]; list?: string[]; verifying?: boolean }
   /**
    * A new log (start, PBX restart, lost Redis): every cursor so far falls outside it. `head`: joining a
    * log already under way (another instance's, read from Redis) at its head, with its state.
    */
-  | { kind: 'new-log'; base: number; head?: number; state: LogEvent[]; list: string[]; failure?: FeedReply | null }
+  | {
+      kind: 'new-log'
+      base: number
+      head?: number
+      state: LogEvent[]
+      list: string[]
+      failure?: FeedReply | null
+      verifying?: boolean
+    }
   /** The upstream failed (the reply to mirror) or answered again (null). */
   | { kind: 'status'; failure: FeedReply | null }
 
@@ -71,6 +82,12 @@ export class EventLog {
   /** No log yet: nothing heard from the PBX (or Redis) since start. */
   started = false
   failure: FeedReply | null = null
+  /**
+   * Back from an outage, the upstream has caught up but not yet checked that the PBX did not restart:
+   * polls wait (bounded) for the check, so a browser's catch-up is answered from the right log — a
+   * restart's new log gives it seq 0, which the panel shows as "Resynchronised with the PBX".
+   */
+  verifying = false
   covered: ReadonlySet<string> = new Set()
   closed = false
   /** Counts entries applied: a poll can wait for the next one. */
@@ -109,6 +126,7 @@ export class EventLog {
       this.covered = new Set(entry.list)
       this.started = true
       this.failure = entry.failure ?? null
+      this.verifying = entry.verifying ?? false
       // Every held cursor belongs to the old log now.
       for (const w of [...this.waiters]) this.release(w, OUTSIDE)
     } else {
@@ -123,6 +141,7 @@ export class EventLog {
       }
       if (entry.list) this.covered = new Set(entry.list)
       this.failure = null
+      this.verifying = entry.verifying ?? false
       if (touched.size) this.wake(touched)
     }
     for (const f of [...this.pending]) f()
@@ -161,6 +180,7 @@ export class EventLog {
       this.closed ||
       this.failure !== null ||
       (this.started &&
+        !this.verifying &&
         [...exts].every((e) => this.covered.has(e)) &&
         (req.cursor <= this.head || req.cursor > this.head + 1_000_000))
     if (!ready()) {

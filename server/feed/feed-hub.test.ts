@@ -239,6 +239,47 @@ describe('feed hub: PBX faults, survived and told as the PBX told them', () => {
     }, 30_000)
   }
 
+  it("a restart that echoes our cursor: a browser's catch-up waits for the server's check, then gets seq 0 (its notice)", async () => {
+    const sim = new PbxSimulator({ answerDelayMs: 10 })
+    const call = simCallPbx(sim)
+    // The server's check snapshot after the outage is held back until the browser's catch-up has been sent.
+    let gate: Promise<void> | null = null
+    let open = () => {}
+    hub = createFeedHub({
+      callPbx: async (method, params, opts) => {
+        if (gate && params.lastSequenceNumber === '0') await gate
+        return call(method, params, opts)
+      },
+      extensions: EXTS,
+      logger: quietLogger(),
+    })
+    const h = hub
+    await expect.poll(() => h.ready()).toBe(true)
+    const b = new TestBrowser((r) => h.poll(r), EXTS)
+    browsers.push(b)
+    const dropped = sim.ring({ ext: '410', callerId: '0291110001' })
+    await expect.poll(() => h.call(dropped)).toBeDefined()
+    await b.step()
+    const held = b.step()
+    await expect.poll(() => h.heldPolls()).toBe(1)
+    await expect.poll(() => sim.heldPolls).toBe(1)
+    gate = new Promise<void>((resolve) => (open = resolve))
+    sim.restart({ echoCursor: true })
+    await held
+    expect(b.failures).toHaveLength(1)
+    // The upstream caught up (its cursor echoed, no events) and waits on its check.
+    await expect.poll(() => h.log.verifying, { timeout: 10_000 }).toBe(true)
+    expect(h.log.failure).toBeNull()
+    const catchUp = b.step(0)
+    await new Promise((r) => setImmediate(r))
+    open()
+    gate = null
+    expect(bodyOf(await catchUp).seq, 'a lower seq: the panel resynchronises and says so').toBe(0)
+    expect(b.resyncs).toBe(1)
+    await b.step()
+    expect(b.calls).toEqual(sim.truth(EXTS))
+  }, 30_000)
+
   it('a refused key: mirrored; retried once a minute, not every second', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
     const s = setup()

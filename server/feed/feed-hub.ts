@@ -81,7 +81,7 @@ export function createFeedHub(o: FeedHubOptions): FeedHubInternals {
           state: w.kind === 'new-log' ? w.state : w.events,
           list: w.list ?? list,
         })
-      else log.apply({ kind: 'events', first: log.head + 1, events: w.events, list: w.list })
+      else log.apply({ kind: 'events', first: log.head + 1, events: w.events, list: w.list, verifying: w.verifying })
     }
     upstream = startUpstream({ callPbx: o.callPbx, wanted: () => list, stateOf: (e) => log.stateOf(e), write, logger })
   }

@@ -28,7 +28,7 @@ const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`
 
-// KEYS: fence, stream, meta, state. ARGV: fence, kind, pbxCursor, list, failure, maxlen, base, data,
+// KEYS: fence, stream, meta, state. ARGV: fence, kind, pbxCursor, list, failure (events: '1' while verifying), maxlen, base, data,
 // then per event: field (ext|id), ended (1/0), json.
 const APPEND = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return redis.error_reply('FENCED stale fencing token') end
@@ -48,7 +48,7 @@ if kind == 'new-log' then
   for i = 9, #ARGV, 3 do
     if ARGV[i + 1] == '0' then redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 2]) end
   end
-  redis.call('HSET', meta, 'base', b, 'head', b, 'cursor', ARGV[3], 'list', ARGV[4], 'failure', '')
+  redis.call('HSET', meta, 'base', b, 'head', b, 'cursor', ARGV[3], 'list', ARGV[4], 'failure', '', 'verifying', '')
   redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], '*', 'kind', 'new-log', 'base', b, 'list', ARGV[4], 'data', ARGV[8])
   return b
 end
@@ -58,10 +58,11 @@ for i = 9, #ARGV, 3 do
   if ARGV[i + 1] == '1' then redis.call('HDEL', KEYS[4], ARGV[i]) else redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 2]) end
 end
 local failed = redis.call('HGET', meta, 'failure')
-redis.call('HSET', meta, 'head', head + n, 'cursor', ARGV[3], 'failure', '')
+local verifying = redis.call('HGET', meta, 'verifying') or ''
+redis.call('HSET', meta, 'head', head + n, 'cursor', ARGV[3], 'failure', '', 'verifying', ARGV[5])
 if ARGV[4] ~= '' then redis.call('HSET', meta, 'list', ARGV[4]) end
-if n > 0 or ARGV[4] ~= '' or (failed and failed ~= '') then
-  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], '*', 'kind', 'events', 'first', head + 1, 'list', ARGV[4], 'data', ARGV[8])
+if n > 0 or ARGV[4] ~= '' or (failed and failed ~= '') or verifying ~= ARGV[5] then
+  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], '*', 'kind', 'events', 'first', head + 1, 'list', ARGV[4], 'data', ARGV[8], 'verifying', ARGV[5])
 end
 return head + n`
 
@@ -171,7 +172,15 @@ export function startRedisFeed(o: RedisFeedOptions): RedisFeed {
     const state: LogEvent[] = []
     for (const [field, ev] of Object.entries(stateHash))
       state.push({ ext: field.slice(0, field.indexOf('|')), ev: JSON.parse(ev) as PbxEvent })
-    o.log.apply({ kind: 'new-log', base, head, state, list: listOf(meta.list), failure })
+    o.log.apply({
+      kind: 'new-log',
+      base,
+      head,
+      state,
+      list: listOf(meta.list),
+      failure,
+      verifying: meta.verifying === '1',
+    })
     applied()
   }
 
@@ -185,6 +194,7 @@ export function startRedisFeed(o: RedisFeedOptions): RedisFeed {
         first: Number(f.first),
         events: JSON.parse(f.data) as LogEvent[],
         ...(f.list ? { list: listOf(f.list) } : {}),
+        ...(f.verifying === '1' ? { verifying: true } : {}),
       }
     return null
   }
@@ -242,7 +252,7 @@ export function startRedisFeed(o: RedisFeedOptions): RedisFeed {
       w.kind,
       w.kind === 'failure' ? '' : w.pbxCursor,
       list,
-      w.kind === 'failure' ? JSON.stringify(w.reply) : '',
+      w.kind === 'failure' ? JSON.stringify(w.reply) : w.kind === 'events' && w.verifying ? '1' : '',
       String(STREAM_MAXLEN),
       base,
       JSON.stringify(events),

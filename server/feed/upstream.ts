@@ -31,7 +31,8 @@ export const NUDGE_FLOOR_MS = 1000
 
 /** What the loop writes; the writer (memory or Redis) resolves once the local log shows it. */
 export type UpstreamWrite =
-  | { kind: 'events'; events: LogEvent[]; pbxCursor: string; list?: string[] }
+  /** `verifying`: a catch-up after an outage; the check for a PBX restart follows (browsers wait for it). */
+  | { kind: 'events'; events: LogEvent[]; pbxCursor: string; list?: string[]; verifying?: boolean }
   | { kind: 'new-log'; state: LogEvent[]; pbxCursor: string; list: string[] }
   | { kind: 'failure'; reply: FeedReply }
 
@@ -258,7 +259,9 @@ export function startUpstream(o: UpstreamOptions): Upstream {
       const restarted =
         next.why === 'restart' || (st.cursor !== null && st.list === listKey && BigInt(seq) < BigInt(st.cursor))
       if (!restarted && next.why === 'check') {
-        // No restart: the cursor still holds, and what happened since the catch-up comes as events.
+        // No restart: the cursor still holds, and what happened since the catch-up comes as events. Said to
+        // the log (an entry with no events), so the browsers' polls held for the check go on.
+        await o.write({ kind: 'events', events: [], pbxCursor: st.cursor! })
         st.verify = false
         st.next = { mode: 'hold' }
         return
@@ -289,10 +292,12 @@ export function startUpstream(o: UpstreamOptions): Upstream {
     if (seq === sent && events.length > 0) {
       // Events come only with a seq beyond the cursor: this is a replayed reply.
       log.warn({ seq }, 'a reply repeated its seq with events: ignored as a replay')
-      await o.write({ kind: 'events', events: [], pbxCursor: seq })
+      await o.write({ kind: 'events', events: [], pbxCursor: seq, ...(st.verify ? { verifying: true } : {}) })
       return
     }
-    await o.write({ kind: 'events', events, pbxCursor: seq })
+    // After an outage the browsers wait for the check that follows: a restart that echoed our cursor is found
+    // before any browser's catch-up is answered from the old log (its check would then miss the restart).
+    await o.write({ kind: 'events', events, pbxCursor: seq, ...(st.verify ? { verifying: true } : {}) })
     st.cursor = seq
     st.next = st.verify ? { mode: 'snapshot', why: 'check' } : { mode: 'hold' }
     if (st.verify) log.info('caught up after a fault: a snapshot checks the PBX did not restart meanwhile')
