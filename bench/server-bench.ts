@@ -3,6 +3,7 @@
 // only: the built-in simulated PBX over HTTP in this process, each server instance a child process
 // (server/feed/testing/hub-process.ts), browsers as bounded fetch loops here. Writes bench/server-results.md.
 import { writeFileSync } from 'node:fs'
+import http from 'node:http'
 import os from 'node:os'
 import { Redis } from 'ioredis'
 import { startSimServer } from '../sim/sim-server.ts'
@@ -27,6 +28,21 @@ const pbx = await startSimServer({ apiKey: KEY, demo: false })
 const sim = pbx.sim
 const extsFor = (n: number) => Array.from({ length: n }, (_, i) => String(2000 + i))
 
+// The browsers' HTTP: node:http on keep-alive sockets, a fraction of fetch's (undici's) cost per request — the
+// thousand browsers share the server's two cores, and their own overhead would show as fan-out latency.
+const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: Infinity })
+const post = (url: string, signal: AbortSignal) =>
+  new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', agent, signal }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }))
+      res.on('error', reject)
+    })
+    req.on('error', reject)
+    req.end()
+  })
+
 /**
  * One browser's loop, as the panel runs it (direct: against the PBX, through a key-adding hop; server:
  * against a hub instance): snapshot, then held polls with the cursor, 100 ms after each reply; a lower
@@ -46,13 +62,17 @@ function client(
   let cursor: number | null = null
   let failed = false
   let verify = false
+  // Its own signal: a thousand requests on one shared signal each add a listener there (fetch even counts them
+  // on every request) — quadratic work in the browsers' process that the latency then showed.
+  const own = new AbortController()
+  stop.addEventListener('abort', () => own.abort(), { once: true })
   return (async () => {
     while (!stop.aborted) {
       const timeOut = cursor === null || failed ? 0 : 25
       const url = `${base}?exten=${exts.join(',')}&lastSequenceNumber=${cursor ?? 0}&timeOut=${timeOut}${direct ? `&apiKey=${KEY}` : ''}`
       try {
-        const res = await fetch(url, { method: 'POST', signal: stop })
-        const text = await res.text()
+        const res = await post(url, own.signal)
+        const text = res.text
         const at = performance.now()
         const body = JSON.parse(text) as { Data?: Record<string, never[]>; seq?: number }
         if (res.status !== 200 || typeof body.seq !== 'number') throw new Error(text.slice(0, 80))
@@ -261,6 +281,14 @@ async function failover(redisUrl: string) {
     calls: n,
     seqGaps: gaps,
   }
+}
+
+// --fanout=N: only the one-instance fan-out at N browsers, printed (profiling, before/after comparisons).
+const only = /^--fanout=(\d+)$/.exec(process.argv.find((a) => a.startsWith('--fanout=')) ?? '')
+if (only) {
+  console.log(`fan-out ${only[1]} × 1:`, await fanout(Number(only[1]), 1))
+  await pbx.close()
+  process.exit(0)
 }
 
 const started = Date.now()

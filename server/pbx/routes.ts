@@ -139,9 +139,17 @@ export async function pbxRoutes(app: FastifyInstance, opts: PbxRoutesOptions) {
     method: PbxMethod,
     handler: (request: FastifyRequest, reply: FastifyReply, q: Query) => Promise<unknown>,
   ) =>
-    app.post(`/api/pbx/${method}`, { config: { access: method } }, async (request, reply) =>
-      // A stranger learns nothing, not even which parameters are wrong.
-      request.user ? handler(request, reply, request.query as Query) : refuse(reply, 401, 'Sign in to use Switchboard'),
+    app.post(
+      `/api/pbx/${method}`,
+      // The long poll: every PBX event ends a held poll per browser, and two info lines each (incoming,
+      // completed — key-scrubbed, redacted, written synchronously) were most of a fan-out's cost; warnings
+      // and errors are still logged.
+      { config: { access: method }, ...(method === 'subscribe' ? { logLevel: 'warn' } : {}) },
+      async (request, reply) =>
+        // A stranger learns nothing, not even which parameters are wrong.
+        request.user
+          ? handler(request, reply, request.query as Query)
+          : refuse(reply, 401, 'Sign in to use Switchboard'),
     )
 
   route('subscribe', async (request, reply, q) => {

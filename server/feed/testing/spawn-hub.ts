@@ -32,7 +32,9 @@ export async function spawnHub(env: {
   LOCK_TTL_MS?: string
 }): Promise<HubProcess> {
   const script = new URL('./hub-process.mjs', import.meta.url).pathname
-  const proc = spawn(process.execPath, ['--expose-gc', script], {
+  // HUB_NODE_ARGS (the benchmark's profiling, e.g. --cpu-prof --cpu-prof-dir=/tmp/prof): extra node flags.
+  const extra = (process.env.HUB_NODE_ARGS ?? '').split(' ').filter(Boolean)
+  const proc = spawn(process.execPath, ['--expose-gc', ...extra, script], {
     env: { ...process.env, ...env, PORT: '0', VITEST: '' },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
