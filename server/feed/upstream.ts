@@ -4,7 +4,7 @@
 // minute), restart detection (a lower seq; or, after any outage, a check snapshot whose seq is below
 // our cursor — a restarted PBX may echo an old cursor back), and snapshots diffed into events.
 import type { Logger } from 'pino'
-import { parseEvent, subscribeSchema } from '../../src/features/pbx/pbx-schemas.ts'
+import { parseEvent, rawEventsOf, subscribeSchema } from '../../src/features/pbx/pbx-schemas.ts'
 import { fullJitterDelay } from '../../src/lib/backoff.ts'
 import type { CallPbx, FeedReply, PbxEvent } from '../types.ts'
 import { ENDED, type LogEvent } from './event-log.ts'
@@ -93,15 +93,7 @@ export function readEvents(data: unknown): { events: LogEvent[]; rejected: numbe
   let rejected = 0
   if (!data || typeof data !== 'object' || Array.isArray(data)) return { events, rejected }
   for (const [ext, list] of Object.entries(data as Record<string, unknown>)) {
-    const raws = Array.isArray(list)
-      ? list
-      : list === null
-        ? []
-        : typeof list === 'object'
-          ? Object.keys(list).length
-            ? [list]
-            : []
-          : null
+    const raws = rawEventsOf(list)
     if (!raws) {
       rejected++
       continue

@@ -10,6 +10,7 @@ import {
   actionReplySchema,
   envelopeSchema,
   parseEvent,
+  rawEventsOf,
   subscribeSchema,
   type ActionReply,
   type CallData,
@@ -222,17 +223,7 @@ export async function subscribe(p: SubscribeParams, opts: RequestOptions = {}): 
   if (reply.Data && !Array.isArray(reply.Data)) {
     let sliceStart = performance.now()
     for (const [ext, list] of Object.entries(reply.Data)) {
-      // null or {}: nothing for this extension; one event not in a list is read as a list of
-      // one; anything else cannot be read (counted, and the rest of the reply still counts).
-      const raws = Array.isArray(list)
-        ? list
-        : list === null
-          ? []
-          : typeof list === 'object'
-            ? Object.keys(list).length
-              ? [list]
-              : []
-            : null
+      const raws = rawEventsOf(list)
       if (!raws) {
         rejected++
         continue

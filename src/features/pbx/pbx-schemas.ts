@@ -106,6 +106,18 @@ export function parseEvent(raw: unknown): { success: true; data: PbxEvent } | { 
   return plain ? { success: true, data: plain } : eventSchema.safeParse(raw)
 }
 
+/**
+ * One extension's entry in a subscribe reply's Data, as a list of raw events: null or {} is nothing for
+ * this extension, one event not in a list is read as a list of one; anything else (null returned) cannot be
+ * read — counted by the caller, and the rest of the reply still counts. Shared by the panel and the server.
+ */
+export function rawEventsOf(entry: unknown): unknown[] | null {
+  if (Array.isArray(entry)) return entry
+  if (entry === null) return []
+  if (typeof entry === 'object') return Object.keys(entry).length ? [entry] : []
+  return null
+}
+
 /** Every reply carries an integer Code; negative is an error, even with HTTP 200. */
 export const envelopeSchema = z.object({
   Code: integer,
