@@ -51,8 +51,6 @@ interface StateLeg {
 
 interface Waiter {
   exts: ReadonlySet<string>
-  /** The requested extensions in a stable order: replies are serialised once per distinct list. */
-  key: string
   cursor: number
   resolve: (reply: FeedReply) => void
   timer: ReturnType<typeof setTimeout>
@@ -197,7 +195,6 @@ export class EventLog {
     return new Promise<FeedReply>((resolve) => {
       const w: Waiter = {
         exts,
-        key: [...exts].sort().join(','),
         cursor: req.cursor,
         resolve,
         signal: req.signal,
@@ -281,9 +278,15 @@ export class EventLog {
     return this.bodyOf(`{${parts.join(',')}}`)
   }
 
-  /** New events on `touched`: each held poll checks its own extensions; one body per distinct (cursor, list). */
+  /**
+   * New events on `touched`: each held poll checks its own extensions. A reply depends only on the cursor and
+   * on which of the extensions with events since it the poll watches, so it is built once per such pair — a
+   * thousand browsers, each with its own list but all watching the extension that rang, share one body.
+   */
   private wake(touched: ReadonlySet<string>): void {
     const bodies = new Map<string, string>()
+    /** Per cursor: the extensions with events after it, in log order. */
+    const since = new Map<number, string[]>()
     for (const w of [...this.waiters]) {
       let hit = false
       for (const ext of touched)
@@ -292,7 +295,15 @@ export class EventLog {
           break
         }
       if (!hit) continue
-      const k = `${w.cursor}|${w.key}`
+      let moved = since.get(w.cursor)
+      if (!moved) {
+        const seen = new Set<string>()
+        for (let seq = w.cursor + 1; seq <= this.head; seq++) seen.add(this.ring[seq % this.capacity]!.ext)
+        moved = [...seen]
+        since.set(w.cursor, moved)
+      }
+      let k = `${w.cursor}|`
+      for (const ext of moved) if (w.exts.has(ext)) k += `${ext},`
       let body = bodies.get(k)
       if (body === undefined) {
         body = this.since(w.cursor, w.exts) ?? this.bodyOf('{}')
