@@ -318,7 +318,7 @@ const md = `# Server benchmark (issue 15)
 
 \`npm run bench:server\`${quick ? ' --quick' : ''} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version},
 ${new Date().toISOString().slice(0, 16)} UTC, ${Math.round((Date.now() - started) / 1000)} s. Loopback only: the built-in simulated
-PBX over HTTP, each server instance a child process, browsers as fetch loops in the bench process (their own cost
+PBX over HTTP, each server instance a child process, browsers as node:http loops in the bench process (their own cost
 counts against the same two cores). Direct: each browser polls the PBX itself (today's mode); server: browsers
 poll one Switchboard instance, which polls the PBX once.
 
