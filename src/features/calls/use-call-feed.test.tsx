@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { setupTestPbx } from '../../testing/msw-server.ts'
 import { POLL_TIMEOUT_S } from './call-queries.ts'
 import { cursorOf, resetFeedStore, useFeed } from './feed-store.ts'
-import { useCallFeed } from './use-call-feed.ts'
+import { STALE_AFTER_MS, useCallFeed } from './use-call-feed.ts'
 
 const { sim } = setupTestPbx({ minPollPeriodMs: 10 })
 // Registered after the PBX's hooks, so it runs first: unmount before the simulator resets.
@@ -203,5 +203,44 @@ describe('useCallFeed', () => {
     const calls = useFeed.getState().model.byExt['410']
     expect(calls.find((c) => c.id === old)).toMatchObject({ vanished: true })
     expect(cursorOf(useFeed.getState().sync)).toBe(String(sim.seq))
+  })
+
+  it('after a sleep or a frozen tab (no reply for longer than a hold), drops the held poll and asks for the current state', async () => {
+    const id = sim.ring({ ext: '410', uniqueCallId: 'before-sleep' })
+    mount(['410'])
+    await expect.poll(() => statusOn('410', id)).toBe('Ringing')
+    await expect.poll(() => sim.heldPolls).toBe(1)
+    const before = subscribes().length
+    // The machine slept: the page's clock jumps, and the held poll never answered meanwhile.
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(Date.now() + STALE_AFTER_MS + 5000)
+    // Waking: the tab becomes visible and checks at once, not at its next tick.
+    expect(document.visibilityState).toBe('visible')
+    document.dispatchEvent(new Event('visibilitychange'))
+    // expect.poll needs the real clock; the check has run.
+    vi.useRealTimers()
+    // The call ended while the machine slept (the held poll, dropped, will not say so).
+    sim.setStatus(id, 'Hungup')
+    await expect.poll(() => subscribes()[before]?.params).toMatchObject({ lastSequenceNumber: '0', timeOut: '0' })
+    // The snapshot no longer lists it: shown as ended, not left ringing.
+    await expect.poll(() => useFeed.getState().model.byExt['410']?.find((c) => c.id === id)?.endedAt).toBeGreaterThan(0)
+    expect(useFeed.getState().notice).toMatch(/^Resynchronised with the PBX \(no reply for \d+ s\)/)
+    // One poll held again; the one held across the sleep was dropped.
+    await expect.poll(() => sim.heldPolls).toBe(1)
+  })
+
+  it('does not resync a feed that is merely quiet: a held poll answering at its timeout keeps the cursor', async () => {
+    mount(['410'])
+    await expect.poll(() => sim.heldPolls).toBe(1)
+    const before = subscribes().length
+    document.dispatchEvent(new Event('visibilitychange'))
+    sim.ring({ ext: '410', uniqueCallId: 'quiet' })
+    await expect.poll(() => statusOn('410', 'quiet')).toBe('Ringing')
+    expect(
+      subscribes()
+        .slice(before)
+        .map((r) => r.params.lastSequenceNumber),
+    ).not.toContain('0')
+    expect(useFeed.getState().notice).toBeNull()
   })
 })
