@@ -81,9 +81,13 @@ export function startHistory(): () => void {
   }
   collect()
   const offFeed = useFeed.subscribe((s, prev) => s.model !== prev.model && collect())
-  // Another tab wrote history: take its calls too.
-  const onStorage = (e: StorageEvent) =>
-    e.key === useHistory.persist.getOptions().name && void useHistory.persist.rehydrate()
+  // Another tab wrote history: take its calls too. It removed it (a Sign out there): forgotten here too,
+  // rather than written back from this tab.
+  const onStorage = (e: StorageEvent) => {
+    if (e.key !== null && e.key !== useHistory.persist.getOptions().name) return
+    if (e.newValue === null) historyForgotten()
+    else void useHistory.persist.rehydrate()
+  }
   window.addEventListener('storage', onStorage)
   return () => {
     offFeed()
