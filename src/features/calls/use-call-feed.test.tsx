@@ -3,7 +3,7 @@ import { cleanup, render } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { setupTestPbx } from '../../testing/msw-server.ts'
 import { POLL_TIMEOUT_S } from './call-queries.ts'
-import { resetFeedStore, useFeed } from './feed-store.ts'
+import { cursorOf, resetFeedStore, useFeed } from './feed-store.ts'
 import { useCallFeed } from './use-call-feed.ts'
 
 const { sim } = setupTestPbx({ minPollPeriodMs: 10 })
@@ -83,7 +83,7 @@ describe('useCallFeed', () => {
           .map((r) => r.params.lastSequenceNumber),
       )
       .toEqual(['0', '1', '2', '3'])
-    expect(useFeed.getState().seq).toBe('3')
+    expect(cursorOf(useFeed.getState().sync)).toBe('3')
   })
 
   it('keeps exactly one subscribe in flight while events stream in', async () => {
@@ -137,9 +137,9 @@ describe('useCallFeed', () => {
     sim.failNextSubscribe({ kind: 'truncated' })
     const id = sim.ring({ ext: '410' })
     await expect.poll(() => statusOn('410', id)).toBe('Ringing')
-    const cursor = useFeed.getState().seq
+    const cursor = cursorOf(useFeed.getState().sync)
     await expect.poll(() => useFeed.getState().connection.kind).toBe('malformed')
-    expect(useFeed.getState().seq).toBe(cursor)
+    expect(cursorOf(useFeed.getState().sync)).toBe(cursor)
     expect(useFeed.getState().connection.phase).toBe('reconnecting')
 
     await expect.poll(() => useFeed.getState().connection.phase, { timeout: 3000 }).toBe('live')
@@ -156,7 +156,7 @@ describe('useCallFeed', () => {
     sim.setStatus(sim.ring({ ext: '410' }), 'Hungup')
     mount(['410'])
     await expect.poll(() => sim.heldPolls).toBe(1)
-    const cursor = useFeed.getState().seq!
+    const cursor = cursorOf(useFeed.getState().sync)!
     sim.forgetCursors()
     const id = sim.ring({ ext: '410', uniqueCallId: 'after-forget' })
     await expect.poll(() => statusOn('410', id), { timeout: 4000 }).toBe('Ringing')
@@ -177,7 +177,7 @@ describe('useCallFeed', () => {
     sim.failNextSubscribe({ kind: 'negativeCode' })
     const id = sim.ring({ ext: '410' })
     await expect.poll(() => statusOn('410', id)).toBe('Ringing')
-    const cursor = useFeed.getState().seq!
+    const cursor = cursorOf(useFeed.getState().sync)!
     await expect.poll(() => useFeed.getState().connection.kind).toBe('pbx')
     await expect.poll(() => useFeed.getState().refusals).toBe(1)
     await expect.poll(() => useFeed.getState().connection.phase, { timeout: 3000 }).toBe('live')
@@ -202,6 +202,6 @@ describe('useCallFeed', () => {
     await expect.poll(() => statusOn('410', fresh), { timeout: 4000 }).toBe('Ringing')
     const calls = useFeed.getState().model.byExt['410']
     expect(calls.find((c) => c.id === old)).toMatchObject({ vanished: true })
-    expect(useFeed.getState().seq).toBe(String(sim.seq))
+    expect(cursorOf(useFeed.getState().sync)).toBe(String(sim.seq))
   })
 })
