@@ -222,11 +222,17 @@ test('with 40 extensions every one is in the page (find-in-page, screen readers)
   const exts = Array.from({ length: 40 }, (_, i) => String(500 + i))
   await page.setViewportSize({ width: 1280, height: 800 })
   await seedSettings(page, { myExtensions: [], extensions: exts })
+  // The windowed renderer (and @tanstack/react-virtual) is loaded only above 100 extensions.
+  const windowing: string[] = []
+  page.on('request', (r) => {
+    if (/windowed-rows|react-virtual/.test(r.url())) windowing.push(r.url())
+  })
   await page.goto('/')
   await expect(page.getByRole('status')).toHaveText('Live')
   await expect(page.getByRole('region', { name: /^Extension \d+$/ })).toHaveCount(40)
   await expect(region(page, '539')).toBeAttached()
   await expect(page.getByRole('searchbox')).toHaveCount(0)
+  expect(windowing).toEqual([])
   await page.getByRole('button', { name: 'Grid view' }).click()
   await expect(page.getByRole('listitem', { name: /^Extension \d+:/ })).toHaveCount(40)
 })

@@ -1,6 +1,6 @@
 import { useDeferredValue, useId, useState } from 'react'
 import { Rehearsal } from '../../components/ui/rehearsal.tsx'
-import { isOnScreen, useWindowedRows, windowPadding } from '../../components/ui/window-rows.tsx'
+import { isOnScreen, useWindowedRows, windowPadding } from '../../components/ui/windowed-rows.tsx'
 import { SAMPLE_CALLS } from '../calls/sample-calls.ts'
 import { ExtensionTile, TileView } from './extension-tile.tsx'
 import { GridCounts } from './grid-counts.tsx'
