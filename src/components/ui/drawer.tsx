@@ -1,5 +1,6 @@
-import { useEffect, useRef, type ReactNode } from 'react'
+import type { ReactNode } from 'react'
 import { Button } from './button.tsx'
+import { useModalOnMount } from './use-modal.ts'
 
 /**
  * A modal drawer at the side (a native <dialog>, in the top layer): opening it moves nothing on the
@@ -16,11 +17,7 @@ export function Drawer({
   wide?: boolean
   children: ReactNode
 }) {
-  const ref = useRef<HTMLDialogElement>(null)
-  useEffect(() => {
-    const d = ref.current
-    if (d && !d.open) d.showModal()
-  }, [])
+  const ref = useModalOnMount()
   return (
     <dialog
       ref={ref}
