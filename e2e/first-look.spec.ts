@@ -269,6 +269,8 @@ test('with no extension of mine the agent view says so from the first paint and 
   await expect(prompt).toHaveCount(0)
   await page.keyboard.press('Escape')
   await expect(drawer).toHaveCount(0)
+  // The note that opened it is gone: focus lands on Settings, not lost on the page.
+  await expect(page.getByRole('button', { name: 'Settings' })).toBeFocused()
   // Now it is mine: the A shortcut answers its ringing call.
   await page.keyboard.press('a')
   await expect(page.getByText('Answering 0256565656 on 410')).toBeVisible()

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useLayoutEffect, useState } from 'react'
+import { lazy, Suspense, useLayoutEffect, useRef, useState } from 'react'
 import { Button } from '../components/ui/button.tsx'
 import { ConnectionStatus } from '../features/calls/connection-status.tsx'
 import { ExtensionsForm } from '../features/settings/extensions-form.tsx'
@@ -32,6 +32,12 @@ export function App() {
   const extensions = useShownExtensions()
   // Closed, open at the top ('top'), or open at a section with its field focused.
   const [settings, setSettings] = useState<null | 'top' | SettingsSection>(null)
+  const settingsButton = useRef<HTMLButtonElement>(null)
+  const settingsClosed = () => {
+    setSettings(null)
+    // The dialog gave focus back to what opened it; when that is gone (the first-run note, once set), to Settings.
+    if (document.activeElement === document.body) settingsButton.current?.focus()
+  }
   const [diagnosticsOpen, setDiagnosticsOpen] = useState(false)
   const view = useView()
   // Before paint, so a dark-theme user never sees a white flash.
@@ -52,7 +58,11 @@ export function App() {
             <Button onClick={() => setDiagnosticsOpen((o) => !o)} aria-expanded={diagnosticsOpen}>
               Diagnostics
             </Button>
-            <Button onClick={() => setSettings((o) => (o ? null : 'top'))} aria-expanded={settings !== null}>
+            <Button
+              ref={settingsButton}
+              onClick={() => setSettings((o) => (o ? null : 'top'))}
+              aria-expanded={settings !== null}
+            >
               Settings
             </Button>
           </div>
@@ -61,7 +71,7 @@ export function App() {
         <MessageLine />
       </header>
       <Suspense>
-        {settings && <SettingsPanel onClose={() => setSettings(null)} at={settings === 'top' ? undefined : settings} />}
+        {settings && <SettingsPanel onClose={settingsClosed} at={settings === 'top' ? undefined : settings} />}
         {diagnosticsOpen && <DiagnosticsPanel onClose={() => setDiagnosticsOpen(false)} />}
       </Suspense>
       <LocalDeveloperBanner />
