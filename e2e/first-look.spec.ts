@@ -257,7 +257,11 @@ test('with no extension of mine the agent view says so from the first paint and 
   await simControl(request).ring('410', { callerId: '0256565656' })
   await expect(region(page, '410').getByRole('article')).toContainText('Ringing')
   expect(await page.evaluate(() => (window as unknown as { __loadShifts: string[] }).__loadShifts)).toEqual([])
-  expect(await seriousViolations(page)).toEqual([])
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme })
+    await expect(page.locator('html')).toHaveClass(colorScheme === 'dark' ? /\bdark\b/ : /^(?!.*\bdark\b)/)
+    expect(await seriousViolations(page), `axe, ${colorScheme}`).toEqual([])
+  }
 
   const setUp = prompt.getByRole('button', { name: 'Set my extensions' })
   await setUp.click()
