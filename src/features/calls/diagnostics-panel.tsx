@@ -2,16 +2,22 @@ import { formatClock } from '../../lib/time.ts'
 import { Button } from '../../components/ui/button.tsx'
 import { Drawer, DrawerClose } from '../../components/ui/drawer.tsx'
 import { useDiagnostics } from './diagnostics-store.ts'
-import { useFeed } from './feed-store.ts'
+import { cursorOf, useFeed } from './feed-store.ts'
 
 function download() {
   const { entries } = useDiagnostics.getState()
-  const { seq, watching, connection, lastReplyAt } = useFeed.getState()
+  const { sync, watching, connection, lastReplyAt } = useFeed.getState()
   const report = {
     app: 'Switchboard',
     createdAt: new Date().toISOString(),
     userAgent: navigator.userAgent,
-    feed: { seq, watching, connection, lastReplyAt: lastReplyAt ? new Date(lastReplyAt).toISOString() : null },
+    feed: {
+      seq: cursorOf(sync),
+      step: sync.step,
+      watching,
+      connection,
+      lastReplyAt: lastReplyAt ? new Date(lastReplyAt).toISOString() : null,
+    },
     entries: entries.map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
   }
   const url = URL.createObjectURL(new Blob([JSON.stringify(report, null, 2)], { type: 'application/json' }))
