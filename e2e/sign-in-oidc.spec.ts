@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import Provider from 'oidc-provider'
+import { CLIENT, startTestIdp, type People } from '../sim/oidc-idp.ts'
 import { expect, test, type Page } from '@playwright/test'
 
 const root = path.resolve(import.meta.dirname, '..')
@@ -15,14 +15,13 @@ const built =
   existsSync(path.join(root, 'dist-server/server/main.js')) && existsSync(path.join(root, 'dist/index.html'))
 
 /** Who the provider knows (by subject); eve is not in the users file. */
-const PEOPLE: Record<string, { email: string; preferred_username: string }> = {
+const PEOPLE: People = {
   'sub-alice': { email: 'alice@example.com', preferred_username: 'alice' },
   'sub-eve': { email: 'eve@example.com', preferred_username: 'eve' },
 }
 
 let dir: string
-let idp: Server
-let issuer: string
+let idp: Awaited<ReturnType<typeof startTestIdp>> | undefined
 let base: string
 let server: ChildProcess | undefined
 
@@ -64,25 +63,9 @@ test.beforeAll(async () => {
     usersFile,
   )
 
-  idp = createServer()
-  issuer = `http://127.0.0.1:${await listening(idp)}`
   const port = await freePort()
   base = `http://127.0.0.1:${port}`
-  const provider = new Provider(issuer, {
-    clients: [
-      {
-        client_id: 'switchboard',
-        client_secret: 'switchboard-client-secret',
-        redirect_uris: [`${base}/auth/oidc/callback`],
-        application_type: 'native',
-      },
-    ],
-    claims: { email: ['email', 'email_verified'], profile: ['preferred_username'] },
-    findAccount: (_ctx, sub) =>
-      PEOPLE[sub] && { accountId: sub, claims: () => ({ sub, email_verified: true, ...PEOPLE[sub] }) },
-    features: { devInteractions: { enabled: true } },
-  })
-  idp.on('request', provider.callback())
+  idp = await startTestIdp(`${base}/auth/oidc/callback`, PEOPLE)
 
   server = spawn(process.execPath, ['dist-server/server/main.js'], {
     cwd: root,
@@ -92,9 +75,9 @@ test.beforeAll(async () => {
       PORT: String(port),
       PUBLIC_URL: base,
       SWITCHBOARD_USERS_FILE: usersFile,
-      OIDC_ISSUER: issuer,
-      OIDC_CLIENT_ID: 'switchboard',
-      OIDC_CLIENT_SECRET: 'switchboard-client-secret',
+      OIDC_ISSUER: idp.issuer,
+      OIDC_CLIENT_ID: CLIENT.id,
+      OIDC_CLIENT_SECRET: CLIENT.secret,
       SWITCHBOARD_SIM_DEMO: '0',
       NOOJEE_URL: '',
       NOOJEE_API_KEY: '',
@@ -124,18 +107,15 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   server?.kill('SIGTERM')
-  if (idp) {
-    idp.closeAllConnections()
-    await new Promise((r) => idp.close(r))
-  }
+  await idp?.close()
   if (dir) await rm(dir, { recursive: true, force: true })
 })
 
 /** From the sign-in page through the provider's own login and consent forms. */
 async function signInAtProvider(page: Page, subject: string) {
   await page.goto(base)
-  await page.getByRole('link', { name: `Sign in with ${new URL(issuer).host}` }).click()
-  await expect(page).toHaveURL((u) => u.origin === issuer)
+  await page.getByRole('link', { name: `Sign in with ${new URL(idp!.issuer).host}` }).click()
+  await expect(page).toHaveURL((u) => u.origin === idp!.issuer)
   await page.getByPlaceholder('Enter any login').fill(subject)
   await page.getByPlaceholder('and password').fill('any')
   await page.getByRole('button', { name: 'Sign-in' }).click()
