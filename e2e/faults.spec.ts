@@ -620,7 +620,7 @@ test('diagnostics show the faults and download as a JSON file', async ({ page, r
   await expect(status(page)).toHaveText('Live', { timeout: 30_000 })
   await expectPanelMatchesSim(page, sim, EXTS)
   await page.getByRole('button', { name: 'Diagnostics', exact: true }).click()
-  const diag = page.getByRole('region', { name: 'Diagnostics', exact: true })
+  const diag = page.getByRole('dialog', { name: 'Diagnostics', exact: true })
   // The server meets all three; the panel is told of those that are current when it asks (at least one).
   const seen = ['The PBX answered HTTP 503', 'not valid JSON', 'Internal error in CallManagementAPI (Code -2)']
   const shown = async () => {

@@ -1,4 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test'
+import { seriousViolations } from './axe.ts'
 import { seedSettings, simControl } from './sim.ts'
 
 // What a new agent hit on a first look (issue 16): each test failed on the code before its fix.
@@ -222,11 +223,89 @@ test('with 40 extensions every one is in the page (find-in-page, screen readers)
   const exts = Array.from({ length: 40 }, (_, i) => String(500 + i))
   await page.setViewportSize({ width: 1280, height: 800 })
   await seedSettings(page, { myExtensions: [], extensions: exts })
+  // The windowed renderer (and @tanstack/react-virtual) is loaded only above 100 extensions.
+  const windowing: string[] = []
+  page.on('request', (r) => {
+    if (/windowed-rows|react-virtual/.test(r.url())) windowing.push(r.url())
+  })
   await page.goto('/')
   await expect(page.getByRole('status')).toHaveText('Live')
   await expect(page.getByRole('region', { name: /^Extension \d+$/ })).toHaveCount(40)
   await expect(region(page, '539')).toBeAttached()
   await expect(page.getByRole('searchbox')).toHaveCount(0)
+  expect(windowing).toEqual([])
   await page.getByRole('button', { name: 'Grid view' }).click()
   await expect(page.getByRole('listitem', { name: /^Extension \d+:/ })).toHaveCount(40)
+})
+
+test('with no extension of mine the agent view says so from the first paint and leads to My extensions', async ({
+  page,
+  request,
+}) => {
+  await seedSettings(page, { myExtensions: [], extensions: ['400', '410'] })
+  // Every layout shift in the calls area since the page began (buffered): the prompt must not move them.
+  await page.addInitScript(() => {
+    const w = window as unknown as { __loadShifts: string[] }
+    w.__loadShifts = []
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as unknown as { sources: { node?: Node | null }[] }[])
+        for (const s of e.sources)
+          if (s.node && document.querySelector('main')?.contains(s.node))
+            w.__loadShifts.push((s.node as Element).outerHTML?.slice(0, 80) ?? s.node.nodeName)
+    }).observe({ type: 'layout-shift', buffered: true })
+  })
+  await page.goto('/')
+  await expect(page.getByRole('status')).toHaveText('Live')
+  const prompt = page.getByRole('region', { name: 'Set your own extensions to take calls' })
+  await expect(prompt).toContainText(
+    'the A shortcut, Dial, call history, the ringtone, notifications and the title flash',
+  )
+  await simControl(request).ring('410', { callerId: '0256565656' })
+  await expect(region(page, '410').getByRole('article')).toContainText('Ringing')
+  expect(await page.evaluate(() => (window as unknown as { __loadShifts: string[] }).__loadShifts)).toEqual([])
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme })
+    await expect(page.locator('html')).toHaveClass(colorScheme === 'dark' ? /\bdark\b/ : /^(?!.*\bdark\b)/)
+    expect(await seriousViolations(page), `axe, ${colorScheme}`).toEqual([])
+  }
+
+  const setUp = prompt.getByRole('button', { name: 'Set my extensions' })
+  await setUp.click()
+  const drawer = page.getByRole('dialog', { name: 'Settings' })
+  const mine = drawer.getByRole('textbox', { name: /^My extensions/ })
+  await expect(mine).toBeFocused()
+  await page.keyboard.type('410')
+  await page.keyboard.press('Enter')
+  await expect(prompt).toHaveCount(0)
+  await page.keyboard.press('Escape')
+  await expect(drawer).toHaveCount(0)
+  // The note that opened it is gone: focus lands on Settings, not lost on the page.
+  await expect(page.getByRole('button', { name: 'Settings' })).toBeFocused()
+  // Now it is mine: the A shortcut answers its ringing call.
+  await page.keyboard.press('a')
+  await expect(page.getByText('Answering 0256565656 on 410')).toBeVisible()
+})
+
+test('Diagnostics opens as a drawer like Settings: the calls stay put, Escape closes it, focus returns', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 800 })
+  await seedSettings(page, { myExtensions: ['410'], extensions: ['400'] })
+  await page.goto('/')
+  await expect(page.getByRole('status')).toHaveText('Live')
+  await watchShifts(page)
+  const open = page.getByRole('button', { name: 'Diagnostics', exact: true })
+  await open.click()
+  const drawer = page.getByRole('dialog', { name: 'Diagnostics' })
+  await expect(drawer.getByRole('table')).toBeVisible()
+  await expect(drawer.getByRole('button', { name: 'Download diagnostics' })).toBeVisible()
+  expect(await seriousViolations(page)).toEqual([])
+  await page.keyboard.press('Escape')
+  await expect(drawer).toHaveCount(0)
+  await expect(open).toBeFocused()
+  await open.click()
+  await drawer.getByRole('button', { name: 'Close diagnostics' }).click()
+  await expect(drawer).toHaveCount(0)
+  await expect(open).toBeFocused()
+  expect(await shifts(page), 'opening and closing Diagnostics').toEqual([])
 })

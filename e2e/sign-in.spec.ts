@@ -128,6 +128,65 @@ test('Sign out ends the session: the sign-in page, also after a reload', async (
   expect((await page.request.get('/api/session')).status()).toBe(401)
 })
 
+test("the next person on this browser sees none of the previous one's history or settings", async ({ page }) => {
+  const sim = simControl(page.request)
+  const history = page.getByRole('region', { name: 'Call history' })
+  const calls = history.getByRole('listitem')
+  const screenPop = page.getByLabel('CRM page for a caller (screen pop)')
+  const CRM = 'https://crm.example.com/alice?phone={callerId}'
+  const stored = () => page.evaluate(() => JSON.stringify({ ...localStorage }))
+  const settingsSay = async (value: string) => {
+    await page.getByRole('button', { name: 'Settings' }).click()
+    await expect(screenPop).toHaveValue(value)
+    await page.getByRole('button', { name: 'Close settings' }).click()
+  }
+  const signOut = async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click()
+    await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible()
+  }
+
+  // Alice: a missed call on her extension, and her CRM page for screen pops.
+  await page.goto('/')
+  await signIn(page, 'alice', 'alice-password')
+  await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible()
+  const id = await sim.ring('400', { callerId: '0255550001' })
+  await expect(page.getByRole('article', { name: 'Ringing: 0255550001' })).toBeVisible()
+  await sim.status(id, 'Hungup')
+  await expect(calls.filter({ hasText: '0255550001' })).toHaveCount(1)
+  await page.getByRole('button', { name: 'Settings' }).click()
+  await screenPop.fill(CRM)
+  await page.getByRole('button', { name: 'Close settings' }).click()
+  await expect.poll(stored).toContain('crm.example.com/alice')
+
+  // Her session ends without a Sign out (it expired, the browser was left): Bob signs in on the same browser.
+  await page.context().clearCookies()
+  await page.reload()
+  await signIn(page, 'bob', 'bob-password')
+  await expect(page.getByRole('banner')).toContainText('Signed in as bob')
+  await expect(history).toContainText('No calls on your extensions yet.')
+  await expect(page.getByText('0255550001')).toHaveCount(0)
+  await settingsSay('')
+  await signOut()
+
+  // Alice again: her history and settings are hers, and still here. (The first test's call on 400 may have
+  // ended meanwhile and be in her history too: only this test's call is counted.)
+  await signIn(page, 'alice', 'alice-password')
+  await expect(calls.filter({ hasText: '0255550001' })).toHaveCount(1)
+  await settingsSay(CRM)
+
+  // Her Sign out takes her call history out of the browser; her settings wait for her.
+  await signOut()
+  expect(await stored()).not.toContain('0255550001')
+  await signIn(page, 'bob', 'bob-password')
+  await expect(history).toContainText('No calls on your extensions yet.')
+  await settingsSay('')
+  await signOut()
+  await signIn(page, 'alice', 'alice-password')
+  await expect(history.getByRole('heading', { name: 'Call history' })).toBeVisible()
+  await expect(history.getByText('0255550001')).toHaveCount(0)
+  await settingsSay(CRM)
+})
+
 test('a user removed from the file is sent back to the sign-in page within seconds', async ({ page }) => {
   await page.goto('/')
   await signIn(page, 'bob', 'bob-password')

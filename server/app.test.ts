@@ -282,10 +282,9 @@ describe('subscribe', () => {
     setTimeout(() => ac.abort(), 100)
     expect(await gone).toBe('aborted')
     await expect.poll(() => feed.polls[1].signal.aborted).toBe(true)
-    // Shutting down does not wait for the client to let its keep-alive connection go.
-    const t1 = Date.now()
+    // Shutting down does not wait for the client to let its keep-alive connection go (that would hang
+    // this test past its timeout: Node keeps an idle connection for minutes).
     await app.close()
-    expect(Date.now() - t1).toBeLessThan(3000)
   })
 
   it('answers held polls at once on close, and is not ready from then', async () => {
@@ -296,10 +295,9 @@ describe('subscribe', () => {
       headers: panel('alice'),
     })
     await expect.poll(() => feed.heldCount).toBe(1)
-    const t0 = Date.now()
+    // Held for 20 s, answered by the close: a close that waited for it would outlast this test's timeout.
     await app.close()
     expect((await p).statusCode).toBe(200)
-    expect(Date.now() - t0).toBeLessThan(2000)
     expect(feed.closed).toBe(true)
   })
 })

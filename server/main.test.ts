@@ -81,14 +81,16 @@ describe('npm start', () => {
         headers,
       })
       await new Promise((r) => setTimeout(r, 500))
-      const t0 = Date.now()
+      let exitedFirst = false
+      void s.exited.then(() => (exitedFirst = true))
       s.child.kill('SIGTERM')
+      // The held poll (a 20 s hold) is answered before the process goes, and the process exits cleanly.
       const res = await held
+      expect(exitedFirst, 'the held poll was answered before the exit').toBe(false)
       expect(res.status).toBe(200)
-      expect(Date.now() - t0).toBeLessThan(3000)
+      // 0, not close-with-grace's forced exit (code 1 at its 10 s deadline).
       expect(await s.exited).toBe(0)
       child = undefined
-      expect(Date.now() - t0).toBeLessThan(10_000)
       expect(s.output()).toContain('"signal":"SIGTERM"')
     } finally {
       child?.kill('SIGKILL')

@@ -1,44 +1,26 @@
 // @vitest-environment node
 // Single sign-on against a real OpenID provider (oidc-provider, devInteractions) on loopback: the browser's
 // part is played by fetch with a cookie jar, our server's part by app.inject.
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import Provider from 'oidc-provider'
 import type { FastifyInstance } from 'fastify'
 import { authApp, cookieFrom, tempUsersFile } from './test-helpers.ts'
+import { startTestIdp, type People } from '../../sim/oidc-idp.ts'
 
 const PUBLIC_URL = 'http://127.0.0.1:8233'
-const PEOPLE: Record<string, { email: string; preferred_username: string }> = {
+const PEOPLE: People = {
   'sub-alice': { email: 'Alice@Example.com', preferred_username: 'alice.a' },
   'sub-bob': { email: 'bob@elsewhere.org', preferred_username: 'bob' },
   'sub-eve': { email: 'eve@example.com', preferred_username: 'eve' },
 }
 
-let idp: Server
+let idp: Awaited<ReturnType<typeof startTestIdp>>
 let issuer: string
 let app: FastifyInstance
 let cleanup: () => Promise<void>
 
 beforeAll(async () => {
-  idp = createServer()
-  await new Promise<void>((r) => idp.listen(0, '127.0.0.1', r))
-  issuer = `http://127.0.0.1:${(idp.address() as AddressInfo).port}`
-  const provider = new Provider(issuer, {
-    clients: [
-      {
-        client_id: 'switchboard',
-        client_secret: 'switchboard-client-secret',
-        redirect_uris: [`${PUBLIC_URL}/auth/oidc/callback`],
-        application_type: 'native',
-      },
-    ],
-    claims: { email: ['email', 'email_verified'], profile: ['preferred_username'] },
-    findAccount: (_ctx, sub) =>
-      PEOPLE[sub] && { accountId: sub, claims: () => ({ sub, email_verified: true, ...PEOPLE[sub] }) },
-    features: { devInteractions: { enabled: true } },
-  })
-  idp.on('request', provider.callback())
+  idp = await startTestIdp(`${PUBLIC_URL}/auth/oidc/callback`, PEOPLE)
+  issuer = idp.issuer
 
   const f = await tempUsersFile([
     { name: 'alice', email: 'alice@example.com', act: ['400'], watch: ['400-402'] },
@@ -55,8 +37,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close()
   await cleanup?.()
-  idp?.closeAllConnections()
-  await new Promise((r) => idp?.close(r))
+  await idp?.close()
 })
 
 /** The browser at the provider: follows redirects by hand (keeping cookies) and fills the dev login and consent forms. */

@@ -1,52 +1,24 @@
 // @vitest-environment node
 // Two instances sharing sessions and sign-in failure counts through a real redis-server started here.
-import { spawn, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Redis } from 'ioredis'
+import { startRedis, type TestRedis } from '../feed/testing/redis-server.ts'
 import { authApp, cookieFrom, login, tempUsersFile } from './test-helpers.ts'
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number }
-      s.close(() => resolve(port))
-    })
-  })
-
-let server: ChildProcess
-let port: number
+let server: TestRedis
 const clients: Redis[] = []
 
 beforeAll(async () => {
-  port = await freePort()
-  server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  })
-  // Wait until it accepts connections (a loaded machine takes a moment).
-  for (let tries = 0; ; tries++) {
-    const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null })
-    probe.on('error', () => undefined)
-    const up = await probe.connect().then(
-      () => true,
-      () => false,
-    )
-    probe.disconnect()
-    if (up) break
-    if (tries > 100) throw new Error('redis-server did not start')
-    await new Promise((r) => setTimeout(r, 100))
-  }
+  server = await startRedis()
 }, 30_000)
 
 afterAll(async () => {
   for (const c of clients) c.disconnect()
-  server?.kill()
+  await server?.stop()
 })
 
 const connect = () => {
-  const c = new Redis({ port, host: '127.0.0.1' })
+  const c = new Redis(server.url)
   clients.push(c)
   return c
 }

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useLayoutEffect, useState } from 'react'
+import { lazy, Suspense, useLayoutEffect, useRef, useState } from 'react'
 import { Button } from '../components/ui/button.tsx'
 import { ConnectionStatus } from '../features/calls/connection-status.tsx'
 import { ExtensionsForm } from '../features/settings/extensions-form.tsx'
@@ -11,9 +11,11 @@ import { useView } from '../features/settings/view-mode.ts'
 import { ViewSwitch } from '../features/supervisor/view-switch.tsx'
 import { startTheme } from '../features/theme/theme.ts'
 import { LocalDeveloperBanner, UserMenu } from '../features/session/user-menu.tsx'
+import { FirstRunPrompt } from '../features/agent/first-run-prompt.tsx'
 import { FeedDriver } from './feed-driver.tsx'
 import { MessageLine } from './message-line.tsx'
 import { RingingAnnouncer } from './ringing-announcer.tsx'
+import type { SettingsSection } from './settings-panel.tsx'
 
 // Opened now and then: loaded when first opened, not with the calls.
 const SettingsPanel = lazy(() => import('./settings-panel.tsx'))
@@ -28,7 +30,14 @@ const DiagnosticsPanel = lazy(() =>
 
 export function App() {
   const extensions = useShownExtensions()
-  const [settingsOpen, setSettingsOpen] = useState(false)
+  // Closed, open at the top ('top'), or open at a section with its field focused.
+  const [settings, setSettings] = useState<null | 'top' | SettingsSection>(null)
+  const settingsButton = useRef<HTMLButtonElement>(null)
+  const settingsClosed = () => {
+    setSettings(null)
+    // The dialog gave focus back to what opened it; when that is gone (the first-run note, once set), to Settings.
+    if (document.activeElement === document.body) settingsButton.current?.focus()
+  }
   const [diagnosticsOpen, setDiagnosticsOpen] = useState(false)
   const view = useView()
   // Before paint, so a dark-theme user never sees a white flash.
@@ -49,7 +58,11 @@ export function App() {
             <Button onClick={() => setDiagnosticsOpen((o) => !o)} aria-expanded={diagnosticsOpen}>
               Diagnostics
             </Button>
-            <Button onClick={() => setSettingsOpen((o) => !o)} aria-expanded={settingsOpen}>
+            <Button
+              ref={settingsButton}
+              onClick={() => setSettings((o) => (o ? null : 'top'))}
+              aria-expanded={settings !== null}
+            >
               Settings
             </Button>
           </div>
@@ -58,10 +71,11 @@ export function App() {
         <MessageLine />
       </header>
       <Suspense>
-        {settingsOpen && <SettingsPanel onClose={() => setSettingsOpen(false)} />}
+        {settings && <SettingsPanel onClose={settingsClosed} at={settings === 'top' ? undefined : settings} />}
         {diagnosticsOpen && <DiagnosticsPanel onClose={() => setDiagnosticsOpen(false)} />}
       </Suspense>
       <LocalDeveloperBanner />
+      {view === 'agent' && <FirstRunPrompt onSetUp={() => setSettings('my-extensions')} />}
       {view === 'agent' && <AgentBar />}
       <main className="flex flex-1 flex-col gap-3">
         {extensions.length === 0 ? (

@@ -3,12 +3,17 @@ import { Button } from '../components/ui/button.tsx'
 import { fetchSession } from '../features/session/session-api.ts'
 import { rightsOf, useSession } from '../features/session/session-store.ts'
 import { settingsFollowRights } from '../features/settings/rights-defaults.ts'
+import { signedOutOfStorage, storageFollowsUser } from './user-storage.ts'
 // Fetched only by someone signed out: a signed-in agent's first load does not carry it.
 const SignInPage = lazy(() => import('../features/session/sign-in-page.tsx'))
 
-// Settings follow the rights the moment a session starts, before the panel renders with them.
+// The moment a session starts, before the panel renders: the user's own settings and history, then the
+// settings follow their rights.
 useSession.subscribe((s, prev) => {
-  if (s.state !== prev.state && s.state.status === 'signed-in') settingsFollowRights(rightsOf(s.state.session.user))
+  if (s.state !== prev.state && s.state.status === 'signed-in') {
+    storageFollowsUser(s.state.session.user)
+    settingsFollowRights(rightsOf(s.state.session.user))
+  } else if (s.state !== prev.state && s.state.status === 'signed-out' && s.state.signedOut) signedOutOfStorage()
 })
 
 export async function loadSession() {

@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react'
 import { AgentSettings } from '../features/agent/agent-settings.tsx'
 import { Button } from '../components/ui/button.tsx'
+import { Drawer, DrawerClose } from '../components/ui/drawer.tsx'
 import { HANDSETS, HANDSET_TYPES, type HandsetType } from '../features/pbx/handsets.ts'
 import { GridSettings } from '../features/supervisor/grid-settings.tsx'
 import { chooseView } from '../features/settings/view-mode.ts'
@@ -9,6 +10,9 @@ import { ExtensionsForm } from '../features/settings/extensions-form.tsx'
 import { ScreenPopSettings } from '../features/settings/screen-pop-settings.tsx'
 import { useSettings } from '../features/settings/settings-store.ts'
 import { chooseExtensions, useWatchedExtensions } from '../features/settings/watched-extensions.ts'
+
+/** Where the drawer opens: at the top, or with a section's first field focused. */
+export type SettingsSection = 'my-extensions'
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
   const id = useId()
@@ -52,29 +56,22 @@ function Handset() {
  * for every field: a change applies at once — a list of extensions once it is valid and you press
  * Enter, its button, or leave the box.
  */
-export default function SettingsPanel({ onClose }: { onClose: () => void }) {
+export default function SettingsPanel({ onClose, at }: { onClose: () => void; at?: SettingsSection }) {
   const watched = useWatchedExtensions()
   const reset = useSettings((s) => s.settingsReset)
-  const ref = useRef<HTMLDialogElement>(null)
+  const mine = useRef<HTMLInputElement>(null)
+  // After the drawer's showModal (a child's effect runs first), which focuses its first control.
   useEffect(() => {
-    const d = ref.current
-    if (d && !d.open) d.showModal()
-  }, [])
+    if (at === 'my-extensions') mine.current?.focus()
+  }, [at])
   return (
-    <dialog
-      ref={ref}
-      aria-labelledby="settings-heading"
-      onClose={onClose}
-      className="m-0 ml-auto h-dvh max-h-none w-[min(30rem,100vw)] max-w-none overflow-y-auto bg-white p-4 text-slate-900 shadow-xl backdrop:bg-slate-900/40 dark:bg-slate-900 dark:text-slate-100"
-    >
+    <Drawer labelledBy="settings-heading" onClose={onClose}>
       <div className="flex flex-col gap-4">
         <div className="flex items-center justify-between">
           <h2 id="settings-heading" className="text-lg font-semibold">
             Settings
           </h2>
-          <Button variant="ghost" onClick={onClose}>
-            Close settings
-          </Button>
+          <DrawerClose>Close settings</DrawerClose>
         </div>
         <p className="text-sm text-slate-700 dark:text-slate-300">
           Changes apply at once; a list of extensions when you press Enter or its button, or leave the box.
@@ -86,7 +83,7 @@ export default function SettingsPanel({ onClose }: { onClose: () => void }) {
             initial={watched}
             onSave={chooseExtensions}
           />
-          <AgentSettings />
+          <AgentSettings mineRef={mine} />
         </Section>
         <Section title="Calls">
           <Handset />
@@ -109,6 +106,6 @@ export default function SettingsPanel({ onClose }: { onClose: () => void }) {
           </Button>
         </div>
       </div>
-    </dialog>
+    </Drawer>
   )
 }

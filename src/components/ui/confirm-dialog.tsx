@@ -1,5 +1,6 @@
-import { useEffect, useId, useRef } from 'react'
+import { useId } from 'react'
 import { Button } from './button.tsx'
+import { useModalOnMount } from './use-modal.ts'
 
 /**
  * A native modal asking yes or no: in the top layer, so asking moves nothing on the page; Escape
@@ -16,12 +17,8 @@ export function ConfirmDialog({
   confirmLabel: string
   onAnswer: (yes: boolean) => void
 }) {
-  const ref = useRef<HTMLDialogElement>(null)
+  const ref = useModalOnMount()
   const headingId = useId()
-  useEffect(() => {
-    const d = ref.current
-    if (d && !d.open) d.showModal()
-  }, [])
   return (
     <dialog
       ref={ref}

@@ -1,20 +1,10 @@
-import { useWindowVirtualizer } from '@tanstack/react-virtual'
-import {
-  Fragment,
-  useCallback,
-  useImperativeHandle,
-  useLayoutEffect,
-  useRef,
-  useState,
-  type ReactNode,
-  type Ref,
-} from 'react'
+import { Fragment, lazy, Suspense, useImperativeHandle, useRef, type ReactNode, type Ref } from 'react'
 
-// Windowing: with a thousand extensions, only the rows on or next to the screen are in the DOM,
-// so a burst, a tick or a scroll costs what a screenful costs — in rendering, style, layout and
-// memory. Up to WINDOW_ABOVE items every one is in the page (find-in-page and screen readers reach
-// them all). Items share each row's width, at least itemRem each. Where there is no layout to
-// measure (no ResizeObserver: unit tests), every item renders.
+// Windowing: with a thousand extensions, only the rows on or next to the screen are in the DOM
+// (windowed-rows.tsx). Up to WINDOW_ABOVE items every one is in the page (find-in-page and screen
+// readers reach them all), rendered here. The windowed renderer and @tanstack/react-virtual are
+// loaded only when a list is longer: most panels show a few extensions, and the first load stays
+// small. Where there is no layout to measure (no ResizeObserver: unit tests), every item renders.
 
 const measurable = typeof ResizeObserver !== 'undefined'
 
@@ -23,70 +13,8 @@ export const WINDOW_ABOVE = 100
 
 /** Whether a list of `count` is windowed here. */
 export const windows = (count: number) => measurable && count > WINDOW_ABOVE
-const remPx = () => parseFloat(getComputedStyle(document.documentElement).fontSize) || 16
 
-interface RowsOptions {
-  count: number
-  itemRem: number
-  gapRem: number
-  /** A row's height in rem: exact for fixed rows, an estimate for rows measured as they render. */
-  rowRem: number
-}
-
-/** The list's width and page offset, items per row, and a window virtualizer over the rows. */
-export function useWindowedRows<E extends HTMLElement>({ count, itemRem, gapRem, rowRem }: RowsOptions) {
-  const ref = useRef<E | null>(null)
-  const [box, setBox] = useState({ width: 0, top: 0, rem: 16 })
-  useLayoutEffect(() => {
-    const el = ref.current
-    if (!el || !measurable) return
-    const measure = () => {
-      const r = el.getBoundingClientRect()
-      const next = { width: r.width, top: r.top + window.scrollY, rem: remPx() }
-      setBox((b) => (b.width === next.width && b.top === next.top && b.rem === next.rem ? b : next))
-    }
-    measure()
-    const ro = new ResizeObserver(measure)
-    ro.observe(el)
-    // Whatever is above (a notice, a panel) moves the list: its page offset is re-read.
-    ro.observe(document.body)
-    return () => ro.disconnect()
-  }, [])
-  // Until measured (a layout effect, before the first paint) no row renders.
-  const perRow =
-    box.width > 0 ? Math.max(1, Math.floor((box.width + gapRem * box.rem) / ((itemRem + gapRem) * box.rem))) : 1
-  const v = useWindowVirtualizer({
-    count: Math.ceil(count / perRow),
-    estimateSize: () => rowRem * box.rem,
-    overscan: 1,
-    scrollMargin: box.top,
-    enabled: windows(count) && box.width > 0,
-    // A resize is rendered in React's own time, not forced inside the ResizeObserver callback.
-    useFlushSync: false,
-  })
-  return { ref, perRow, v, windowed: windows(count) }
-}
-
-/** Whether a row is in the virtualizer's visible range (not the overscan). */
-export const isOnScreen = (range: { startIndex: number; endIndex: number } | null, row: number) =>
-  !range || (row >= range.startIndex && row <= range.endIndex)
-
-/**
- * The rendered rows stay in normal flow; padding stands for the rows above and below them. A row
- * that grows by a card pushes the ones below it in the same layout — nothing to reposition.
- * (Where rows change height, the list sets `overflow-anchor: none`: the virtualizer keeps the
- * scroll position, the browser's scroll anchoring would do it a second time.)
- */
-export function windowPadding(v: ReturnType<typeof useWindowVirtualizer>) {
-  const rows = v.getVirtualItems()
-  if (rows.length === 0) return undefined
-  return {
-    paddingTop: rows[0].start - v.options.scrollMargin,
-    paddingBottom: v.getTotalSize() - (rows[rows.length - 1].end - v.options.scrollMargin),
-  }
-}
-
-interface Props<T> {
+export interface WindowRowsProps<T> {
   items: readonly T[]
   itemRem: number
   gapRem: number
@@ -103,63 +31,38 @@ export interface WindowRowsHandle {
   scrollToItem: (index: number) => void
 }
 
-/** Fixed-width items in rows that grow with their content; only rows near the screen render. */
-export function WindowRows<T>({ items, itemRem, gapRem, estimateRowRem, renderItem, itemKey, handle }: Props<T>) {
-  const { ref, perRow, v, windowed } = useWindowedRows<HTMLDivElement>({
-    count: items.length,
-    itemRem,
-    gapRem,
-    rowRem: estimateRowRem,
-  })
+// Until it has loaded, the windowed list is what it is before its first measure: an empty block.
+const WindowedRows = lazy(() => import('./windowed-rows.tsx')) as unknown as <T>(props: WindowRowsProps<T>) => ReactNode
+
+/** Fixed-width items in rows that grow with their content; above WINDOW_ABOVE only rows near the screen render. */
+export function WindowRows<T>(props: WindowRowsProps<T>) {
+  if (windows(props.items.length))
+    return (
+      <Suspense fallback={<div />}>
+        <WindowedRows {...props} />
+      </Suspense>
+    )
+  return <AllRows {...props} />
+}
+
+function AllRows<T>({ items, itemRem, gapRem, renderItem, itemKey, handle }: WindowRowsProps<T>) {
+  const ref = useRef<HTMLDivElement>(null)
   useImperativeHandle(
     handle,
-    () => ({ scrollToItem: (i) => v.scrollToIndex(Math.floor(i / perRow), { align: 'center' }) }),
-    [v, perRow],
+    () => ({ scrollToItem: (i) => ref.current?.children[i]?.scrollIntoView({ block: 'center' }) }),
+    [],
   )
-  const container = useCallback(
-    (el: HTMLDivElement | null) => {
-      ref.current = el
-      v.containerRef(el)
-    },
-    [v, ref],
-  )
-  const rowStyle = { gap: `${gapRem}rem`, paddingBottom: `${gapRem}rem` }
-  // Each item a perRow-th of the row, so a short last row keeps the others' width.
-  const width = `calc((100% - ${(perRow - 1) * gapRem}rem) / ${perRow})`
-  const each = (list: readonly T[], onScreen: boolean) =>
-    list.map((item) => (
-      <div key={itemKey(item)} className="min-w-0 shrink-0" style={{ width }}>
-        {renderItem(item, onScreen)}
-      </div>
-    ))
-  const rows = v.getVirtualItems()
-  if (!windowed)
-    return (
-      <div
-        ref={ref}
-        className="grid items-start"
-        style={{
-          gap: `${gapRem}rem`,
-          gridTemplateColumns: `repeat(auto-fit, minmax(min(${itemRem}rem, 100%), 1fr))`,
-        }}
-      >
-        {items.map((item) => (
-          <Fragment key={itemKey(item)}>{renderItem(item, true)}</Fragment>
-        ))}
-      </div>
-    )
   return (
-    <div ref={container} style={{ ...windowPadding(v), overflowAnchor: 'none' }}>
-      {rows.map((r) => (
-        <div
-          key={r.key}
-          data-index={r.index}
-          ref={v.measureElement}
-          className="flex w-full items-start"
-          style={rowStyle}
-        >
-          {each(items.slice(r.index * perRow, (r.index + 1) * perRow), isOnScreen(v.range, r.index))}
-        </div>
+    <div
+      ref={ref}
+      className="grid items-start"
+      style={{
+        gap: `${gapRem}rem`,
+        gridTemplateColumns: `repeat(auto-fit, minmax(min(${itemRem}rem, 100%), 1fr))`,
+      }}
+    >
+      {items.map((item) => (
+        <Fragment key={itemKey(item)}>{renderItem(item, true)}</Fragment>
       ))}
     </div>
   )

@@ -44,7 +44,9 @@ export function AgentColumns({ extensions: all }: { extensions: readonly string[
     // Narrow (a side panel, a phone): one column, the calls first, history below them.
     <div className="flex flex-col gap-3 lg:flex-row lg:items-start">
       <div className="flex min-w-0 flex-1 flex-col gap-3">
-        {windows(all.length) && <FindBox query={query} onChange={setQuery} shown={extensions.length} of={all.length} />}
+        {windows(all.length) && (
+          <FindBox query={query} onChange={setQuery} count={{ shown: extensions.length, of: all.length }} />
+        )}
         <WindowRows
           items={extensions}
           itemRem={18}

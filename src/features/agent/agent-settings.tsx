@@ -1,4 +1,4 @@
-import { useId, useState } from 'react'
+import { useId, useState, type Ref } from 'react'
 import { Button } from '../../components/ui/button.tsx'
 import { AlertSettings } from '../alerts/alert-settings.tsx'
 import { ExtensionsForm } from '../settings/extensions-form.tsx'
@@ -30,7 +30,7 @@ function TelLinks() {
 }
 
 /** The agent's own settings: my extensions, login name for recordings, alerts, tel: links. */
-export function AgentSettings() {
+export function AgentSettings({ mineRef }: { mineRef?: Ref<HTMLInputElement> }) {
   const mine = useSettings((s) => s.myExtensions)
   const login = useSettings((s) => s.agentLoginName)
   const changed = useSettings((s) => s.settingsChanged)
@@ -42,6 +42,7 @@ export function AgentSettings() {
         label="My extensions (calls I answer: shown first, alerted, kept in history)"
         initial={mine}
         submitLabel="Save"
+        inputRef={mineRef}
         onSave={(myExtensions) => changed({ myExtensions })}
       />
       <div className="flex flex-col gap-1">

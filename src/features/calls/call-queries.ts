@@ -1,45 +1,33 @@
-import { hashKey, queryOptions, type QueryClient } from '@tanstack/react-query'
+import { queryOptions, type QueryClient } from '@tanstack/react-query'
 import { subscribe } from '../pbx/pbx-client.ts'
 import { isPbxError, PbxError } from '../pbx/pbx-error.ts'
 import { fullJitterDelay } from '../../lib/backoff.ts'
-import { extKey } from './call-model.ts'
 import { recordDiag } from './diagnostics-store.ts'
-import { extensionSet, useFeed } from './feed-store.ts'
+import { extensionSet, nextRequest, useFeed, type Connection } from './feed-store.ts'
 import { publishReply, publishStatus } from './tab-sync.ts'
 
-/** Seconds the PBX may hold a poll. */
+/** Seconds the server may hold a poll. */
 export const POLL_TIMEOUT_S = 25
 /** The client gives up this long after the hold should have ended … */
 export const CLIENT_GRACE_MS = 10_000
-/**
- * … but never sooner than this: a snapshot or catch-up (timeOut=0) of a thousand extensions from
- * a loaded PBX can take more than 10 s, and giving up on it every time would never connect.
- */
+/** … but never sooner than this: a snapshot of a thousand extensions from a loaded PBX can take more than 10 s. */
 export const MIN_DEADLINE_MS = 30_000
-/** How long a poll that asked the PBX to hold it `timeOut` seconds may take before it is given up. */
+/** How long a poll that asked for a hold of `timeOut` seconds may take before it is given up. */
 export const pollDeadlineMs = (timeOut: number) => Math.max(timeOut * 1000 + CLIENT_GRACE_MS, MIN_DEADLINE_MS)
 /** A refused key is retried slowly: the PBX will not change its mind every second. */
 export const AUTH_RETRY_MS = 60_000
-
-/** The delay before retrying a failed poll; also tells the store when the next try is. */
-export function pollRetryDelay(failureCount: number, error: unknown): number {
-  const e = isPbxError(error) ? error : new PbxError('network', String(error))
-  const delay = e.kind === 'auth' ? AUTH_RETRY_MS : fullJitterDelay(failureCount)
-  useFeed.getState().pollFailed(e, Date.now() + delay)
-  publishStatus(useFeed.getState().connection)
-  return delay
-}
-
-/**
- * The PBX's minimum poll period: a burst of replies must not become a burst of polls. Counted
- * from the later of the last poll sent and its reply: a request's way to the PBX takes longer at
- * some times than others (a new connection through the proxy), so 100 ms between sends can reach
- * the PBX less than 100 ms apart; 100 ms after the reply cannot.
- */
+/** The contract's minimum poll period, counted from the later of the last send and the last reply. */
 export const MIN_POLL_PERIOD_MS = 100
-let pacedFrom = 0
-/** The poll on the wire (and its query): a new one cancels it first, so two never overlap at the PBX. */
-let onWire: { ctl: AbortController; query: string } | null = null
+
+/** The wait before the next try after `failures` failed polls in a row (pure; `random` is the jitter). */
+export const pollRetryDelay = (failures: number, error: PbxError, random: () => number = Math.random): number =>
+  error.kind === 'auth' ? AUTH_RETRY_MS : fullJitterDelay(failures, { random })
+
+/** The wait the store decided at the failure (TanStack's retryDelay: reads, writes nothing). */
+export const untilNextTry = (connection: Connection, now: number): number =>
+  Math.max(0, (connection.nextRetryAt ?? now) - now)
+
+const asPbxError = (e: unknown) => (isPbxError(e) ? e : new PbxError('network', String(e)))
 
 const pause = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
@@ -49,80 +37,64 @@ const pause = (ms: number, signal: AbortSignal) =>
     })
   })
 
-interface PollContext {
-  signal: AbortSignal
-  client: QueryClient
-  queryKey: readonly unknown[]
-}
-
-async function pollOnce(
-  exten: readonly string[],
-  cursor: string | null,
-  poll: number,
-  ctx: PollContext,
-): Promise<string> {
-  const { signal, client } = ctx
-  // Exactly one poll in flight: one started ahead of a render that then went elsewhere is dropped.
-  const self = hashKey(ctx.queryKey)
-  void client.cancelQueries({
-    queryKey: [...callQueries.all(), 'feed'],
-    predicate: (q) => q.queryHash !== self && q.getObserversCount() === 0,
-  })
-  // Two polls can set out together (a retry the network's return resumed, and "Retry now"): each
-  // waits its turn, checked again after every wait, so they still go 100 ms apart.
-  const waitLeft = () => pacedFrom + MIN_POLL_PERIOD_MS - Date.now()
-  for (let wait = waitLeft(); wait > 0; wait = waitLeft()) await pause(wait, signal)
-  // A poll nothing renders (one started ahead for the next reply, whose list has since changed)
-  // never cancels one a component drives: it gives way instead.
-  const observed = (hash: string) => (client.getQueryCache().get(hash)?.getObserversCount() ?? 0) > 0
-  if (onWire && !observed(self) && observed(onWire.query)) throw new PbxError('aborted', 'Superseded poll')
-  pacedFrom = Date.now()
-  onWire?.ctl.abort()
-  const mine = { ctl: new AbortController(), query: self }
-  onWire = mine
-  const state = useFeed.getState()
-  const watching = exten.join(',')
-  // The cursor still holds for the same or fewer extensions; any new one needs a snapshot.
-  const covered = extensionSet(state.watching)
-  const seq = state.watching !== '' && !state.relist && exten.every((e) => covered.has(extKey(e))) ? cursor : null
-  const timeOut = seq === null || !state.healthy ? 0 : POLL_TIMEOUT_S
-  recordDiag('request', `subscribe lastSequenceNumber=${seq ?? 0} timeOut=${timeOut}`)
-  const result = await subscribe(
-    { exten: [...exten], lastSequenceNumber: seq ?? '0', timeOut },
-    { signal: AbortSignal.any([signal, mine.ctl.signal]), timeoutMs: pollDeadlineMs(timeOut) },
-  ).finally(() => {
-    if (onWire === mine) onWire = null
-  })
-  // A reply to a poll that was superseded (retry now, resync) must not move the cursor.
+/** One poll: the request comes from the feed's state, the reply (or the failure) goes back to it. */
+async function pollOnce(exten: readonly string[], signal: AbortSignal): Promise<string> {
+  // Paced from the store's clock: "Retry now" right after a reply still waits out the period.
+  const request = () => nextRequest(useFeed.getState(), exten, MIN_POLL_PERIOD_MS, POLL_TIMEOUT_S)
+  for (let wait = request().notBefore - Date.now(); wait > 0; wait = request().notBefore - Date.now())
+    await pause(wait, signal)
+  const { sent, timeOut } = request()
+  useFeed.getState().pollSent(Date.now())
+  recordDiag('request', `subscribe lastSequenceNumber=${sent.seq ?? 0} timeOut=${timeOut}`)
+  let result
+  try {
+    result = await subscribe(
+      { exten: [...exten], lastSequenceNumber: sent.seq ?? '0', timeOut },
+      { signal, timeoutMs: pollDeadlineMs(timeOut) },
+    )
+  } catch (e) {
+    const error = asPbxError(e)
+    // Cancelled (Retry now, a new list, unmount): not a fault of the feed.
+    if (error.kind !== 'aborted' && !signal.aborted) {
+      const feed = useFeed.getState()
+      feed.pollFailed(error, Date.now(), pollRetryDelay(feed.failures, error))
+      publishStatus(useFeed.getState().connection)
+    }
+    throw error
+  }
+  if (signal.aborted) throw new PbxError('aborted', 'Superseded poll')
   const now = Date.now()
-  pacedFrom = now
-  if (useFeed.getState().poll !== poll) throw new PbxError('aborted', 'Superseded poll')
-  useFeed.getState().replyReceived({ seq, watching }, result, extensionSet(watching), now)
-  publishReply({ seq, watching }, result, now)
-  // Start the next poll now rather than after React has rendered this reply; the render's
-  // useQuery then finds it in flight under the same key. Only for a poll a component drives.
-  if (observed(self))
-    setTimeout(() => {
-      const next = useFeed.getState()
-      if (next.poll === poll + 1) void client.prefetchQuery(callQueries.feed(exten, next.seq, next.poll))
-    }, 0)
+  const feed = useFeed.getState()
+  feed.replyReceived(sent, result, sent.watching === feed.watching ? feed.watched : extensionSet(sent.watching), now)
+  publishReply(sent, result, now)
   return result.seq
 }
 
 export const callQueries = {
   all: () => ['calls'] as const,
-  /** One long poll: each reply bumps `poll`, which keys the next one, so exactly one is in flight. */
-  feed: (exten: readonly string[], seq: string | null, poll: number) =>
+  feedAll: () => [...callQueries.all(), 'feed'] as const,
+  /**
+   * The long poll for one extension list. Its key holds neither cursor nor counter: each poll is a
+   * refetch, the next one scheduled by refetchInterval once the last has settled (the period from the reply).
+   */
+  feed: (exten: readonly string[]) =>
     queryOptions({
-      // The list joined: hashing a key calls a replacer per array element, 1,000 of them for a
-      // supervisor's list, several times a poll.
-      queryKey: [...callQueries.all(), 'feed', exten.join(','), seq, poll] as const,
-      queryFn: (ctx) => pollOnce(exten, seq, poll, ctx),
+      // The list joined: hashing a key calls a replacer per array element, 1,000 for a supervisor.
+      queryKey: [...callQueries.feedAll(), exten.join(',')] as const,
+      queryFn: ({ signal }) => pollOnce(exten, signal),
       staleTime: Infinity,
       gcTime: 0,
+      refetchInterval: (query) => (query.state.fetchStatus === 'idle' ? MIN_POLL_PERIOD_MS : false),
+      refetchIntervalInBackground: true,
       retry: (_count, error) => !(isPbxError(error) && error.kind === 'aborted'),
-      retryDelay: pollRetryDelay,
+      retryDelay: () => untilNextTry(useFeed.getState().connection, Date.now()),
       refetchOnWindowFocus: false,
       refetchOnReconnect: false,
     }),
+}
+
+/** Retry now and resync: drop the poll in flight (or the wait for the next try), then poll at once. */
+export async function pollNow(client: QueryClient): Promise<void> {
+  await client.cancelQueries({ queryKey: callQueries.feedAll() })
+  void client.refetchQueries({ queryKey: callQueries.feedAll(), type: 'active' })
 }

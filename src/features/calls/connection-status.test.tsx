@@ -1,8 +1,15 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { act, render, screen } from '@testing-library/react'
+import type { ReactNode } from 'react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { useNow } from '../../lib/use-now.ts'
 import { resetFeedStore, useFeed } from './feed-store.ts'
 import { ConnectionStatus } from './connection-status.tsx'
+
+/** Its Retry now button reaches the feed's query. */
+const wrapper = ({ children }: { children: ReactNode }) => (
+  <QueryClientProvider client={new QueryClient()}>{children}</QueryClientProvider>
+)
 
 /** Something else on screen already runs the shared 1 s ticker (a call's timer). */
 function SomeTimer() {
@@ -25,7 +32,7 @@ describe('ConnectionStatus countdown', () => {
         connection: { phase: 'reconnecting', error: 'HTTP 503', kind: 'http', nextRetryAt: Date.now() + 30_000 },
       }),
     )
-    render(<ConnectionStatus watching={1} />)
+    render(<ConnectionStatus watching={1} />, { wrapper })
     expect(screen.getByRole('status')).toHaveTextContent('Reconnecting: The PBX is having trouble — next try in 30 s')
     act(() => vi.advanceTimersByTime(1_100))
     expect(screen.getByRole('status')).toHaveTextContent('next try in 29 s')
@@ -40,7 +47,7 @@ describe('a brief reconnect and an outage read differently', () => {
         connection: { phase: 'reconnecting', error: 'HTTP 503', kind: 'http' },
       }),
     )
-    render(<ConnectionStatus watching={1} />)
+    render(<ConnectionStatus watching={1} />, { wrapper })
     const status = screen.getByRole('status')
     expect(status).toHaveTextContent(/^Reconnecting: The PBX is having trouble$/)
     expect(status).toHaveAttribute('data-outage', 'brief')
@@ -59,7 +66,7 @@ describe('saying what is known', () => {
         connection: { phase: 'reconnecting', kind: 'network', error: 'The server cannot reach the PBX (ECONNREFUSED)' },
       }),
     )
-    render(<ConnectionStatus watching={1} />)
+    render(<ConnectionStatus watching={1} />, { wrapper })
     expect(screen.getByRole('status')).toHaveTextContent(/^Cannot connect: Cannot reach the PBX$/)
     // The cause in the PBX's or the network's own words is one click away.
     act(() => screen.getByRole('button', { name: 'Details' }).click())
@@ -68,7 +75,7 @@ describe('saying what is known', () => {
 
   it('marks a simulated PBX on screen, next to the status, and nothing else', () => {
     act(() => useFeed.setState({ connection: live, lastReplyAt: Date.now() }))
-    const { rerender } = render(<ConnectionStatus watching={1} />)
+    const { rerender } = render(<ConnectionStatus watching={1} />, { wrapper })
     expect(screen.queryByText(/Simulated PBX/)).toBeNull()
     act(() => useFeed.setState({ simulated: true }))
     rerender(<ConnectionStatus watching={1} />)

@@ -1,3 +1,4 @@
+import { useQueryClient } from '@tanstack/react-query'
 import { useId, useState, type ReactNode } from 'react'
 import { Button } from '../../components/ui/button.tsx'
 import { formatClock } from '../../lib/time.ts'
@@ -5,6 +6,7 @@ import { useNow } from '../../lib/use-now.ts'
 import { feedTrouble } from '../pbx/pbx-error.ts'
 import { useConnection, useFeed } from './feed-store.ts'
 import { retryNow } from './tab-sync.ts'
+import { retryFeed } from './use-call-feed.ts'
 
 /** Down longer than this is an outage, not a reconnect: said in red, in minutes. */
 export const LONG_OUTAGE_MS = 60_000
@@ -45,6 +47,7 @@ function useDownFor(down: boolean, since: number): number {
  * its cause a click away (a narrow side panel cuts the line short).
  */
 export function ConnectionStatus({ watching }: { watching: number }) {
+  const client = useQueryClient()
   const c = useConnection()
   const simulated = useFeed((s) => s.simulated)
   const lastReplyAt = useFeed((s) => s.lastReplyAt)
@@ -122,7 +125,7 @@ export function ConnectionStatus({ watching }: { watching: number }) {
         </Button>
       )}
       {troubled && (
-        <Button variant="ghost" className="shrink-0 px-2 py-0.5" onClick={retryNow}>
+        <Button variant="ghost" className="shrink-0 px-2 py-0.5" onClick={() => retryNow(() => retryFeed(client))}>
           Retry now
         </Button>
       )}

@@ -1,16 +1,23 @@
 import { formatClock } from '../../lib/time.ts'
 import { Button } from '../../components/ui/button.tsx'
+import { Drawer, DrawerClose } from '../../components/ui/drawer.tsx'
 import { useDiagnostics } from './diagnostics-store.ts'
-import { useFeed } from './feed-store.ts'
+import { cursorOf, useFeed } from './feed-store.ts'
 
 function download() {
   const { entries } = useDiagnostics.getState()
-  const { seq, watching, connection, lastReplyAt } = useFeed.getState()
+  const { sync, watching, connection, lastReplyAt } = useFeed.getState()
   const report = {
     app: 'Switchboard',
     createdAt: new Date().toISOString(),
     userAgent: navigator.userAgent,
-    feed: { seq, watching, connection, lastReplyAt: lastReplyAt ? new Date(lastReplyAt).toISOString() : null },
+    feed: {
+      seq: cursorOf(sync),
+      step: sync.step,
+      watching,
+      connection,
+      lastReplyAt: lastReplyAt ? new Date(lastReplyAt).toISOString() : null,
+    },
     entries: entries.map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
   }
   const url = URL.createObjectURL(new Blob([JSON.stringify(report, null, 2)], { type: 'application/json' }))
@@ -21,15 +28,12 @@ function download() {
   setTimeout(() => URL.revokeObjectURL(url), 1000)
 }
 
-/** The feed's recent history (requests, replies, faults, resyncs) for support. */
+/** The feed's recent history (requests, replies, faults, resyncs) for support, in a drawer like Settings. */
 export function DiagnosticsPanel({ onClose }: { onClose: () => void }) {
   const entries = useDiagnostics((s) => s.entries)
   const shown = entries.slice(-200).reverse()
   return (
-    <section
-      aria-labelledby="diagnostics-heading"
-      className="flex flex-col gap-2 rounded-xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-700 dark:bg-slate-900"
-    >
+    <Drawer labelledBy="diagnostics-heading" onClose={onClose} wide>
       <div className="flex flex-wrap items-center gap-2">
         <h2 id="diagnostics-heading" className="text-lg font-semibold">
           Diagnostics
@@ -37,12 +41,10 @@ export function DiagnosticsPanel({ onClose }: { onClose: () => void }) {
         <span className="text-sm text-slate-600 dark:text-slate-300">{entries.length} feed events kept (last 500)</span>
         <div className="ml-auto flex gap-2">
           <Button onClick={download}>Download diagnostics</Button>
-          <Button variant="ghost" onClick={onClose}>
-            Close diagnostics
-          </Button>
+          <DrawerClose>Close diagnostics</DrawerClose>
         </div>
       </div>
-      <div className="max-h-72 overflow-auto">
+      <div className="mt-2">
         <table className="w-full text-left text-xs">
           <caption className="sr-only">Most recent feed events first</caption>
           <thead>
@@ -67,6 +69,6 @@ export function DiagnosticsPanel({ onClose }: { onClose: () => void }) {
           </tbody>
         </table>
       </div>
-    </section>
+    </Drawer>
   )
 }

@@ -4,7 +4,7 @@ import type { FeedEvent, SubscribeResult } from '../pbx/pbx-client.ts'
 import { PbxError } from '../pbx/pbx-error.ts'
 import { useDiagnostics } from './diagnostics-store.ts'
 import { answerKey } from './call-model.ts'
-import { LINGER_MS, resetFeedStore, useFeed } from './feed-store.ts'
+import { cursorOf, LINGER_MS, nextRequest, resetFeedStore, useFeed } from './feed-store.ts'
 
 const T0 = 1_700_000_000_000
 const WATCHED = new Set(['400', '410'])
@@ -14,6 +14,7 @@ const ev = (ext: string, uniqueCallId: string, status: string): FeedEvent => ({ 
 const reply = (seq: string, events: FeedEvent[] = []): SubscribeResult => ({ seq, events, rejected: 0 })
 const receive = (sentSeq: string | null, result: SubscribeResult, now = T0) =>
   useFeed.getState().replyReceived({ seq: sentSeq, watching: W }, result, WATCHED, now)
+const cursor = () => cursorOf(useFeed.getState().sync)
 const ids = (ext: string) => (useFeed.getState().model.byExt[ext] ?? []).map((c) => `${c.id}:${c.status}`)
 
 beforeEach(() => {
@@ -49,44 +50,40 @@ describe('replyReceived', () => {
   it('chains the cursor: each reply’s seq is the next request’s lastSequenceNumber', () => {
     receive(null, reply('5', [ev('410', 'a', 'Ringing')]))
     expect(useFeed.getState()).toMatchObject({
-      seq: '5',
+      sync: { step: 'hold', seq: '5' },
       watching: W,
-      poll: 1,
-      healthy: true,
       connection: { phase: 'live' },
     })
     expect(ids('410')).toEqual(['a:Ringing'])
 
     receive('5', reply('7', [ev('410', 'a', 'Connected'), ev('400', 'b', 'Ringing')]), T0 + 1000)
-    expect(useFeed.getState()).toMatchObject({ seq: '7', poll: 2, lastReplyAt: T0 + 1000 })
+    expect(useFeed.getState()).toMatchObject({ sync: { step: 'hold', seq: '7' }, lastReplyAt: T0 + 1000 })
     expect(ids('410')).toEqual(['a:Connected'])
     expect(ids('400')).toEqual(['b:Ringing'])
   })
 
-  it('keeps the model object on a timeout reply (same seq, no events) but still starts the next poll', () => {
+  it('keeps the model object on a timeout reply (same seq, no events), and the cursor', () => {
     receive(null, reply('5', [ev('410', 'a', 'Ringing')]))
     const model = useFeed.getState().model
     receive('5', reply('5'), T0 + 25_000)
     expect(useFeed.getState().model).toBe(model)
-    expect(useFeed.getState()).toMatchObject({ seq: '5', poll: 2 })
+    expect(useFeed.getState()).toMatchObject({ sync: { step: 'hold', seq: '5' }, lastReplyAt: T0 + 25_000 })
   })
 
   it('resyncs when the reply’s seq is lower than the one sent (PBX restart), with a notice', () => {
     receive(null, reply('50', [ev('410', 'a', 'Ringing')]))
     receive('50', reply('3', [ev('410', 'ghost', 'Ringing')]), T0 + 1000)
     const s = useFeed.getState()
-    expect(s.seq).toBeNull()
+    expect(s.sync).toEqual({ step: 'snapshot', after: null, reason: "the PBX's sequence went back" })
     expect(s.notice).toBe("The PBX's sequence went back (a restart?); resynchronising")
-    expect(s.resyncReason).toBe("the PBX's sequence went back")
     // Events from a reply with a reset cursor are not trusted; the snapshot will tell.
     expect(ids('410')).toEqual(['a:Ringing'])
     expect(useDiagnostics.getState().entries.some((e) => e.type === 'resync')).toBe(true)
 
     receive(null, reply('4', [ev('410', 'b', 'Ringing')]), T0 + 2000)
     const after = useFeed.getState()
-    expect(after.seq).toBe('4')
+    expect(after.sync).toEqual({ step: 'hold', seq: '4' })
     expect(after.notice).toBe("Resynchronised with the PBX (the PBX's sequence went back)")
-    expect(after.resyncReason).toBeNull()
     // The call the restarted PBX no longer lists is ended, not left ringing.
     expect(after.model.byExt['410'].find((c) => c.id === 'a')).toMatchObject({ vanished: true, endedAt: T0 + 2000 })
     expect(after.model.byExt['410'].find((c) => c.id === 'b')).toMatchObject({ status: 'Ringing' })
@@ -95,10 +92,10 @@ describe('replyReceived', () => {
   it('compares seq exactly beyond 2^53', () => {
     receive(null, reply('9007199254740992'))
     receive('9007199254740992', reply('9007199254740993', [ev('410', 'a', 'Ringing')]))
-    expect(useFeed.getState().seq).toBe('9007199254740993')
+    expect(cursor()).toBe('9007199254740993')
     expect(ids('410')).toEqual(['a:Ringing'])
     receive('9007199254740993', reply('9007199254740992'))
-    expect(useFeed.getState().seq).toBeNull()
+    expect(cursor()).toBeNull()
   })
 
   it('ignores events for extensions it does not watch', () => {
@@ -106,7 +103,7 @@ describe('replyReceived', () => {
     receive('5', reply('6', [ev('SIP/999', 'y', 'Ringing'), ev('SIP/400', 'b', 'Ringing')]))
     const s = useFeed.getState()
     expect(Object.keys(s.model.byExt).sort()).toEqual(['400', '410'])
-    expect(s.seq).toBe('6')
+    expect(cursor()).toBe('6')
   })
 
   it('does not show a first-load notice', () => {
@@ -116,27 +113,36 @@ describe('replyReceived', () => {
 })
 
 describe('failures and the clock', () => {
-  it('a failed poll marks the feed unhealthy and says why', () => {
+  it('a failed poll says why and when the next try is; the next request catches up, then checks', () => {
     receive(null, reply('5'))
-    useFeed.getState().pollFailed(new PbxError('http', 'The PBX answered HTTP 503', { status: 503 }), T0 + 2000)
+    useFeed.getState().pollFailed(new PbxError('http', 'The PBX answered HTTP 503', { status: 503 }), T0 + 1000, 2000)
     expect(useFeed.getState()).toMatchObject({
-      seq: '5',
-      healthy: false,
-      connection: { phase: 'reconnecting', kind: 'http', error: 'The PBX answered HTTP 503', nextRetryAt: T0 + 2000 },
+      sync: { step: 'catch-up', seq: '5', check: true },
+      failures: 1,
+      connection: { phase: 'reconnecting', kind: 'http', error: 'The PBX answered HTTP 503', nextRetryAt: T0 + 3000 },
     })
     receive('5', reply('5'))
-    expect(useFeed.getState()).toMatchObject({ healthy: true, connection: { phase: 'live' } })
+    expect(useFeed.getState()).toMatchObject({
+      sync: { step: 'snapshot', after: '5', reason: null },
+      failures: 0,
+      connection: { phase: 'live' },
+    })
   })
 
   it('a refused key shows the auth phase', () => {
-    useFeed.getState().pollFailed(new PbxError('auth', 'The PBX rejected the API key (HTTP 401)'), undefined)
+    useFeed.getState().pollFailed(new PbxError('auth', 'The PBX rejected the API key (HTTP 401)'), T0, 60_000)
     expect(useFeed.getState().connection.phase).toBe('auth')
   })
 
-  it('a resync request drops the cursor and starts a new poll', () => {
+  it('a resync request drops the cursor, and its reason becomes the notice once the snapshot lands', () => {
     receive(null, reply('5'))
     useFeed.getState().resyncRequested('no reply for 60 s')
-    expect(useFeed.getState()).toMatchObject({ seq: null, poll: 2, resyncReason: 'no reply for 60 s' })
+    expect(useFeed.getState().sync).toEqual({ step: 'snapshot', after: null, reason: 'no reply for 60 s' })
+    receive(null, reply('9'), T0 + 60_000)
+    expect(useFeed.getState()).toMatchObject({
+      sync: { step: 'hold', seq: '9' },
+      notice: 'Resynchronised with the PBX (no reply for 60 s)',
+    })
   })
 
   it('clock ticks expire ended calls after the linger', () => {
@@ -156,11 +162,68 @@ describe('a snapshot below our cursor', () => {
     useFeed
       .getState()
       .replyReceived({ seq: null, watching: '400,410,420' }, reply('12'), new Set(['400', '410', '420']), T0 + 1000)
-    expect(useFeed.getState()).toMatchObject({ seq: '12', notice: null })
+    expect(useFeed.getState()).toMatchObject({ sync: { step: 'hold', seq: '12' }, notice: null })
     // The same list, a check after a fault: lower than the cursor held is a restart.
     useFeed
       .getState()
       .replyReceived({ seq: null, watching: '400,410,420' }, reply('3'), new Set(['400', '410', '420']), T0 + 2000)
     expect(useFeed.getState().notice).toBe("Resynchronised with the PBX (the PBX's sequence went back: a restart?)")
+  })
+})
+
+describe('the next request, from the feed state alone', () => {
+  const next = (exten = ['400', '410']) => {
+    const r = nextRequest(useFeed.getState(), exten, 100, 25)
+    return `${r.sent.seq ?? 'snapshot'}/${r.timeOut}`
+  }
+  const fail = (kind: 'network' | 'pbx' = 'network') => useFeed.getState().pollFailed(new PbxError(kind, 'x'), T0, 1000)
+
+  it('first a snapshot, then a hold from the cursor; a new extension needs a snapshot, fewer do not', () => {
+    expect(next()).toBe('snapshot/0')
+    receive(null, reply('5'))
+    expect(next()).toBe('5/25')
+    expect(next(['410'])).toBe('5/25')
+    expect(next(['400', '410', '420'])).toBe('snapshot/0')
+  })
+
+  it('waits the minimum period from the later of the last send and the last reply', () => {
+    receive(null, reply('5'), T0)
+    expect(nextRequest(useFeed.getState(), ['400'], 100, 25).notBefore).toBe(T0 + 100)
+    useFeed.getState().pollSent(T0 + 50)
+    expect(nextRequest(useFeed.getState(), ['400'], 100, 25).notBefore).toBe(T0 + 150)
+  })
+
+  it('after a fault: catch-up from the cursor, then a check snapshot, then holds again', () => {
+    receive(null, reply('5'))
+    fail()
+    expect(next()).toBe('5/0')
+    receive('5', reply('6'))
+    expect(next()).toBe('snapshot/0')
+    receive(null, reply('6'))
+    expect(next()).toBe('6/25')
+  })
+
+  it('a check snapshot that fails gives way to a catch-up again; a resync snapshot does not', () => {
+    receive(null, reply('5'))
+    fail()
+    receive('5', reply('6'))
+    fail()
+    expect(next()).toBe('6/0')
+    useFeed.getState().resyncRequested('no reply for 60 s')
+    fail()
+    expect(next()).toBe('snapshot/0')
+  })
+
+  it('two refusals in a row give the cursor up for a snapshot; Retry now catches up without a check', () => {
+    receive(null, reply('5'))
+    fail('pbx')
+    expect(next()).toBe('5/0')
+    fail('pbx')
+    expect(next()).toBe('snapshot/0')
+    receive(null, reply('7'))
+    useFeed.getState().retryRequested()
+    expect(useFeed.getState().sync).toEqual({ step: 'catch-up', seq: '7', check: false })
+    receive('7', reply('7'))
+    expect(next()).toBe('7/25')
   })
 })

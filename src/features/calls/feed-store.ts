@@ -13,6 +13,20 @@ export interface Connection {
   nextRetryAt?: number
 }
 
+/**
+ * Where the feed stands in the PBX's event stream, which decides the next request:
+ * - `snapshot`: ask for the current state (`lastSequenceNumber=0&timeOut=0`); `after` is the cursor
+ *   still held, to spot a restart (a lower seq), and `reason` the notice once it lands (null: a first
+ *   load, or the check after a fault);
+ * - `catch-up`: ask from the cursor with `timeOut=0` (after a fault or Retry now); `check` asks for a
+ *   snapshot next, in case the PBX restarted meanwhile and echoes a cursor it no longer knows;
+ * - `hold`: the long poll from the cursor.
+ */
+export type Sync =
+  | { step: 'snapshot'; after: string | null; reason: string | null }
+  | { step: 'catch-up'; seq: string; check: boolean }
+  | { step: 'hold'; seq: string }
+
 /** How long an ended call stays on screen. */
 export const LINGER_MS = 8_000
 /** Polls in a row the PBX refuses before the cursor is given up for a snapshot. */
@@ -20,25 +34,27 @@ export const REFUSALS_BEFORE_RESYNC = 2
 /** How long a resync notice stays up. */
 const NOTICE_MS = 10_000
 
-interface FeedState {
-  /** The cursor: null means the next poll is a snapshot (`lastSequenceNumber=0&timeOut=0`). */
+/** The cursor the feed holds (null: none yet, or given up). */
+export const cursorOf = (sync: Sync): string | null => (sync.step === 'snapshot' ? sync.after : sync.seq)
+
+/** What a request carried: its cursor (null for a snapshot) and the extension list it asked for. */
+export interface Sent {
   seq: string | null
+  watching: string
+}
+
+interface FeedState {
+  sync: Sync
   /** The extension list the cursor belongs to; another list starts with a snapshot. */
   watching: string
-  /** Counts replies; part of the poll's query key so each reply starts the next poll. */
-  poll: number
-  /** false after a failed poll: the next one asks with timeOut=0 to catch up at once. */
-  healthy: boolean
+  /** The same list as a set of bare extensions, split once per list (a supervisor's has a thousand). */
+  watched: ReadonlySet<string>
   /** Polls in a row the PBX answered with an error Code. */
   refusals: number
-  /** The next poll (a retry too) asks for a snapshot, whatever cursor its key holds. */
-  relist: boolean
-  /**
-   * The feed was down (a failed poll, offline): once the catch-up with the cursor has landed, a
-   * snapshot checks the PBX did not restart meanwhile — one that answers a cursor it no longer
-   * knows with that cursor and no events would otherwise never send us its calls.
-   */
-  verify: boolean
+  /** Failed polls in a row: the backoff's step. */
+  failures: number
+  /** The later of the last poll sent and the last reply: the next poll waits the PBX's period from it. */
+  pacedFrom: number
   model: CallModel
   connection: Connection
   lastReplyAt: number
@@ -48,32 +64,32 @@ interface FeedState {
   noticeAt: number
   /** Events the panel could not read since the notice about them last went away. */
   unread: number
-  /** Why the next snapshot is a resync (shown once it lands); null for a first load or a new list. */
-  resyncReason: string | null
 
-  replyReceived: (
-    sent: { seq: string | null; watching: string },
-    result: SubscribeResult,
-    watched: ReadonlySet<string>,
-    now: number,
-  ) => void
-  pollFailed: (error: PbxError, nextRetryAt: number | undefined) => void
+  pollSent: (now: number) => void
+  replyReceived: (sent: Sent, result: SubscribeResult, watched: ReadonlySet<string>, now: number) => void
+  pollFailed: (error: PbxError, now: number, retryInMs: number) => void
   resyncRequested: (reason: string) => void
-  /** Abandon any wait and poll now, catching up with timeOut=0. */
-  retryNow: () => void
+  /** Retry now (or back online): the next poll catches up at once with timeOut=0. */
+  retryRequested: () => void
   wentOffline: () => void
+  /** A follower tab: the leader's word on the connection. */
+  statusShared: (connection: Connection) => void
+  /** A follower tab that has nothing yet: the leader's whole picture. */
+  stateShared: (state: SharedState) => void
   clockTicked: (now: number) => void
   noticeDismissed: () => void
 }
 
+/** What a leading tab hands a new follower. */
+export type SharedState = Pick<FeedState, 'sync' | 'watching' | 'model' | 'connection' | 'lastReplyAt' | 'simulated'>
+
 const initial = {
-  seq: null,
+  sync: { step: 'snapshot', after: null, reason: null } as Sync,
   watching: '',
-  poll: 0,
-  healthy: true,
+  watched: new Set<string>() as ReadonlySet<string>,
   refusals: 0,
-  relist: false,
-  verify: false,
+  failures: 0,
+  pacedFrom: 0,
   model: emptyModel,
   connection: { phase: 'connecting' } as Connection,
   lastReplyAt: 0,
@@ -81,22 +97,44 @@ const initial = {
   notice: null,
   noticeAt: 0,
   unread: 0,
-  resyncReason: null,
 }
 
+/** A bare-extension set of a list as the feed writes it (`400,SIP/410`). */
+export const extensionSet = (list: string): ReadonlySet<string> =>
+  new Set(list === '' ? [] : list.split(',').map(extKey))
+
 /**
- * The feed went down (a failed poll, offline): the next poll catches up at once, then a snapshot
- * checks. A snapshot that was only that check (no reason given) gives way to a catch-up with the
- * cursor again, so what happens during this outage is not lost either; the check follows it.
+ * The feed went down (a failed poll, offline): catch up from the cursor at once, then check with a
+ * snapshot. A snapshot that was only such a check gives way to the catch-up, so what happens during
+ * this outage is not lost either.
  */
-const feedDown = (s: Pick<FeedState, 'relist' | 'resyncReason'>) => ({
-  healthy: false,
-  verify: true,
-  relist: s.relist && s.resyncReason !== null,
-})
+function down(sync: Sync): Sync {
+  if (sync.step === 'snapshot') return sync.reason === null && sync.after !== null ? catchUp(sync.after, true) : sync
+  return catchUp(sync.seq, true)
+}
+const catchUp = (seq: string, check: boolean): Sync => ({ step: 'catch-up', seq, check })
+/** Retry now: catch up at once; a check already due stays due. */
+const hurried = (sync: Sync): Sync => (sync.step === 'hold' ? catchUp(sync.seq, false) : sync)
+
+/** The next request, from the feed's state alone (pure): what to ask, and not before when. */
+export function nextRequest(
+  s: Pick<FeedState, 'sync' | 'watching' | 'watched' | 'pacedFrom'>,
+  exten: readonly string[],
+  minPeriodMs: number,
+  holdS: number,
+): { sent: Sent; timeOut: number; notBefore: number } {
+  const watching = exten.join(',')
+  // The cursor still holds for the same or fewer extensions; any new one needs a snapshot.
+  const covered = s.watching !== '' && exten.every((e) => s.watched.has(extKey(e)))
+  const seq = covered && s.sync.step !== 'snapshot' ? s.sync.seq : null
+  const timeOut = seq !== null && s.sync.step === 'hold' ? holdS : 0
+  return { sent: { seq, watching }, timeOut, notBefore: s.pacedFrom + minPeriodMs }
+}
 
 export const useFeed = create<FeedState>()((set, get) => ({
   ...initial,
+
+  pollSent: (now) => set({ pacedFrom: now }),
 
   replyReceived: (sent, result, watched, now) => {
     const s = get()
@@ -120,31 +158,27 @@ export const useFeed = create<FeedState>()((set, get) => ({
       : {}
     const base = {
       watching: sent.watching,
-      poll: s.poll + 1,
-      healthy: phase === 'live',
+      watched: sent.watching === s.watching ? s.watched : watched,
       refusals: 0,
-      relist: false,
+      failures: 0,
+      pacedFrom: now,
       lastReplyAt: now,
       simulated: result.simulated === true,
       connection,
       ...unread,
     }
+    // Offline, the next poll catches up rather than holding.
+    const settled = (seq: string): Sync => (phase === 'live' ? { step: 'hold', seq } : catchUp(seq, false))
     if (sent.seq === null) {
       // A snapshot taken with a cursor still held for the same extensions (a check after a fault,
       // a refused cursor) whose seq is lower than that cursor: the PBX restarted meanwhile.
-      const restarted = s.seq !== null && sent.watching === s.watching && BigInt(result.seq) < BigInt(s.seq)
-      if (restarted) recordDiag('resync', `snapshot seq ${result.seq} is below our cursor ${s.seq}: the PBX restarted`)
-      const reason = s.resyncReason ?? (restarted ? "the PBX's sequence went back: a restart?" : null)
+      const held = cursorOf(s.sync)
+      const restarted = held !== null && sent.watching === s.watching && BigInt(result.seq) < BigInt(held)
+      if (restarted) recordDiag('resync', `snapshot seq ${result.seq} is below our cursor ${held}: the PBX restarted`)
+      const asked = s.sync.step === 'snapshot' ? s.sync.reason : null
+      const reason = asked ?? (restarted ? "the PBX's sequence went back: a restart?" : null)
       const notice = reason ? { notice: `Resynchronised with the PBX (${reason})`, noticeAt: now } : {}
-      const model = applySnapshot(s.model, events, now)
-      set({
-        ...base,
-        verify: false,
-        seq: result.seq,
-        model,
-        resyncReason: null,
-        ...notice,
-      })
+      set({ ...base, sync: settled(result.seq), model: applySnapshot(s.model, events, now), ...notice })
       return
     }
     if (BigInt(result.seq) < BigInt(sent.seq)) {
@@ -152,32 +186,31 @@ export const useFeed = create<FeedState>()((set, get) => ({
       recordDiag('resync', `seq went back from ${sent.seq} to ${result.seq}: PBX restarted or a stale reply`)
       set({
         ...base,
-        seq: null,
-        verify: false,
-        resyncReason: "the PBX's sequence went back",
+        sync: { step: 'snapshot', after: null, reason: "the PBX's sequence went back" },
         notice: "The PBX's sequence went back (a restart?); resynchronising",
         noticeAt: now,
       })
       return
     }
-    if (result.seq === sent.seq && events.length > 0) {
-      // Events come only with a seq beyond the cursor: the same seq with events is a replayed reply.
-      recordDiag('fault', `reply repeated seq ${result.seq} with ${events.length} events: ignored as a replay`)
-      set(base)
-      return
-    }
-    const model = applyEvents(s.model, events, now)
     // Caught up after a fault: what happened meanwhile is applied; a snapshot next checks it all.
-    if (s.verify)
+    const checkDue = s.sync.step === 'catch-up' && s.sync.check
+    if (checkDue)
       recordDiag(
         'resync',
         'caught up after a fault: the next poll asks for the current state, in case the PBX restarted',
       )
-    const check = s.verify ? { relist: true, verify: false } : {}
-    set(model === s.model ? { ...base, seq: result.seq, ...check } : { ...base, seq: result.seq, model, ...check })
+    const sync: Sync = checkDue ? { step: 'snapshot', after: result.seq, reason: null } : settled(result.seq)
+    if (result.seq === sent.seq && events.length > 0) {
+      // Events come only with a seq beyond the cursor: the same seq with events is a replayed reply.
+      recordDiag('fault', `reply repeated seq ${result.seq} with ${events.length} events: ignored as a replay`)
+      set({ ...base, sync })
+      return
+    }
+    const model = applyEvents(s.model, events, now)
+    set(model === s.model ? { ...base, sync } : { ...base, sync, model })
   },
 
-  pollFailed: (error, nextRetryAt) => {
+  pollFailed: (error, now, retryInMs) => {
     recordDiag('fault', `${error.kind}: ${error.message}`)
     const s = get()
     // Two error Codes in a row: the cursor may be unknown to the PBX, so ask for the current state (transport
@@ -188,27 +221,34 @@ export const useFeed = create<FeedState>()((set, get) => ({
       phase: error.kind === 'auth' ? 'auth' : 'reconnecting',
       error: error.message,
       kind: error.kind,
-      nextRetryAt,
+      nextRetryAt: now + retryInMs,
     }
-    const relist = refusals >= REFUSALS_BEFORE_RESYNC && s.seq !== null && !s.relist
-    if (relist) recordDiag('resync', `${refusals} refused polls in a row: the next asks for the current state`)
-    set({
-      ...feedDown(s),
-      refusals,
-      connection,
-      ...(relist ? { relist, resyncReason: 'the PBX refused our place in its event stream' } : {}),
-    })
+    let sync = down(s.sync)
+    const cursor = cursorOf(s.sync)
+    if (refusals >= REFUSALS_BEFORE_RESYNC && cursor !== null && sync.step !== 'snapshot') {
+      recordDiag('resync', `${refusals} refused polls in a row: the next asks for the current state`)
+      sync = { step: 'snapshot', after: cursor, reason: 'the PBX refused our place in its event stream' }
+    }
+    set({ sync, refusals, failures: s.failures + 1, pacedFrom: Math.max(s.pacedFrom, now), connection })
   },
 
   resyncRequested: (reason) => {
     recordDiag('resync', reason)
-    set((s) => ({ seq: null, poll: s.poll + 1, resyncReason: reason }))
+    set({ sync: { step: 'snapshot', after: null, reason } })
   },
 
-  retryNow: () => set((s) => ({ poll: s.poll + 1, healthy: false })),
+  retryRequested: () => set((s) => ({ sync: hurried(s.sync) })),
 
   wentOffline: () =>
-    set((s) => ({ ...feedDown(s), connection: { phase: 'offline', error: 'This computer is offline' } })),
+    set((s) => ({ sync: down(s.sync), connection: { phase: 'offline', error: 'This computer is offline' } })),
+
+  statusShared: (connection) =>
+    set((s) => ({ connection, sync: connection.phase === 'live' ? s.sync : hurried(s.sync) })),
+
+  stateShared: ({ sync, watching, model, connection, lastReplyAt, simulated }) => {
+    if (get().watching !== '') return
+    set({ sync, watching, watched: extensionSet(watching), model, connection, lastReplyAt, simulated })
+  },
 
   clockTicked: (now) => {
     const s = get()
@@ -229,22 +269,9 @@ export type FeedTrust = 'live' | 'waiting' | 'stale'
 export const feedTrust = (s: Pick<FeedState, 'connection' | 'lastReplyAt'>): FeedTrust =>
   s.connection.phase === 'live' ? 'live' : s.lastReplyAt === 0 ? 'waiting' : 'stale'
 
-let setOf = { list: '', exts: new Set<string>() as ReadonlySet<string> }
-/**
- * An extension list as the feed writes it (`400,SIP/410`) as a set of bare extensions. The last
- * list's set is kept: the poll, the tabs and every column and tile read the same list, and a
- * supervisor's has a thousand entries — split once per change of the list, not once per reader.
- */
-export function extensionSet(list: string): ReadonlySet<string> {
-  if (list !== setOf.list) setOf = { list, exts: new Set(list.split(',').map(extKey)) }
-  return setOf.exts
-}
-
 /** The same for one extension: one just added is unknown until a reply covers it. */
-export const extensionTrust = (
-  s: Pick<FeedState, 'connection' | 'lastReplyAt' | 'watching'>,
-  ext: string,
-): FeedTrust => (extensionSet(s.watching).has(extKey(ext)) ? feedTrust(s) : 'waiting')
+export const extensionTrust = (s: Pick<FeedState, 'connection' | 'lastReplyAt' | 'watched'>, ext: string): FeedTrust =>
+  s.watched.has(extKey(ext)) ? feedTrust(s) : 'waiting'
 
 /** Narrow selectors (the cards' own is `useCallsFor` in shown-calls.ts). */
 export const useFeedTrust = () => useFeed(feedTrust)

@@ -89,23 +89,28 @@ describe('the shown copy of the model', () => {
     expect(frame).toHaveBeenCalled()
   })
 
-  it('a slice stops taking steps once its task has used its budget', () => {
+  it('a slice takes steps while its task is under budget, stops at the first past it, and leaves the rest to later tasks', async () => {
     const visible = exts(40)
     render(visible.map((e) => <Column key={e} ext={e} />))
     reply([], visible)
     act(() => reply(ringing(visible), visible))
     expect(screen.getByTestId(visible[0])).toHaveTextContent('idle')
-    // A clock that moves 10 ms at every reading: steps end at 10 and 20 ms, the next one past
-    // the budget (24 ms) and the slice with it.
-    let t = 0
-    act(() => catchUp(true, () => (t += 10)))
-    const shownNow = visible.filter((e) => useShown.getState().byExt[e]?.length)
-    expect(SLICE_BUDGET_MS).toBeGreaterThan(20)
-    expect(SLICE_BUDGET_MS).toBeLessThanOrEqual(30)
-    expect(t).toBe(40)
-    expect(shownNow.length).toBeGreaterThan(STEP)
-    expect(shownNow).toEqual(visible.slice(0, shownNow.length))
-    expect(shownNow.length).toBeLessThan(visible.length)
+    const { updates, unsubscribe } = recordUpdates(visible)
+    // Each extension shown costs 5 ms on this clock, whenever and however often it is read.
+    const cost = (n: number) => 5 * n
+    const clock = () => cost(visible.filter((e) => useShown.getState().byExt[e]?.length).length)
+    act(() => catchUp(true, clock))
+    const steps = updates.filter((u) => u.length > 0).map((u) => u.length)
+    const shown = steps.reduce((a, b) => a + b, 0)
+    // More than one step; every step but the last began under budget, and the last one ended past it.
+    expect(steps.length).toBeGreaterThan(1)
+    expect(cost(shown - steps.at(-1)!)).toBeLessThan(SLICE_BUDGET_MS)
+    expect(cost(shown)).toBeGreaterThanOrEqual(SLICE_BUDGET_MS)
+    expect(visible.filter((e) => useShown.getState().byExt[e]?.length)).toEqual(visible.slice(0, shown))
+    // The rest reaches the screen in later tasks.
+    await waitFor(() => expect(useShown.getState().byExt).toBe(useFeed.getState().model.byExt))
+    unsubscribe()
+    for (const e of visible) expect(screen.getByTestId(e)).toHaveTextContent(`c-${e}`)
   })
 
   it('sizes its steps by what the first ones cost: a budget filled in a few commits', () => {

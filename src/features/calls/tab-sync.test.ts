@@ -2,7 +2,7 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { FeedEvent } from '../pbx/pbx-client.ts'
 import { applyEvents, emptyModel } from './call-model.ts'
-import { resetFeedStore, useFeed } from './feed-store.ts'
+import { cursorOf, resetFeedStore, useFeed } from './feed-store.ts'
 import { onMessage, useTabs } from './tab-sync.ts'
 
 const T0 = 1_700_000_000_000
@@ -13,18 +13,18 @@ const cards = () => (useFeed.getState().model.byExt['410'] ?? []).map((c) => `${
 
 beforeEach(() => {
   resetFeedStore()
-  useTabs.setState({ isLeader: false, lists: {} })
+  useTabs.getState().left()
 })
 
 describe('a follower tab', () => {
   it('waits for the leader’s state before taking increments, then follows them', () => {
     // An increment that overtakes the state: applying it to an empty model would lose call a.
     reply('5', '6', [ev('b', 'Ringing')])
-    expect(useFeed.getState()).toMatchObject({ watching: '', seq: null })
+    expect(useFeed.getState()).toMatchObject({ watching: '', sync: { step: 'snapshot', after: null } })
     const model = applyEvents(emptyModel, [ev('a', 'Connected'), ev('b', 'Ringing')], T0)
     onMessage({
       type: 'state',
-      seq: '6',
+      sync: { step: 'hold', seq: '6' },
       watching: '410',
       model,
       connection: { phase: 'live' },
@@ -32,7 +32,7 @@ describe('a follower tab', () => {
       simulated: true,
     })
     expect(cards()).toEqual(['a:Connected', 'b:Ringing'])
-    expect(useFeed.getState()).toMatchObject({ seq: '6', simulated: true })
+    expect(useFeed.getState()).toMatchObject({ sync: { step: 'hold', seq: '6' }, simulated: true })
     reply('6', '7', [ev('a', 'Hungup')])
     expect(cards()).toEqual(['a:Hungup', 'b:Ringing'])
   })
@@ -40,6 +40,18 @@ describe('a follower tab', () => {
   it('takes a snapshot reply at once: it is the whole picture', () => {
     reply(null, '3', [ev('a', 'Ringing')])
     expect(cards()).toEqual(['a:Ringing'])
-    expect(useFeed.getState()).toMatchObject({ watching: '410', seq: '3' })
+    expect(useFeed.getState().watching).toBe('410')
+    expect(cursorOf(useFeed.getState().sync)).toBe('3')
+  })
+})
+
+describe('a follower told the feed is down', () => {
+  it("catches up first if it comes to lead, and follows the leader's status line", () => {
+    reply(null, '3', [ev('a', 'Ringing')])
+    onMessage({ type: 'status', connection: { phase: 'reconnecting', error: 'Cannot reach the PBX', kind: 'network' } })
+    expect(useFeed.getState()).toMatchObject({
+      connection: { phase: 'reconnecting', error: 'Cannot reach the PBX' },
+      sync: { step: 'catch-up', seq: '3' },
+    })
   })
 })

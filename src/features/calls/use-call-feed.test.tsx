@@ -3,8 +3,8 @@ import { cleanup, render } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { setupTestPbx } from '../../testing/msw-server.ts'
 import { POLL_TIMEOUT_S } from './call-queries.ts'
-import { resetFeedStore, useFeed } from './feed-store.ts'
-import { useCallFeed } from './use-call-feed.ts'
+import { cursorOf, resetFeedStore, useFeed } from './feed-store.ts'
+import { STALE_AFTER_MS, useCallFeed } from './use-call-feed.ts'
 
 const { sim } = setupTestPbx({ minPollPeriodMs: 10 })
 // Registered after the PBX's hooks, so it runs first: unmount before the simulator resets.
@@ -83,7 +83,7 @@ describe('useCallFeed', () => {
           .map((r) => r.params.lastSequenceNumber),
       )
       .toEqual(['0', '1', '2', '3'])
-    expect(useFeed.getState().seq).toBe('3')
+    expect(cursorOf(useFeed.getState().sync)).toBe('3')
   })
 
   it('keeps exactly one subscribe in flight while events stream in', async () => {
@@ -137,9 +137,9 @@ describe('useCallFeed', () => {
     sim.failNextSubscribe({ kind: 'truncated' })
     const id = sim.ring({ ext: '410' })
     await expect.poll(() => statusOn('410', id)).toBe('Ringing')
-    const cursor = useFeed.getState().seq
+    const cursor = cursorOf(useFeed.getState().sync)
     await expect.poll(() => useFeed.getState().connection.kind).toBe('malformed')
-    expect(useFeed.getState().seq).toBe(cursor)
+    expect(cursorOf(useFeed.getState().sync)).toBe(cursor)
     expect(useFeed.getState().connection.phase).toBe('reconnecting')
 
     await expect.poll(() => useFeed.getState().connection.phase, { timeout: 3000 }).toBe('live')
@@ -156,7 +156,7 @@ describe('useCallFeed', () => {
     sim.setStatus(sim.ring({ ext: '410' }), 'Hungup')
     mount(['410'])
     await expect.poll(() => sim.heldPolls).toBe(1)
-    const cursor = useFeed.getState().seq!
+    const cursor = cursorOf(useFeed.getState().sync)!
     sim.forgetCursors()
     const id = sim.ring({ ext: '410', uniqueCallId: 'after-forget' })
     await expect.poll(() => statusOn('410', id), { timeout: 4000 }).toBe('Ringing')
@@ -177,7 +177,7 @@ describe('useCallFeed', () => {
     sim.failNextSubscribe({ kind: 'negativeCode' })
     const id = sim.ring({ ext: '410' })
     await expect.poll(() => statusOn('410', id)).toBe('Ringing')
-    const cursor = useFeed.getState().seq!
+    const cursor = cursorOf(useFeed.getState().sync)!
     await expect.poll(() => useFeed.getState().connection.kind).toBe('pbx')
     await expect.poll(() => useFeed.getState().refusals).toBe(1)
     await expect.poll(() => useFeed.getState().connection.phase, { timeout: 3000 }).toBe('live')
@@ -202,6 +202,45 @@ describe('useCallFeed', () => {
     await expect.poll(() => statusOn('410', fresh), { timeout: 4000 }).toBe('Ringing')
     const calls = useFeed.getState().model.byExt['410']
     expect(calls.find((c) => c.id === old)).toMatchObject({ vanished: true })
-    expect(useFeed.getState().seq).toBe(String(sim.seq))
+    expect(cursorOf(useFeed.getState().sync)).toBe(String(sim.seq))
+  })
+
+  it('after a sleep or a frozen tab (no reply for longer than a hold), drops the held poll and asks for the current state', async () => {
+    const id = sim.ring({ ext: '410', uniqueCallId: 'before-sleep' })
+    mount(['410'])
+    await expect.poll(() => statusOn('410', id)).toBe('Ringing')
+    await expect.poll(() => sim.heldPolls).toBe(1)
+    const before = subscribes().length
+    // The machine slept: the page's clock jumps, and the held poll never answered meanwhile.
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(Date.now() + STALE_AFTER_MS + 5000)
+    // Waking: the tab becomes visible and checks at once, not at its next tick.
+    expect(document.visibilityState).toBe('visible')
+    document.dispatchEvent(new Event('visibilitychange'))
+    // expect.poll needs the real clock; the check has run.
+    vi.useRealTimers()
+    // The call ended while the machine slept (the held poll, dropped, will not say so).
+    sim.setStatus(id, 'Hungup')
+    await expect.poll(() => subscribes()[before]?.params).toMatchObject({ lastSequenceNumber: '0', timeOut: '0' })
+    // The snapshot no longer lists it: shown as ended, not left ringing.
+    await expect.poll(() => useFeed.getState().model.byExt['410']?.find((c) => c.id === id)?.endedAt).toBeGreaterThan(0)
+    expect(useFeed.getState().notice).toMatch(/^Resynchronised with the PBX \(no reply for \d+ s\)/)
+    // One poll held again; the one held across the sleep was dropped.
+    await expect.poll(() => sim.heldPolls).toBe(1)
+  })
+
+  it('does not resync a feed that is merely quiet: a held poll answering at its timeout keeps the cursor', async () => {
+    mount(['410'])
+    await expect.poll(() => sim.heldPolls).toBe(1)
+    const before = subscribes().length
+    document.dispatchEvent(new Event('visibilitychange'))
+    sim.ring({ ext: '410', uniqueCallId: 'quiet' })
+    await expect.poll(() => statusOn('410', 'quiet')).toBe('Ringing')
+    expect(
+      subscribes()
+        .slice(before)
+        .map((r) => r.params.lastSequenceNumber),
+    ).not.toContain('0')
+    expect(useFeed.getState().notice).toBeNull()
   })
 })

@@ -1,22 +1,24 @@
-import { useQuery } from '@tanstack/react-query'
-import { useDeferredValue, useEffect } from 'react'
-import { useShallow } from 'zustand/react/shallow'
-import { callQueries, POLL_TIMEOUT_S } from './call-queries.ts'
+import { useQuery, useQueryClient } from '@tanstack/react-query'
+import { useEffect } from 'react'
+import { callQueries, pollNow, POLL_TIMEOUT_S } from './call-queries.ts'
 import { useFeed } from './feed-store.ts'
 
 const TICK_MS = 1000
 /** No reply for this long (sleep, throttled tab) and the cursor is not trusted any more. */
 export const STALE_AFTER_MS = (POLL_TIMEOUT_S + 30) * 1000
 
+/** Retry now: catch up at once, dropping the poll in flight or the wait for the next try. */
+export function retryFeed(client: ReturnType<typeof useQueryClient>) {
+  useFeed.getState().retryRequested()
+  void pollNow(client)
+}
+
 /** Drives the long poll for `exten` while mounted and leading; state lands in the feed store. */
 export function useCallFeed(exten: readonly string[], leading = true) {
-  // Deferred: a reply's own task shows its calls first; moving the query to the next poll's key
-  // (and cancelling the old one) can wait for React's next render. The next poll itself is
-  // started from the reply (pollOnce), so this does not delay it.
-  const { seq, poll } = useDeferredValue(useFeed(useShallow((s) => ({ seq: s.seq, poll: s.poll }))))
+  const client = useQueryClient()
   const enabled = leading && exten.length > 0
 
-  useQuery({ ...callQueries.feed(exten, seq, poll), enabled })
+  useQuery({ ...callQueries.feed(exten), enabled })
 
   useEffect(() => {
     if (!navigator.onLine) useFeed.getState().wentOffline()
@@ -32,12 +34,14 @@ export function useCallFeed(exten: readonly string[], leading = true) {
       if (enabled && s.connection.phase === 'live' && heardAt > 0 && now - heardAt > STALE_AFTER_MS) {
         resyncAt = now
         s.resyncRequested(`no reply for ${Math.round((now - s.lastReplyAt) / 1000)} s`)
+        // The poll held across the sleep is likely dead: drop it and ask for the current state now.
+        void pollNow(client)
       }
       s.clockTicked(now)
     }
     const interval = setInterval(tick, TICK_MS)
     const onOffline = () => useFeed.getState().wentOffline()
-    const onOnline = () => useFeed.getState().retryNow()
+    const onOnline = () => retryFeed(client)
     const onVisible = () => document.visibilityState === 'visible' && tick()
     window.addEventListener('offline', onOffline)
     window.addEventListener('online', onOnline)
@@ -48,5 +52,5 @@ export function useCallFeed(exten: readonly string[], leading = true) {
       window.removeEventListener('online', onOnline)
       document.removeEventListener('visibilitychange', onVisible)
     }
-  }, [enabled])
+  }, [enabled, client])
 }

@@ -129,6 +129,16 @@ describe('history store', () => {
     expect(useHistory.getState().entries.map((e) => e.key)).toEqual(['410|a', '420|z'])
     expect(useHistory.getState().missedSeenAt).toBe(5)
   })
+
+  it('forgets what this tab holds when another tab removes the history (its Sign out), not writing it back', () => {
+    feed(ev('410', 'a', 'Ringing'))
+    feed(ev('410', 'a', 'Hungup'))
+    expect(useHistory.getState().entries).toHaveLength(1)
+    localStorage.removeItem('switchboard.history')
+    window.dispatchEvent(new StorageEvent('storage', { key: 'switchboard.history', newValue: null }))
+    expect(useHistory.getState().entries).toEqual([])
+    expect(localStorage.getItem('switchboard.history')).toBeNull()
+  })
 })
 
 describe('history model', () => {

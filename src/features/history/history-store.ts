@@ -14,6 +14,9 @@ interface HistoryState {
   historyCleared: () => void
 }
 
+export const HISTORY_KEY = 'switchboard.history'
+let switching = false
+
 export const useHistory = create<HistoryState>()(
   persist(
     (set) => ({
@@ -28,11 +31,15 @@ export const useHistory = create<HistoryState>()(
       historyCleared: () => set({ entries: [], missedSeenAt: 0 }),
     }),
     {
-      name: 'switchboard.history',
+      // The local developer's key; a signed-in user's is their own (historyStoredAs).
+      name: HISTORY_KEY,
       version: 1,
       partialize: (s) => ({ entries: s.entries, missedSeenAt: s.missedSeenAt }),
-      // Union with what this tab already holds: another tab may have written calls we also saw.
-      merge: (persisted, current) => {
+      // Union with what this tab already holds: another tab may have written calls we also saw. On a
+      // switch to another user's key, what the tab held was the previous user's: not kept.
+      merge: (persisted, held) => {
+        const current = switching ? { ...held, entries: [], missedSeenAt: 0 } : held
+        switching = false
         const p = (persisted ?? {}) as Record<string, unknown>
         const seenAt = typeof p.missedSeenAt === 'number' ? p.missedSeenAt : 0
         return {
@@ -44,6 +51,21 @@ export const useHistory = create<HistoryState>()(
     },
   ),
 )
+
+/** History is a user's own: another user's is read and written under their own key. */
+export function historyStoredAs(name: string): void {
+  if (useHistory.persist.getOptions().name === name) return
+  useHistory.persist.setOptions({ name })
+  switching = true
+  void useHistory.persist.rehydrate()
+}
+
+/** Empties the history and takes its entry out of this browser. */
+export function historyForgotten(): void {
+  useHistory.getState().historyCleared()
+  const name = useHistory.persist.getOptions().name
+  if (name) localStorage.removeItem(name)
+}
 
 /** Record calls on my extensions as they end. Returns the unsubscribe. */
 export function startHistory(): () => void {
@@ -59,8 +81,13 @@ export function startHistory(): () => void {
   }
   collect()
   const offFeed = useFeed.subscribe((s, prev) => s.model !== prev.model && collect())
-  // Another tab wrote history: take its calls too.
-  const onStorage = (e: StorageEvent) => e.key === 'switchboard.history' && void useHistory.persist.rehydrate()
+  // Another tab wrote history: take its calls too. It removed it (a Sign out there): forgotten here too,
+  // rather than written back from this tab.
+  const onStorage = (e: StorageEvent) => {
+    if (e.key !== null && e.key !== useHistory.persist.getOptions().name) return
+    if (e.newValue === null) historyForgotten()
+    else void useHistory.persist.rehydrate()
+  }
   window.addEventListener('storage', onStorage)
   return () => {
     offFeed()

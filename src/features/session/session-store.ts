@@ -5,7 +5,8 @@ import type { OidcOffer, SessionInfo, SessionUser } from './session-api.ts'
 export type SessionState =
   | { status: 'loading' }
   | { status: 'unreachable'; message: string }
-  | { status: 'signed-out'; oidc: OidcOffer; message?: string }
+  /** `signedOut`: by the user's own Sign out (not an expired or refused session). */
+  | { status: 'signed-out'; oidc: OidcOffer; message?: string; signedOut?: true }
   | { status: 'signed-in'; session: SessionInfo }
 
 interface SessionStore {
@@ -13,7 +14,7 @@ interface SessionStore {
   /** Any session the server hands over (GET /api/session, a sign-in). */
   sessionStarted: (session: SessionInfo) => void
   /** Not signed in (never, signed out, or a 401 from any API call): the sign-in page shows. */
-  sessionEnded: (detail?: { oidc?: OidcOffer; message?: string }) => void
+  sessionEnded: (detail?: { oidc?: OidcOffer; message?: string; signedOut?: true }) => void
   sessionUnreachable: (message: string) => void
   sessionLoading: () => void
 }
@@ -32,7 +33,14 @@ export const useSession = create<SessionStore>()((set, get) => ({
           : prev.status === 'signed-out'
             ? prev.oidc
             : null
-    set({ state: { status: 'signed-out', oidc, ...(detail.message ? { message: detail.message } : {}) } })
+    set({
+      state: {
+        status: 'signed-out',
+        oidc,
+        ...(detail.message ? { message: detail.message } : {}),
+        ...(detail.signedOut ? { signedOut: true } : {}),
+      },
+    })
   },
   sessionUnreachable: (message) => set({ state: { status: 'unreachable', message } }),
   sessionLoading: () => set({ state: { status: 'loading' } }),

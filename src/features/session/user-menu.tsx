@@ -12,7 +12,7 @@ export function UserMenu() {
   const out = async () => {
     try {
       await signOut()
-      ended({ message: 'You signed out.' })
+      ended({ message: 'You signed out.', signedOut: true })
     } catch (e) {
       setError((e as Error).message)
     }

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react'
+import { useId, useState, type FormEvent, type Ref } from 'react'
 import { Button } from '../../components/ui/button.tsx'
 import { parseExtensions } from './extensions.ts'
 
@@ -8,11 +8,13 @@ export function ExtensionsForm({
   initial,
   onSave,
   submitLabel = 'Watch',
+  inputRef,
 }: {
   label: string
   initial: string[]
   onSave: (extensions: string[]) => void
   submitLabel?: string
+  inputRef?: Ref<HTMLInputElement>
 }) {
   const id = useId()
   const [value, setValue] = useState(initial.join(', '))
@@ -32,6 +34,7 @@ export function ExtensionsForm({
       </label>
       <div className="flex gap-2">
         <input
+          ref={inputRef}
           id={id}
           value={value}
           onChange={(e) => setValue(e.target.value)}

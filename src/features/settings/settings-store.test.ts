@@ -10,8 +10,9 @@ async function loadStored(state: unknown, version = 1) {
 }
 
 beforeEach(() => {
-  localStorage.clear()
   useSettings.setState(defaultSettings)
+  // After the reset, whose write would put the default theme in this browser's own entry.
+  localStorage.clear()
 })
 afterEach(() => localStorage.clear())
 

@@ -1,5 +1,5 @@
 import { create } from 'zustand'
-import { persist } from 'zustand/middleware'
+import { persist, type PersistStorage, type StorageValue } from 'zustand/middleware'
 import { HANDSET_TYPES, type HandsetType } from '../pbx/handsets.ts'
 import { parseExtensions } from './extensions.ts'
 import { templateProblem } from './screen-pop.ts'
@@ -60,6 +60,40 @@ const VALID: Partial<Record<keyof Settings, (v: unknown) => boolean>> = {
   screenPopUrl: (v) => typeof v === 'string' && templateProblem(v) === null,
 }
 
+export const SETTINGS_KEY = 'switchboard.settings'
+/** This browser's own preferences, whoever signs in: the theme (the sign-in page wears it too). */
+const DEVICE_KEY = 'switchboard.device'
+const DEVICE_FIELDS = ['theme'] as const satisfies readonly (keyof Settings)[]
+
+function readJson(key: string): StorageValue<Partial<Settings>> | null {
+  try {
+    const raw = localStorage.getItem(key)
+    return raw ? (JSON.parse(raw) as StorageValue<Partial<Settings>>) : null
+  } catch {
+    return null
+  }
+}
+
+/** The user's entry, with the device's preferences over it; each write goes to both. */
+const settingsStorage: PersistStorage<SettingsState> = {
+  getItem: (name) => {
+    const own = readJson(name)
+    const device = readJson(DEVICE_KEY)
+    if (!own && !device) return null
+    return { state: { ...own?.state, ...device?.state }, version: own?.version ?? 1 } as StorageValue<SettingsState>
+  },
+  setItem: (name, value) => {
+    const device = Object.fromEntries(DEVICE_FIELDS.map((k) => [k, value.state[k]]))
+    try {
+      localStorage.setItem(name, JSON.stringify(value))
+      localStorage.setItem(DEVICE_KEY, JSON.stringify({ state: device, version: 1 }))
+    } catch {
+      // Storage full or blocked: kept in this page only.
+    }
+  },
+  removeItem: (name) => localStorage.removeItem(name),
+}
+
 export const useSettings = create<SettingsState>()(
   persist(
     (set) => ({
@@ -68,13 +102,23 @@ export const useSettings = create<SettingsState>()(
       settingsReset: () => set(defaultSettings),
     }),
     {
-      name: 'switchboard.settings',
+      // The local developer's key; a signed-in user's is their own (settingsStoredAs).
+      name: SETTINGS_KEY,
       version: 1,
-      // A corrupted or hand-edited entry must not break the panel: keep only well-typed fields.
-      merge: (persisted, current) => ({ ...current, ...sanitize(persisted) }),
+      storage: settingsStorage,
+      // A corrupted or hand-edited entry must not break the panel: keep only well-typed fields. What the entry
+      // lacks is the default, not what the store held (another user's, on a switch).
+      merge: (persisted, current) => ({ ...current, ...defaultSettings, ...sanitize(persisted) }),
     },
   ),
 )
+
+/** Settings are a user's own: another user's are read and written under their own key. */
+export function settingsStoredAs(name: string): void {
+  if (useSettings.persist.getOptions().name === name) return
+  useSettings.persist.setOptions({ name })
+  void useSettings.persist.rehydrate()
+}
 
 function sanitize(raw: unknown): Partial<Settings> {
   if (!raw || typeof raw !== 'object') return {}

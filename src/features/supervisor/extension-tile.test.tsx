@@ -2,14 +2,21 @@ import { render, screen } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Call } from '../calls/call-model.ts'
 import { aCall } from '../../testing/calls.ts'
-import { resetFeedStore, useFeed } from '../calls/feed-store.ts'
+import { extensionSet, resetFeedStore, useFeed } from '../calls/feed-store.ts'
 import { TileView } from './extension-tile.tsx'
 
 const now = Date.now()
 const call = (status: string, p: Partial<Call> = {}): Call => aCall({ status, ...p }, now)
 
 describe('TileView', () => {
-  beforeEach(() => useFeed.setState({ connection: { phase: 'live' }, lastReplyAt: now, watching: '410' }))
+  beforeEach(() =>
+    useFeed.setState({
+      connection: { phase: 'live' },
+      lastReplyAt: now,
+      watching: '410',
+      watched: extensionSet('410'),
+    }),
+  )
   afterEach(() => resetFeedStore())
 
   it('updates one element through idle, ringing, connected and ended (a burst changes tiles, it does not replace them)', () => {

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Call } from '../calls/call-model.ts'
 import { aCall } from '../../testing/calls.ts'
-import { resetFeedStore, useFeed } from '../calls/feed-store.ts'
+import { extensionSet, resetFeedStore, useFeed } from '../calls/feed-store.ts'
 import { SupervisorGrid } from './supervisor-grid.tsx'
 
 const now = Date.now()
@@ -16,6 +16,7 @@ describe('SupervisorGrid', () => {
       connection: { phase: 'live' },
       lastReplyAt: now,
       watching: Array.from({ length: 40 }, (_, i) => 400 + i).join(','),
+      watched: extensionSet(Array.from({ length: 40 }, (_, i) => 400 + i).join(',')),
     }),
   )
   afterEach(() => resetFeedStore())

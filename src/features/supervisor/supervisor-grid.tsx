@@ -1,6 +1,7 @@
-import { useDeferredValue, useId, useState } from 'react'
+import { useDeferredValue, useState } from 'react'
+import { FindBox } from '../../components/ui/find-box.tsx'
 import { Rehearsal } from '../../components/ui/rehearsal.tsx'
-import { isOnScreen, useWindowedRows, windowPadding } from '../../components/ui/window-rows.tsx'
+import { isOnScreen, useWindowedRows, windowPadding } from '../../components/ui/windowed-rows.tsx'
 import { SAMPLE_CALLS } from '../calls/sample-calls.ts'
 import { ExtensionTile, TileView } from './extension-tile.tsx'
 import { GridCounts } from './grid-counts.tsx'
@@ -58,24 +59,11 @@ export function SupervisorGrid({ extensions }: { extensions: readonly string[] }
   // Typing stays responsive while a thousand tiles re-filter behind it.
   const deferred = useDeferredValue(query)
   const shown = useFilteredExtensions(extensions, deferred)
-  const filterId = useId()
   return (
     <section aria-label="Supervisor grid" className="flex flex-col gap-3">
       {/* In view while scrolling a long grid: the filter and the counts are what a supervisor reaches for. */}
-      <div className="sticky top-0 z-10 flex flex-wrap items-end gap-4 bg-slate-50/95 py-2 dark:bg-slate-950/95">
-        <div className="flex flex-col gap-1">
-          <label htmlFor={filterId} className="text-sm font-medium">
-            Filter by extension or caller
-          </label>
-          <input
-            id={filterId}
-            type="search"
-            value={query}
-            onChange={(e) => setQuery(e.target.value)}
-            placeholder="e.g. 410 or 0298"
-            className="w-64 rounded-md border border-slate-400 bg-white px-2 py-1.5 text-sm dark:border-slate-500 dark:bg-slate-800"
-          />
-        </div>
+      <div className="sticky top-0 z-10 flex flex-wrap items-center gap-4 bg-slate-50/95 py-2 dark:bg-slate-950/95">
+        <FindBox query={query} onChange={setQuery} label="Filter by extension or caller" />
         <GridCounts exts={extensions} shown={shown.length} />
       </div>
       {shown.length === 0 ? (
