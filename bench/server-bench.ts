@@ -320,7 +320,8 @@ const md = `# Server benchmark (issue 15)
 ${new Date().toISOString().slice(0, 16)} UTC, ${Math.round((Date.now() - started) / 1000)} s. Loopback only: the built-in simulated
 PBX over HTTP, each server instance a child process, browsers as node:http loops in the bench process (their own cost
 counts against the same two cores). Direct: each browser polls the PBX itself (today's mode); server: browsers
-poll one Switchboard instance, which polls the PBX once.
+poll one Switchboard instance, which polls the PBX once. Each instance is the feed hub behind a bare HTTP front
+(server/feed/testing/hub-process.ts), not the Fastify app: the app's per-request hooks are not in these figures.
 
 ## PBX load (${WINDOW_MS / 1000} s window, one call every 0.5 s on one of the extensions, then a PBX restart)
 
