@@ -16,8 +16,21 @@ const hub = createFeedHub({
   logger: quietLogger(),
 })
 
+/** When each reply with events was handed to the socket since the last /mark (wall clock, sub-ms): the benchmark's server side. */
+let written: number[] = []
+const wallNow = () => performance.timeOrigin + performance.now()
+
 const server = http.createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://hub')
+  if (url.pathname === '/mark') {
+    written = []
+    res.end('{}')
+    return
+  }
+  if (url.pathname === '/written') {
+    res.end(JSON.stringify(written))
+    return
+  }
   if (url.pathname === '/gc') {
     ;(globalThis as { gc?: () => void }).gc?.()
     res.end('{}')
@@ -50,7 +63,8 @@ const server = http.createServer((req, res) => {
     })
     .then((r) => {
       res.writeHead(r.status, r.headers ?? {})
-      res.end(typeof r.body === 'string' ? r.body : JSON.stringify(r.body))
+      const body = typeof r.body === 'string' ? r.body : JSON.stringify(r.body)
+      res.end(body, () => body.startsWith('{"Data":{}') || written.push(wallNow()))
     })
 })
 server.keepAliveTimeout = 60_000
