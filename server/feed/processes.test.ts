@@ -2,9 +2,9 @@
 // Two server processes on one Redis and one PBX (the simulator over HTTP): the leader is killed with
 // SIGKILL while calls come and go; the other takes over within seconds, every event in the log once, the
 // seq continuous, and a browser moved to the survivor keeps its cursor.
-import { Redis } from 'ioredis'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { startSimServer, type SimServer } from '../../sim/sim-server.ts'
+import { readStream } from './testing/helpers.ts'
 import { startRedis, type TestRedis } from './testing/redis-server.ts'
 import { spawnHub, type HubProcess } from './testing/spawn-hub.ts'
 
@@ -68,24 +68,9 @@ it('kill -9 of the leader: the other process takes over; no event lost or double
   const moved = await poll(other, cursor, 0)
   expect(moved.body.seq).toBeGreaterThan(cursor)
 
-  const r = new Redis(redis.url)
-  const entries = (await r.xrange('proc:stream', '-', '+')) as [string, string[]][]
-  r.disconnect()
-  let head: number | null = null
-  const gaps: string[] = []
+  const { events, gaps } = await readStream(redis.url, 'proc:stream')
   const rings = new Map<string, number>()
-  for (const [, flat] of entries) {
-    const f: Record<string, string> = {}
-    for (let i = 0; i < flat.length; i += 2) f[flat[i]] = flat[i + 1]
-    if (f.kind === 'new-log') head = Number(f.base)
-    if (f.kind !== 'events') continue
-    const evs = JSON.parse(f.data) as { ev: { CallData: { callerId?: string; status: string } } }[]
-    if (head !== null && Number(f.first) !== head + 1) gaps.push(`${head} → ${f.first}`)
-    head = Number(f.first) + evs.length - 1
-    for (const e of evs)
-      if (e.ev.CallData.status === 'Ringing')
-        rings.set(e.ev.CallData.callerId!, (rings.get(e.ev.CallData.callerId!) ?? 0) + 1)
-  }
+  for (const e of events) if (e.status === 'Ringing') rings.set(e.callerId!, (rings.get(e.callerId!) ?? 0) + 1)
   expect(gaps, 'seq continuous').toEqual([])
   const wrong = Array.from({ length: n }, (_, i) => `p${i}`).filter((id) => rings.get(id) !== 1)
   expect(wrong, 'calls not rung exactly once in the log').toEqual([])

@@ -2,11 +2,10 @@
 // Two hubs sharing one PBX through a real redis-server (no mocks): one leader polls the PBX, both serve
 // browsers, a cursor works on either, a leader that stops (frozen or gone) is replaced with no event
 // lost or doubled, and a Redis restart ends in a clean resync.
-import { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { PbxSimulator } from '../../sim/pbx-simulator.ts'
 import { createFeedHub, type FeedHubInternals } from './feed-hub.ts'
-import { bodyOf, callsIn, quietLogger, TestBrowser } from './testing/helpers.ts'
+import { bodyOf, callsIn, quietLogger, readStream, TestBrowser } from './testing/helpers.ts'
 import { startRedis, type TestRedis } from './testing/redis-server.ts'
 import { simCallPbx } from './testing/sim-pbx.ts'
 
@@ -53,26 +52,7 @@ function setup(opts: { dynamic?: boolean } = {}) {
   return { sim, prefix, start, browser, upstreamList }
 }
 
-/** Every events entry in the stream: continuous seq, and each PBX event (by callerId) exactly once. */
-async function streamEvents(prefix: string) {
-  const r = new Redis(redis.url)
-  const entries = (await r.xrange(`${prefix}stream`, '-', '+')) as [string, string[]][]
-  r.disconnect()
-  const out: { seq: number; callerId?: string; status: string }[] = []
-  let head: number | null = null
-  const gaps: string[] = []
-  for (const [, flat] of entries) {
-    const f: Record<string, string> = {}
-    for (let i = 0; i < flat.length; i += 2) f[flat[i]] = flat[i + 1]
-    if (f.kind === 'new-log') head = Number(f.base)
-    if (f.kind !== 'events') continue
-    const evs = JSON.parse(f.data) as { ev: { CallData: { callerId?: string; status: string } } }[]
-    if (head !== null && Number(f.first) !== head + 1) gaps.push(`${head} → ${f.first}`)
-    evs.forEach((e, i) => out.push({ seq: Number(f.first) + i, ...e.ev.CallData }))
-    head = Number(f.first) + evs.length - 1
-  }
-  return { events: out, gaps }
-}
+const streamEvents = (prefix: string) => readStream(redis.url, `${prefix}stream`)
 
 describe('feed hub over Redis: two instances, one PBX subscription', () => {
   it('one leader polls the PBX; both serve browsers; a cursor from one works on the other', async () => {

@@ -1,4 +1,5 @@
 // Small helpers for the feed's tests and benchmark.
+import { Redis } from 'ioredis'
 import pino from 'pino'
 import type { FeedReply } from '../../types.ts'
 
@@ -92,4 +93,25 @@ export class TestBrowser {
   stop(): void {
     this.ctl.abort()
   }
+}
+
+/** Every events entry in a feed's Redis stream, in seq order, and any break in the seq (there should be none). */
+export async function readStream(url: string, key: string) {
+  const r = new Redis(url)
+  const entries = (await r.xrange(key, '-', '+')) as [string, string[]][]
+  r.disconnect()
+  const events: { seq: number; callerId?: string; status: string }[] = []
+  let head: number | null = null
+  const gaps: string[] = []
+  for (const [, flat] of entries) {
+    const f: Record<string, string> = {}
+    for (let i = 0; i < flat.length; i += 2) f[flat[i]] = flat[i + 1]
+    if (f.kind === 'new-log') head = Number(f.base)
+    if (f.kind !== 'events') continue
+    const evs = JSON.parse(f.data) as { ev: { CallData: { callerId?: string; status: string } } }[]
+    if (head !== null && Number(f.first) !== head + 1) gaps.push(`${head} → ${f.first}`)
+    evs.forEach((e, i) => events.push({ seq: Number(f.first) + i, ...e.ev.CallData }))
+    head = Number(f.first) + evs.length - 1
+  }
+  return { events, gaps }
 }
