@@ -2,6 +2,7 @@
 // event reaches every browser, what a held browser costs the server, and a leader's fail-over. Loopback
 // only: the built-in simulated PBX over HTTP in this process, each server instance a child process
 // (server/feed/testing/hub-process.ts), browsers as bounded fetch loops here. Writes bench/server-results.md.
+import { spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import http from 'node:http'
 import os from 'node:os'
@@ -14,8 +15,11 @@ const KEY = 'bench-server-key'
 const quick = process.argv.includes('--quick')
 const WINDOW_MS = quick ? 4_000 : 10_000
 const FANOUT_EVENTS = quick ? 4 : 10
+const WARM_UP_EVENTS = 3
 const CLIENT_COUNTS = [1, 100, 1000]
 const API = '/servicemanager/rest/CallManagementAPI/subscribe'
+/** Browsers poll the real app (buildApp); --bare: the feed hub behind a bare HTTP front (what the hub alone costs). */
+const FRONT = process.argv.includes('--bare') ? undefined : ('app' as const)
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const q = (xs: number[], p: number) => {
@@ -31,9 +35,11 @@ const extsFor = (n: number) => Array.from({ length: n }, (_, i) => String(2000 +
 // The browsers' HTTP: node:http on keep-alive sockets, a fraction of fetch's (undici's) cost per request — the
 // thousand browsers share the server's two cores, and their own overhead would show as fan-out latency.
 const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: Infinity })
+// What the panel sends with every command (the server refuses a POST without them as cross-site).
+const PANEL_HEADERS = { 'Sec-Fetch-Site': 'same-origin', 'X-Switchboard': '1' }
 const post = (url: string, signal: AbortSignal) =>
   new Promise<{ status: number; text: string }>((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, signal }, (res) => {
+    const req = http.request(url, { method: 'POST', agent, signal, headers: PANEL_HEADERS }, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (c: Buffer) => chunks.push(c))
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }))
@@ -50,6 +56,7 @@ const post = (url: string, signal: AbortSignal) =>
  */
 function client(
   base: string,
+  direct: boolean,
   exts: string[],
   stop: AbortSignal,
   onEvents: (
@@ -57,7 +64,6 @@ function client(
     at: number,
   ) => void = () => {},
 ) {
-  const direct = !base.includes('/poll')
   // null: the next poll is a snapshot (a seq of 0 is a cursor like any other).
   let cursor: number | null = null
   let failed = false
@@ -109,12 +115,12 @@ async function load(n: number, mode: 'direct' | 'server') {
   const exts = extsFor(Math.max(n, 3))
   let hub: HubProcess | null = null
   if (mode === 'server') {
-    hub = await spawnHub({ PBX_URL: pbx.url, PBX_KEY: KEY, EXTS: exts.join(',') })
+    hub = await spawnHub({ PBX_URL: pbx.url, PBX_KEY: KEY, EXTS: exts.join(','), FRONT })
     while (!(await hub.state()).ready) await sleep(100)
   }
   const stop = new AbortController()
-  const base = mode === 'direct' ? `${pbx.url}${API}` : `${hub!.url}/poll`
-  for (let i = 0; i < n; i++) void client(base, [exts[i]], stop.signal)
+  const base = mode === 'direct' ? `${pbx.url}${API}` : hub!.pollUrl
+  for (let i = 0; i < n; i++) void client(base, mode === 'direct', [exts[i]], stop.signal)
   await sleep(2000)
   const from = sim.requests.length
   const t0 = Date.now()
@@ -147,6 +153,7 @@ async function fanout(n: number, instances: 1 | 2, redisUrl?: string) {
     PBX_URL: pbx.url,
     PBX_KEY: KEY,
     EXTS: exts.join(','),
+    FRONT,
     ...(instances === 2 ? { REDIS_URL: redisUrl!, REDIS_PREFIX: `fan${n}:` } : {}),
   }
   const hubs: HubProcess[] = []
@@ -162,7 +169,7 @@ async function fanout(n: number, instances: 1 | 2, redisUrl?: string) {
   let got = 0
   let marker = ''
   for (let i = 0; i < n; i++)
-    void client(`${hubs[i % instances].url}/poll`, [exts[i], 'all'], stop.signal, (data, at) => {
+    void client(hubs[i % instances].pollUrl, false, [exts[i], 'all'], stop.signal, (data, at) => {
       if (data.all?.some((e) => e.CallData.callerId === marker && e.CallData.status === 'Ringing')) {
         lat.push(at - sentAt)
         got++
@@ -172,8 +179,14 @@ async function fanout(n: number, instances: 1 | 2, redisUrl?: string) {
   await fetch(`${hubs[0].url}/gc`)
   const heldState = await hubs[0].state()
   const perClientBytes = (heldState.heapUsed - before.heapUsed) / (n / instances)
-  const cpu0 = (await hubs[0].state()).cpuUs
-  for (let e = 0; e < FANOUT_EVENTS; e++) {
+  let cpu0 = (await hubs[0].state()).cpuUs
+  for (let e = -WARM_UP_EVENTS; e < FANOUT_EVENTS; e++) {
+    // The first events after a start run code not yet optimised (JIT): not what a running server does.
+    if (e === 0) {
+      lat.length = 0
+      wrote.length = 0
+      cpu0 = (await hubs[0].state()).cpuUs
+    }
     got = 0
     marker = `fan${e}`
     await Promise.all(hubs.map((h) => fetch(`${h.url}/mark`)))
@@ -182,8 +195,14 @@ async function fanout(n: number, instances: 1 | 2, redisUrl?: string) {
     const id = sim.ring({ ext: 'all', callerId: marker })
     const t = Date.now()
     while (got < n && Date.now() - t < 10_000) await sleep(20)
+    const these: number[] = []
     for (const h of hubs)
-      for (const at of (await (await fetch(`${h.url}/written`)).json()) as number[]) wrote.push(at - sentWall)
+      for (const at of (await (await fetch(`${h.url}/written`)).json()) as number[]) these.push(at - sentWall)
+    wrote.push(...these)
+    if (process.env.BENCH_TRACE)
+      console.log(
+        `event ${e}: written first ${r1(these[0])} p50 ${r1(q(these, 0.5))} last ${r1(Math.max(...these))} (${these.length}); read p50 ${r1(q(lat.slice(-n), 0.5))}`,
+      )
     sim.setStatus(id, 'Hungup')
     // Everyone back in a held poll before the next event.
     const t2 = Date.now()
@@ -214,6 +233,35 @@ async function fanout(n: number, instances: 1 | 2, redisUrl?: string) {
   }
 }
 
+/** The floor: node:http alone answering n held polls at once (bench/http-floor.mjs), ms from the event to each `end`. */
+async function floor(n: number) {
+  const proc = spawn(process.execPath, [new URL('./http-floor.mjs', import.meta.url).pathname], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const port = await new Promise<number>((resolve) => {
+    let out = ''
+    proc.stdout.on('data', (d: Buffer) => {
+      out += d.toString()
+      const m = /LISTENING (\d+)/.exec(out)
+      if (m) resolve(Number(m[1]))
+    })
+  })
+  const base = `http://127.0.0.1:${port}`
+  const stop = new AbortController()
+  for (let i = 0; i < n; i++) void client(`${base}/poll`, false, ['all'], stop.signal)
+  const at: number[] = []
+  for (let e = -WARM_UP_EVENTS; e < FANOUT_EVENTS; e++) {
+    const t = Date.now()
+    while (Number(await (await fetch(`${base}/held`)).text()) < n && Date.now() - t < 10_000) await sleep(50)
+    await sleep(200)
+    const these = (await (await fetch(`${base}/fire?marker=floor${e}`)).json()) as number[]
+    if (e >= 0) at.push(...these)
+  }
+  stop.abort()
+  proc.kill('SIGTERM')
+  return { p50: r1(q(at, 0.5)), p95: r1(q(at, 0.95)), max: r1(Math.max(...at)), replies: at.length }
+}
+
 async function failover(redisUrl: string) {
   sim.reset()
   sim.apiKey = KEY
@@ -225,6 +273,7 @@ async function failover(redisUrl: string) {
     REDIS_URL: redisUrl,
     REDIS_PREFIX: 'fo:',
     LOCK_TTL_MS: '2000',
+    FRONT,
   }
   const hubs = [await spawnHub(env), await spawnHub(env)]
   while (!(await Promise.all(hubs.map((h) => h.state()))).every((s) => s.ready)) await sleep(100)
@@ -238,7 +287,7 @@ async function failover(redisUrl: string) {
   const stop = new AbortController()
   const seen = new Map<string, number>()
   const arrivals: number[] = []
-  void client(`${other.url}/poll`, exts, stop.signal, (data, at) => {
+  void client(other.pollUrl, false, exts, stop.signal, (data, at) => {
     for (const list of Object.values(data))
       for (const e of list)
         if (e.CallData.status === 'Ringing') seen.set(e.CallData.callerId!, (seen.get(e.CallData.callerId!) ?? 0) + 1)
@@ -292,10 +341,12 @@ async function failover(redisUrl: string) {
   }
 }
 
-// --fanout=N: only the one-instance fan-out at N browsers, printed (profiling, before/after comparisons).
-const only = /^--fanout=(\d+)$/.exec(process.argv.find((a) => a.startsWith('--fanout=')) ?? '')
+// --fanout=N, --floor=N: only the one-instance fan-out (or the node:http floor) at N browsers, printed
+// (profiling, before/after comparisons).
+const only = /^--(fanout|floor)=(\d+)$/.exec(process.argv.find((a) => /^--(fanout|floor)=/.test(a)) ?? '')
 if (only) {
-  console.log(`fan-out ${only[1]} × 1:`, await fanout(Number(only[1]), 1))
+  const n = Number(only[2])
+  console.log(`${only[1]} ${n} × 1:`, only[1] === 'floor' ? await floor(n) : await fanout(n, 1))
   await pbx.close()
   process.exit(0)
 }
@@ -320,6 +371,8 @@ for (const n of [100, 1000])
     )
     if (inst === 1) costRows.push(`| ${n} | ${f.kbPerClient} | ${f.cpuPerDeliveryUs} |`)
   }
+const fl = await floor(1000)
+console.log('floor 1000:', fl)
 const fo = await failover(redis.url)
 console.log('fail-over:', fo)
 await redis.stop()
@@ -331,8 +384,10 @@ const md = `# Server benchmark (issue 15)
 ${new Date().toISOString().slice(0, 16)} UTC, ${Math.round((Date.now() - started) / 1000)} s. Loopback only: the built-in simulated
 PBX over HTTP, each server instance a child process, browsers as node:http loops in the bench process (their own cost
 counts against the same two cores). Direct: each browser polls the PBX itself (today's mode); server: browsers
-poll one Switchboard instance, which polls the PBX once. Each instance is the feed hub behind a bare HTTP front
-(server/feed/testing/hub-process.ts), not the Fastify app: the app's per-request hooks are not in these figures.
+poll one Switchboard instance, which polls the PBX once. Each instance is the real app (buildApp: the Fastify
+routes, hooks and security headers, the production PBX client) in its own process, started as \`npm start\` starts
+it (\`--max-semi-space-size=64\`), with local-developer sign-in: a signed-in user's poll also looks its session up on
+arrival, which is not in these figures (server/feed/testing/hub-process.ts).
 
 ## PBX load (${WINDOW_MS / 1000} s window, one call every 0.5 s on one of the extensions, then a PBX restart)
 
@@ -340,7 +395,7 @@ poll one Switchboard instance, which polls the PBX once. Each instance is the fe
 |---|---|---|---|---|---|---|
 ${loadRows.join('\n')}
 
-## Fan-out: PBX event → every browser's reply (ms; ${FANOUT_EVENTS} events, each watched by every browser; includes the simulated PBX's 5 ms batch window and the HTTP hop)
+## Fan-out: PBX event → every browser's reply (ms; ${FANOUT_EVENTS} events after ${WARM_UP_EVENTS} to warm up, each watched by every browser; includes the simulated PBX's 5 ms batch window and the HTTP hop)
 
 Target: p95 ≤ 50 ms at 1,000 browsers on one instance. Two clocks: **written** — the server handed the reply to
 the browser's socket (what the server controls: each real browser then reads its own on its own machine);
@@ -350,6 +405,10 @@ two cores (an upper bound no deployment has).
 | browsers | instances | written p50 | written p95 | written max | read p50 | read p95 | read max | replies |
 |---|---|---|---|---|---|---|---|---|
 ${fanRows.join('\n')}
+
+The floor on this machine: node:http alone (bench/http-floor.mjs) answering ${fl.replies / FANOUT_EVENTS} held polls at once with one body
+built in advance — no PBX, no feed, no framework, two headers — writes them in p50 ${fl.p50} / p95 ${fl.p95} / max ${fl.max} ms.
+Each reply is one write to a loopback socket, and the kernel delivers it to the reader inside that write.
 
 ## Cost (one instance)
 

@@ -45,6 +45,23 @@ describe('operations', () => {
     expect(r.headers['access-control-allow-origin']).toBeUndefined()
   })
 
+  it('gives refusals and API replies the same headers (set before any hook can refuse), and no-store on the API', async () => {
+    const { app, pbx } = await make()
+    const replies = [
+      await app.inject('/no-such-page.php'),
+      await app.inject({ method: 'POST', url: '/api/pbx/answer?uniqueId=1.2&exten=400&answerString=x' }),
+    ]
+    expect(replies.map((r) => r.statusCode)).toEqual([404, 403])
+    for (const r of replies) {
+      expect(String(r.headers['content-security-policy'])).toContain("frame-ancestors 'none'")
+      expect(r.headers['x-content-type-options']).toBe('nosniff')
+      expect(r.headers['permissions-policy']).toContain('camera=()')
+      expect(r.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/)
+    }
+    expect(replies[1].headers['cache-control']).toBe('no-store')
+    expect(pbx.sent).toEqual([])
+  })
+
   it('sends HSTS behind TLS (a trusted proxy says https)', async () => {
     const { app } = await make({ config: testConfig({ TRUST_PROXY: 'true' }) })
     const r = await app.inject({ url: '/healthz', headers: { 'x-forwarded-proto': 'https' } })

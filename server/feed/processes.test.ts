@@ -24,7 +24,7 @@ afterAll(async () => {
 })
 
 async function poll(h: HubProcess, cursor: number, timeOut = 25) {
-  const res = await fetch(`${h.url}/poll?exten=${EXTS.join(',')}&lastSequenceNumber=${cursor}&timeOut=${timeOut}`, {
+  const res = await fetch(`${h.pollUrl}?exten=${EXTS.join(',')}&lastSequenceNumber=${cursor}&timeOut=${timeOut}`, {
     method: 'POST',
   })
   return { status: res.status, body: (await res.json()) as { Data: Record<string, unknown[]>; seq: number } }

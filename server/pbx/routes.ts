@@ -55,13 +55,12 @@ export async function pbxRoutes(app: FastifyInstance, opts: PbxRoutesOptions) {
     else m.set(k, n)
   }
 
-  if (opts.simulated)
-    app.addHook('onSend', async (_request, reply) => {
-      // The panel says so on screen: demo calls must never pass for real ones.
-      reply.header('X-Switchboard-Simulator', '1')
-    })
-  app.addHook('onSend', async (_request, reply) => {
+  // On send, so the guard's refusals (an earlier hook) carry them too.
+  app.addHook('onSend', (_request, reply, payload, done) => {
     reply.header('Cache-Control', 'no-store')
+    // The panel says so on screen: demo calls must never pass for real ones.
+    if (opts.simulated) reply.header('X-Switchboard-Simulator', '1')
+    done(null, payload)
   })
 
   /** One audit line per action, refused or not: who, what, where, and what the PBX said. */

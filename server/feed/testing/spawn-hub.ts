@@ -2,7 +2,10 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 
 export interface HubProcess {
+  /** The control port (GET /state, /mark, /written, /gc). */
   url: string
+  /** Where browsers poll (the PBX's subscribe parameters in the query string). */
+  pollUrl: string
   proc: ChildProcess
   state(): Promise<{
     leader: boolean
@@ -30,23 +33,25 @@ export async function spawnHub(env: {
   REDIS_URL?: string
   REDIS_PREFIX?: string
   LOCK_TTL_MS?: string
+  /** app: browsers poll the real app (buildApp) rather than a bare HTTP front. */
+  FRONT?: 'app'
 }): Promise<HubProcess> {
   const script = new URL('./hub-process.mjs', import.meta.url).pathname
-  // HUB_NODE_ARGS (the benchmark's profiling, e.g. --cpu-prof --cpu-prof-dir=/tmp/prof): extra node flags.
+  // Node's flags as `npm start` runs the server; HUB_NODE_ARGS (the benchmark's profiling, e.g. --cpu-prof --cpu-prof-dir=/tmp/prof): extra node flags.
   const extra = (process.env.HUB_NODE_ARGS ?? '').split(' ').filter(Boolean)
-  const proc = spawn(process.execPath, ['--expose-gc', ...extra, script], {
+  const proc = spawn(process.execPath, ['--expose-gc', '--max-semi-space-size=64', ...extra, script], {
     env: { ...process.env, ...env, PORT: '0', VITEST: '' },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
-  const port = await new Promise<number>((resolve, reject) => {
+  const [port, pollUrl] = await new Promise<[number, string]>((resolve, reject) => {
     let out = ''
     const timer = setTimeout(() => reject(new Error(`hub process did not start: ${out}`)), 90_000)
     proc.stdout!.on('data', (d: Buffer) => {
       out += d.toString()
-      const m = /LISTENING (\d+)/.exec(out)
+      const m = /LISTENING (\d+) POLL (\S+)/.exec(out)
       if (m) {
         clearTimeout(timer)
-        resolve(Number(m[1]))
+        resolve([Number(m[1]), m[2]])
       }
     })
     proc.once('exit', (code) => (clearTimeout(timer), reject(new Error(`hub process exited ${code}: ${out}`))))
@@ -54,6 +59,7 @@ export async function spawnHub(env: {
   const url = `http://127.0.0.1:${port}`
   return {
     url,
+    pollUrl,
     proc,
     async state() {
       // A loaded machine can drop a keep-alive socket: ask again, a few times.
