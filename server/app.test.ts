@@ -45,20 +45,23 @@ describe('operations', () => {
     expect(r.headers['access-control-allow-origin']).toBeUndefined()
   })
 
-  it('gives refusals and API replies the same headers (set before any hook can refuse), and no-store on the API', async () => {
+  it('gives refusals their headers too (set before any hook can refuse); API replies the API set, no-store', async () => {
     const { app, pbx } = await make()
-    const replies = [
-      await app.inject('/no-such-page.php'),
-      await app.inject({ method: 'POST', url: '/api/pbx/answer?uniqueId=1.2&exten=400&answerString=x' }),
-    ]
-    expect(replies.map((r) => r.statusCode)).toEqual([404, 403])
-    for (const r of replies) {
+    const page = await app.inject('/no-such-page.php')
+    const api = await app.inject({ method: 'POST', url: '/api/pbx/answer?uniqueId=1.2&exten=400&answerString=x' })
+    expect([page.statusCode, api.statusCode]).toEqual([404, 403])
+    for (const r of [page, api]) {
       expect(String(r.headers['content-security-policy'])).toContain("frame-ancestors 'none'")
       expect(r.headers['x-content-type-options']).toBe('nosniff')
-      expect(r.headers['permissions-policy']).toContain('camera=()')
+      expect(r.headers['x-frame-options']).toBe('DENY')
+      expect(r.headers['cross-origin-resource-policy']).toBe('same-origin')
       expect(r.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/)
     }
-    expect(replies[1].headers['cache-control']).toBe('no-store')
+    expect(page.headers['permissions-policy']).toContain('camera=()')
+    // OWASP's set for API responses: a JSON reply may load nothing, and is never cached.
+    expect(api.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'")
+    expect(api.headers['cache-control']).toBe('no-store')
+    expect(api.headers['permissions-policy']).toBeUndefined()
     expect(pbx.sent).toEqual([])
   })
 
