@@ -51,7 +51,12 @@ export async function startServer(port, outDir = OUT_DIR) {
 /** The simulator's `/__sim/<action>` control endpoints. */
 export function simControl(baseUrl) {
   return async (action, body = {}) => {
-    const res = await fetch(`${baseUrl}/__sim/${action}`, { method: 'POST', body: JSON.stringify(body) })
+    // As JSON: the server forwards the simulator's controls, and a text/plain body would reach it as a string.
+    const res = await fetch(`${baseUrl}/__sim/${action}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
     if (!res.ok) throw new Error(`sim ${action}: HTTP ${res.status} ${await res.text()}`)
     return res.json()
   }
