@@ -341,12 +341,18 @@ async function failover(redisUrl: string) {
   }
 }
 
-// --fanout=N, --floor=N: only the one-instance fan-out (or the node:http floor) at N browsers, printed
+// --fanout=N [--two], --floor=N: only the one-instance (or two-instance) fan-out, or the node:http floor, at N browsers, printed
 // (profiling, before/after comparisons).
 const only = /^--(fanout|floor)=(\d+)$/.exec(process.argv.find((a) => /^--(fanout|floor)=/.test(a)) ?? '')
 if (only) {
   const n = Number(only[2])
-  console.log(`${only[1]} ${n} × 1:`, only[1] === 'floor' ? await floor(n) : await fanout(n, 1))
+  // --two: the fan-out on two instances (on a Redis of its own).
+  const two = process.argv.includes('--two') ? await startRedis() : null
+  console.log(
+    `${only[1]} ${n} × ${two ? 2 : 1}:`,
+    only[1] === 'floor' ? await floor(n) : await fanout(n, two ? 2 : 1, two?.url),
+  )
+  await two?.stop()
   await pbx.close()
   process.exit(0)
 }

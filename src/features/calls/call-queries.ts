@@ -75,7 +75,7 @@ export const callQueries = {
   feedAll: () => [...callQueries.all(), 'feed'] as const,
   /**
    * The long poll for one extension list. Its key holds neither cursor nor counter: each poll is a
-   * refetch, the next one scheduled by refetchInterval once the last has settled (the period from the reply).
+   * refetch, the next one started by refetchInterval once the last has settled and paced by pollOnce.
    */
   feed: (exten: readonly string[]) =>
     queryOptions({
@@ -84,7 +84,9 @@ export const callQueries = {
       queryFn: ({ signal }) => pollOnce(exten, signal),
       staleTime: Infinity,
       gcTime: 0,
-      refetchInterval: (query) => (query.state.fetchStatus === 'idle' ? MIN_POLL_PERIOD_MS : false),
+      // Half the period: the timer starts only once the observer hears of the reply (a batch later, after the
+      // render), so the poll itself waits out the rest from the reply's own time (pollOnce) — 100 ms, not 112.
+      refetchInterval: (query) => (query.state.fetchStatus === 'idle' ? MIN_POLL_PERIOD_MS / 2 : false),
       refetchIntervalInBackground: true,
       retry: (_count, error) => !(isPbxError(error) && error.kind === 'aborted'),
       retryDelay: () => untilNextTry(useFeed.getState().connection, Date.now()),
