@@ -359,7 +359,12 @@ async function soakCheckpoints(run, warmup, calls, checkpoints, out) {
 export async function load({ browser, url, sim }, runs = 5) {
   const dir = `${ROOT}${OUT_DIR}/assets`
   const js = readdirSync(dir).filter((f) => f.endsWith('.js'))
-  const jsGzipBytes = js.reduce((n, f) => n + gzipSync(readFileSync(`${dir}/${f}`), { level: 9 }).length, 0)
+  // The budget is the first load's (what index.html asks for), as scripts/check-size.mjs counts it; lazy panels apart.
+  const html = readFileSync(`${ROOT}${OUT_DIR}/index.html`, 'utf8')
+  const first = new Set([...html.matchAll(/(?:src|href)="[^"]*\/assets\/([^"]+\.js)"/g)].map((m) => m[1]))
+  const gz = (files) => files.reduce((n, f) => n + gzipSync(readFileSync(`${dir}/${f}`), { level: 9 }).length, 0)
+  const jsGzipBytes = gz(js.filter((f) => first.has(f)))
+  const lazyGzipBytes = gz(js.filter((f) => !first.has(f)))
   const out = []
   for (let r = 0; r < runs; r++) {
     await sim('reset')
@@ -380,5 +385,5 @@ export async function load({ browser, url, sim }, runs = 5) {
     out.push(m)
     await p.close()
   }
-  return { jsFiles: js.length, jsGzipBytes, runs: out }
+  return { jsFiles: first.size, lazyFiles: js.length - first.size, jsGzipBytes, lazyGzipBytes, runs: out }
 }
