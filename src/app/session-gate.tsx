@@ -2,6 +2,7 @@ import { lazy, Suspense, useEffect, type ReactNode } from 'react'
 import { Button } from '../components/ui/button.tsx'
 import { fetchSession } from '../features/session/session-api.ts'
 import { rightsOf, useSession } from '../features/session/session-store.ts'
+import { startSessionSync } from '../features/session/session-sync.ts'
 import { settingsFollowRights } from '../features/settings/rights-defaults.ts'
 import { signedOutOfStorage, storageFollowsUser } from './user-storage.ts'
 // Fetched only by someone signed out: a signed-in agent's first load does not carry it.
@@ -38,6 +39,7 @@ export function SessionGate({ children }: { children: ReactNode }) {
   useEffect(() => {
     void loadSession()
   }, [])
+  useEffect(() => startSessionSync(), [])
   switch (state.status) {
     case 'loading':
       return (
