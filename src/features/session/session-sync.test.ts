@@ -3,7 +3,9 @@ import { agentUser, sessionOf } from '../../testing/session.ts'
 import { useSession } from './session-store.ts'
 import {
   announceSession,
+  oidcSignInStarted,
   onSessionMessage,
+  sessionLoaded,
   SIGNED_OUT_ELSEWHERE,
   startSessionSync,
   type SessionMsg,
@@ -81,5 +83,39 @@ describe('over the channel', () => {
     await vi.waitFor(() => expect(heard).toEqual([{ type: 'signed-in', name: 'bob' }, { type: 'signed-out' }]))
     expect(reload).not.toHaveBeenCalled()
     expect(useSession.getState().state.status).toBe('signed-in')
+  })
+})
+
+describe('single sign-on, completed by a redirect back to the panel', () => {
+  let stop = () => {}
+  let other: BroadcastChannel
+  const heard: SessionMsg[] = []
+  beforeEach(() => {
+    sessionStorage.clear()
+    heard.length = 0
+    stop = startSessionSync(reload)
+    other = new BroadcastChannel('switchboard-session')
+    other.onmessage = (e: MessageEvent<SessionMsg>) => heard.push(e.data)
+  })
+  afterEach(() => {
+    stop()
+    other.close()
+  })
+
+  it('the load after this tab left for the identity provider announces the sign-in, once', async () => {
+    oidcSignInStarted()
+    sessionLoaded(alice)
+    sessionLoaded(alice)
+    await vi.waitFor(() => expect(heard).toEqual([{ type: 'signed-in', name: 'alice' }]))
+  })
+
+  it('an ordinary load, or a sign-on that failed, announces nothing', async () => {
+    sessionLoaded(alice)
+    oidcSignInStarted()
+    sessionLoaded(null)
+    sessionLoaded(alice)
+    // One channel's messages arrive in order: heard alone, this one had nothing before it.
+    announceSession({ type: 'signed-out' })
+    await vi.waitFor(() => expect(heard).toEqual([{ type: 'signed-out' }]))
   })
 })

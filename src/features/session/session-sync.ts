@@ -2,6 +2,7 @@
 // panel, every other tab follows at once, so no tab shows one agent's screen under another's session.
 // Only the user's own Sign in / Sign out are announced (a 401 each tab finds on its own).
 import { create } from 'zustand'
+import type { SessionInfo } from './session-api.ts'
 import type { SessionState } from './session-store.ts'
 import { useSession } from './session-store.ts'
 
@@ -48,6 +49,19 @@ export const useSessionSync = create<SessionSyncState>()((set) => ({
 
 /** This tab's own Sign in or Sign out, for the other tabs (a channel never hears its own messages). */
 export const announceSession = (m: SessionMsg) => useSessionSync.getState().post?.(m)
+
+// Single sign-on ends in a redirect back to the panel: this tab's mark that its next load completes it.
+const OIDC_PENDING = 'switchboard-oidc-sign-in'
+
+/** Before leaving for the identity provider. */
+export const oidcSignInStarted = () => sessionStorage.setItem(OIDC_PENDING, '1')
+
+/** A page load's session (null: signed out); when it completes this tab's single sign-on, the others hear of it. */
+export function sessionLoaded(session: SessionInfo | null): void {
+  if (sessionStorage.getItem(OIDC_PENDING) === null) return
+  sessionStorage.removeItem(OIDC_PENDING)
+  if (session) announceSession({ type: 'signed-in', name: session.user.name })
+}
 
 /** Listen to the other tabs' sign-ins and sign-outs; returns a function that stops. */
 export function startSessionSync(reload: () => void = () => location.reload()): () => void {
