@@ -3,8 +3,7 @@
 // Only the user's own Sign in / Sign out are announced (a 401 each tab finds on its own).
 import { create } from 'zustand'
 import type { SessionInfo } from './session-api.ts'
-import type { SessionState } from './session-store.ts'
-import { useSession } from './session-store.ts'
+import { useSession, type SessionState } from './session-store.ts'
 
 export type SessionMsg = { type: 'signed-in'; name: string } | { type: 'signed-out' }
 
@@ -41,7 +40,7 @@ interface SessionSyncState {
   left: () => void
 }
 
-export const useSessionSync = create<SessionSyncState>()((set) => ({
+const useSessionSync = create<SessionSyncState>()((set) => ({
   post: null,
   joined: (post) => set({ post }),
   left: () => set({ post: null }),
