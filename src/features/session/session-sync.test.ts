@@ -33,6 +33,12 @@ describe('a message from another tab', () => {
     expect(reload).not.toHaveBeenCalled()
   })
 
+  it('a tab that met the ended session first (a 401) is told why too', () => {
+    useSession.getState().sessionEnded({ message: 'Your session has ended. Sign in again.' })
+    onSessionMessage({ type: 'signed-out' }, reload)
+    expect(useSession.getState().state).toMatchObject({ message: SIGNED_OUT_ELSEWHERE, signedOut: true })
+  })
+
   it('a sign-in as someone else drops the previous person: the tab starts afresh', () => {
     onSessionMessage({ type: 'signed-in', name: 'bob' }, reload)
     expect(reload).toHaveBeenCalledOnce()

@@ -14,7 +14,9 @@ export const SIGNED_OUT_ELSEWHERE = 'You signed out in another tab.'
 
 /** The pure rule: which person this tab shows against what another tab says. */
 export function reactionTo(state: SessionState, m: SessionMsg): Reaction {
-  if (m.type === 'signed-out') return state.status === 'signed-in' ? 'sign-out' : 'none'
+  // A tab whose request met the ended session first (a 401) is told the reason too.
+  if (m.type === 'signed-out')
+    return state.status === 'signed-in' || (state.status === 'signed-out' && !state.signedOut) ? 'sign-out' : 'none'
   return state.status === 'signed-in' && state.session.user.name === m.name ? 'none' : 'reload'
 }
 
