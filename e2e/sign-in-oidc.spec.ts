@@ -137,6 +137,19 @@ test('signs in through the identity provider onto her own extensions, and signs 
   expect((await page.request.get(`${base}/api/session`)).status()).toBe(401)
 })
 
+test('another tab on the sign-in page follows a single sign-on into the panel, and its sign-out', async ({ page }) => {
+  const other = await page.context().newPage()
+  await other.goto(base)
+  await expect(other.getByRole('link', { name: /^Sign in with / })).toBeVisible()
+  await signInAtProvider(page, 'sub-alice')
+  await expect(page.getByRole('banner')).toContainText('Signed in as Alice Agent')
+  await expect(other.getByRole('banner')).toContainText('Signed in as Alice Agent')
+
+  await page.getByRole('button', { name: 'Sign out' }).click()
+  await expect(other.getByText('You signed out in another tab.')).toBeVisible()
+  await other.close()
+})
+
 test('someone the provider knows but the users file does not is refused, saying why', async ({ page }) => {
   await signInAtProvider(page, 'sub-eve')
   await expect(

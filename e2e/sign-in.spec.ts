@@ -187,6 +187,44 @@ test("the next person on this browser sees none of the previous one's history or
   await settingsSay(CRM)
 })
 
+test("the other tabs follow a sign-out and the next person's sign-in: no tab shows the previous person", async ({
+  page,
+}) => {
+  const sim = simControl(page.request)
+  await page.goto('/')
+  await signIn(page, 'alice', 'alice-password')
+  await expect(page.getByRole('banner')).toContainText('Signed in as Alice Agent')
+  // A second tab of the panel in the same browser: her session, her extensions, a call of hers in memory.
+  const other = await page.context().newPage()
+  await other.goto('/')
+  await expect(other.getByRole('banner')).toContainText('Signed in as Alice Agent')
+  await expect(other.getByRole('region', { name: 'Extension 400' })).toBeVisible()
+  await sim.ring('400', { callerId: '0266660001' })
+  await expect(other.getByRole('article', { name: 'Ringing: 0266660001' })).toBeVisible()
+
+  // She signs out in the first tab: the other shows the sign-in page without anything done there.
+  await page.getByRole('button', { name: 'Sign out' }).click()
+  await expect(other.getByRole('button', { name: 'Sign in' })).toBeVisible()
+  await expect(other.getByText('You signed out in another tab.')).toBeVisible()
+  await expect(other.getByRole('region', { name: /^Extension / })).toHaveCount(0)
+
+  // Bob signs in in the first tab: the other follows into his panel, with nothing of hers.
+  await signIn(page, 'bob', 'bob-password')
+  await expect(page.getByRole('banner')).toContainText('Signed in as bob')
+  await expect(other.getByRole('banner')).toContainText('Signed in as bob')
+  await expect(other.getByRole('region', { name: 'Extension 410' })).toBeVisible()
+  await expect(other.getByRole('region', { name: /^Extension 40/ })).toHaveCount(0)
+  await expect(other.getByText('0266660001')).toHaveCount(0)
+
+  // Now the other way round: Bob signs out in the other tab, Alice signs in there; the first follows both.
+  await other.getByRole('button', { name: 'Sign out' }).click()
+  await expect(page.getByText('You signed out in another tab.')).toBeVisible()
+  await signIn(other, 'alice', 'alice-password')
+  await expect(page.getByRole('banner')).toContainText('Signed in as Alice Agent')
+  await expect(page.getByRole('region', { name: 'Extension 410' })).toHaveCount(0)
+  await other.close()
+})
+
 test('a user removed from the file is sent back to the sign-in page within seconds', async ({ page }) => {
   await page.goto('/')
   await signIn(page, 'bob', 'bob-password')

@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
-import { cleanup, render, screen, within } from '@testing-library/react'
+import { cleanup, render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { http, HttpResponse } from 'msw'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -81,9 +81,33 @@ describe('signing in', { timeout: 45_000 }, () => {
     expect(accounts.current).toBeNull()
   })
 
+  it("another tab hears this tab's Sign in and Sign out, and this tab follows that tab's", async () => {
+    const other = new BroadcastChannel('switchboard-session')
+    const heard: unknown[] = []
+    other.onmessage = (e: MessageEvent) => heard.push(e.data)
+    try {
+      renderPanel()
+      await signInAs('alice', 'alice-password')
+      await waitFor(() => expect(heard).toEqual([{ type: 'signed-in', name: 'alice' }]))
+      await userEvent.setup().click(await screen.findByRole('button', { name: 'Sign out' }))
+      await waitFor(() => expect(heard).toEqual([{ type: 'signed-in', name: 'alice' }, { type: 'signed-out' }]))
+
+      // Signed in again here; then she signs out in the other tab: this one shows the sign-in page, saying why.
+      await signInAs('alice', 'alice-password')
+      expect(await screen.findByRole('button', { name: 'Sign out' })).toBeInTheDocument()
+      other.postMessage({ type: 'signed-out' })
+      expect(await screen.findByText('You signed out in another tab.')).toBeInTheDocument()
+    } finally {
+      other.close()
+    }
+  })
+
   it('a 401 from any API call shows the sign-in page, not a spinner', async () => {
     accounts.current = agentUser()
     renderPanel()
+    const heard: unknown[] = []
+    const other = new BroadcastChannel('switchboard-session')
+    other.onmessage = (e: MessageEvent) => heard.push(e.data)
     expect(await screen.findByRole('button', { name: 'Sign out' })).toBeInTheDocument()
     server.use(
       http.post('*/api/pbx/subscribe', () =>
@@ -93,6 +117,9 @@ describe('signing in', { timeout: 45_000 }, () => {
     sim.ring({ ext: '400' })
     expect(await screen.findByLabelText('Username', {}, { timeout: 5000 })).toBeInTheDocument()
     expect(screen.getByRole('status')).toHaveTextContent('Your session has ended. Sign in again.')
+    // A 401 is this tab's own finding, not a sign-out for the other tabs.
+    other.close()
+    expect(heard).toEqual([])
   })
 
   it('a server that cannot be reached says so and offers to try again', async () => {

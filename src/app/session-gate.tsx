@@ -2,6 +2,7 @@ import { lazy, Suspense, useEffect, type ReactNode } from 'react'
 import { Button } from '../components/ui/button.tsx'
 import { fetchSession } from '../features/session/session-api.ts'
 import { rightsOf, useSession } from '../features/session/session-store.ts'
+import { sessionLoaded, startSessionSync } from '../features/session/session-sync.ts'
 import { settingsFollowRights } from '../features/settings/rights-defaults.ts'
 import { signedOutOfStorage, storageFollowsUser } from './user-storage.ts'
 // Fetched only by someone signed out: a signed-in agent's first load does not carry it.
@@ -23,6 +24,7 @@ export async function loadSession() {
     const result = await fetchSession()
     if (result.signedIn) s.sessionStarted(result.session)
     else s.sessionEnded({ oidc: result.oidc })
+    sessionLoaded(result.signedIn ? result.session : null)
   } catch (e) {
     s.sessionUnreachable((e as Error).message)
   }
@@ -38,6 +40,7 @@ export function SessionGate({ children }: { children: ReactNode }) {
   useEffect(() => {
     void loadSession()
   }, [])
+  useEffect(() => startSessionSync(), [])
   switch (state.status) {
     case 'loading':
       return (

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react'
 import { Button } from '../../components/ui/button.tsx'
 import { signIn, type OidcOffer } from './session-api.ts'
 import { useSession } from './session-store.ts'
+import { announceSession, oidcSignInStarted } from './session-sync.ts'
 
 const field =
   'w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-800'
@@ -23,8 +24,10 @@ export default function SignInPage({ oidc, notice }: { oidc: OidcOffer; notice?:
     setError(null)
     try {
       const result = await signIn(username.trim(), password)
-      if (result.signedIn) started(result.session)
-      else {
+      if (result.signedIn) {
+        started(result.session)
+        announceSession({ type: 'signed-in', name: result.session.user.name })
+      } else {
         setError(result.message)
         setPassword('')
       }
@@ -85,6 +88,7 @@ export default function SignInPage({ oidc, notice }: { oidc: OidcOffer; notice?:
         {oidc && (
           <a
             href="/auth/oidc/login"
+            onClick={oidcSignInStarted}
             className="mt-3 block rounded-md border border-slate-300 px-3 py-1.5 text-center text-sm font-medium hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-800"
           >
             Sign in with {oidc.label}

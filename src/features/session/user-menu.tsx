@@ -2,6 +2,7 @@ import { useState } from 'react'
 import { Button } from '../../components/ui/button.tsx'
 import { signOut } from './session-api.ts'
 import { useSession, useSessionUser } from './session-store.ts'
+import { announceSession } from './session-sync.ts'
 
 /** The header's "who is signed in" and Sign out (nothing to sign out of as the local developer). */
 export function UserMenu() {
@@ -13,6 +14,7 @@ export function UserMenu() {
     try {
       await signOut()
       ended({ message: 'You signed out.', signedOut: true })
+      announceSession({ type: 'signed-out' })
     } catch (e) {
       setError((e as Error).message)
     }
