@@ -20,7 +20,8 @@ export function startRingAlerts(): () => void {
       notified.delete(key)
       closeNotification(key)
     }
-    if (settings.notifications && notificationsGranted() && pageIsAway())
+    // Cheapest first: Notification.permission is a synchronous call into the browser, on every feed change.
+    if (ringing.length && settings.notifications && pageIsAway() && notificationsGranted())
       for (const c of ringing) {
         const key = `${c.ext}|${c.id}`
         if (notified.has(key)) continue
