@@ -63,7 +63,8 @@ async function pollOnce(exten: readonly string[], signal: AbortSignal): Promise<
     throw error
   }
   if (signal.aborted) throw new PbxError('aborted', 'Superseded poll')
-  const now = Date.now()
+  // A large reply is read in slices: the contract's period runs from its arrival, not from the last slice.
+  const now = result.receivedAt ?? Date.now()
   const feed = useFeed.getState()
   feed.replyReceived(sent, result, sent.watching === feed.watching ? feed.watched : extensionSet(sent.watching), now)
   publishReply(sent, result, now)

@@ -415,7 +415,7 @@ describe('subscribe replies', () => {
     ['missing', '{"seq":5,"Code":0}'],
   ])('accepts an empty Data written as %s', async (_label, body) => {
     replyWith(body)
-    expect(await snapshot()).toEqual({ seq: '5', events: [], rejected: 0 })
+    expect(await snapshot()).toEqual({ seq: '5', events: [], rejected: 0, receivedAt: expect.any(Number) })
   })
 
   it('says when the reply came from the built-in simulator (the header its server adds)', async () => {
@@ -427,12 +427,24 @@ describe('subscribe replies', () => {
         { once: true },
       ),
     )
-    expect(await snapshot()).toEqual({ seq: '5', events: [], rejected: 0, simulated: true })
+    expect(await snapshot()).toEqual({
+      seq: '5',
+      events: [],
+      rejected: 0,
+      simulated: true,
+      receivedAt: expect.any(Number),
+    })
   })
 
   it('accepts a positive (notice) Code as success, keeping what it said for Diagnostics', async () => {
     replyWith('{"Data":{},"seq":5,"Code":2,"Message":"licence expires soon"}')
-    expect(await snapshot()).toEqual({ seq: '5', events: [], rejected: 0, note: 'Code 2: licence expires soon' })
+    expect(await snapshot()).toEqual({
+      seq: '5',
+      events: [],
+      rejected: 0,
+      note: 'Code 2: licence expires soon',
+      receivedAt: expect.any(Number),
+    })
     replyWith('{"Data":{},"seq":6,"Code":3}')
     expect((await snapshot()).note).toBe('Code 3')
   })

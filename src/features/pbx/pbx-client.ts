@@ -76,13 +76,14 @@ async function post(
   method: string,
   params: Params,
   opts: RequestOptions,
-): Promise<{ text: string; json: unknown; simulated: boolean }> {
+): Promise<{ text: string; json: unknown; simulated: boolean; receivedAt: number }> {
   // A plain timer rather than AbortSignal.timeout: fake clocks (tests, page.clock) can drive it.
   const deadline = new AbortController()
   const timer = opts.timeoutMs ? setTimeout(() => deadline.abort(), opts.timeoutMs) : undefined
   const signal = opts.signal ? AbortSignal.any([opts.signal, deadline.signal]) : deadline.signal
   let res: Response
   let text: string
+  let receivedAt: number
   try {
     res = await fetch(buildUrl(method, params), {
       method: 'POST',
@@ -92,6 +93,7 @@ async function post(
       signal,
     })
     text = await res.text()
+    receivedAt = Date.now()
   } catch (cause) {
     if (opts.signal?.aborted) throw new PbxError('aborted', 'Request cancelled', { cause })
     if (deadline.signal.aborted)
@@ -156,7 +158,7 @@ async function post(
       throw new PbxError('auth', `The PBX rejected the API key: ${pbxMessage}`, { code: Code, pbxMessage })
     throw new PbxError('pbx', `The PBX said: ${pbxMessage} (Code ${Code})`, { code: Code, pbxMessage })
   }
-  return { text, json, simulated: res.headers.has(SIMULATOR_HEADER) }
+  return { text, json, simulated: res.headers.has(SIMULATOR_HEADER), receivedAt }
 }
 
 function validate<S extends z.ZodMiniType>(schema: S, json: unknown, what: string): z.output<S> {
@@ -188,6 +190,8 @@ export interface SubscribeResult {
   simulated?: boolean
   /** A warning or notice the PBX sent with its events (a positive Code, its Message). */
   note?: string
+  /** When the reply had arrived (Date.now()), before it was read: the next poll's period counts from here. */
+  receivedAt?: number
 }
 
 /** Validating a large reply yields to the browser this often. */
@@ -200,7 +204,7 @@ export interface SubscribeParams {
 }
 
 export async function subscribe(p: SubscribeParams, opts: RequestOptions = {}): Promise<SubscribeResult> {
-  const { text, json, simulated } = await post(
+  const { text, json, simulated, receivedAt } = await post(
     'subscribe',
     // Bare extensions, as the vendor's client sends them (`SIP/410` → `410`), each once.
     {
@@ -243,7 +247,7 @@ export async function subscribe(p: SubscribeParams, opts: RequestOptions = {}): 
   }
   const said = (json as { Message?: unknown }).Message
   const note = reply.Code > 0 ? `Code ${reply.Code}${typeof said === 'string' && said ? `: ${said}` : ''}` : undefined
-  return { seq, events, rejected, ...(simulated ? { simulated } : {}), ...(note ? { note } : {}) }
+  return { seq, events, rejected, receivedAt, ...(simulated ? { simulated } : {}), ...(note ? { note } : {}) }
 }
 
 const action = async (method: string, params: Params, opts?: RequestOptions): Promise<ActionReply> =>
