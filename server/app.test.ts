@@ -262,11 +262,11 @@ describe('subscribe', () => {
   it('limits held polls per session and per user', async () => {
     const { app, feed } = await make()
     const config = testConfig()
-    const poll = (cookie: string) =>
+    const poll = (session: string) =>
       app.inject({
         method: 'POST',
         url: sub('exten=400&lastSequenceNumber=1&timeOut=5'),
-        headers: { ...panel('alice'), cookie },
+        headers: { ...panel('alice'), 'x-test-session': session },
       })
     const first = Array.from({ length: config.limits.pollsPerSession }, () => poll('s=1'))
     await expect.poll(() => feed.heldCount).toBe(config.limits.pollsPerSession)
@@ -339,9 +339,9 @@ describe('actions', () => {
     const audit = log.lines.map((l) => JSON.parse(l)).find((l) => l.audit)
     expect(audit.audit).toEqual({
       user: 'alice',
+      address: '127.0.0.1',
       action: 'answer',
-      ext: '400',
-      uniqueCallId: 'c1',
+      what: 'c1 on 400',
       outcome: 'ok',
       code: 0,
       message: 'Answer requested',

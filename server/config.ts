@@ -38,6 +38,15 @@ export interface Config {
   /** The built panel (index.html and assets). */
   distDir: string
   limits: Limits
+  /** The dial policy's view of a number (server/auth/rights.ts, dialledNumber). */
+  dial: DialSettings
+}
+
+export interface DialSettings {
+  /** SWITCHBOARD_HOME_COUNTRY_CODE: digits, no `+` (default 61, Australia). */
+  homeCountryCode: string
+  /** SWITCHBOARD_DIAL_ALLOW_FEATURE_CODES=1: numbers with `*` or `#` (`**420`, `*8`) may be dialled; default off. */
+  allowFeatureCodes: boolean
 }
 
 export interface Limits {
@@ -237,6 +246,15 @@ export function parseConfig(env: Env, opts: ParseOptions): { config: Config; war
       warnings.push('SESSION_SECRET is not set: a new one was generated, so everyone signs in again after a restart')
   }
 
+  const homeCountryCode = blank(env.SWITCHBOARD_HOME_COUNTRY_CODE)?.replace(/^\+/, '') ?? '61'
+  if (!/^[1-9]\d{0,2}$/.test(homeCountryCode))
+    throw new ConfigError(
+      `SWITCHBOARD_HOME_COUNTRY_CODE must be a country calling code, 1 to 3 digits (example: 61); got "${homeCountryCode}"`,
+    )
+  const featureCodes = blank(env.SWITCHBOARD_DIAL_ALLOW_FEATURE_CODES) ?? '0'
+  if (featureCodes !== '1' && featureCodes !== '0')
+    throw new ConfigError(`SWITCHBOARD_DIAL_ALLOW_FEATURE_CODES must be 1 or 0 (got "${featureCodes}")`)
+
   const redisRaw = blank(env.REDIS_URL)
   if (redisRaw && !/^rediss?:\/\//.test(redisRaw))
     throw new ConfigError('REDIS_URL must start with redis:// or rediss://')
@@ -257,6 +275,7 @@ export function parseConfig(env: Env, opts: ParseOptions): { config: Config; war
       redisUrl: redisRaw ?? null,
       distDir: path.resolve(root, 'dist'),
       limits: { ...DEFAULT_LIMITS },
+      dial: { homeCountryCode, allowFeatureCodes: featureCodes === '1' },
     },
     warnings,
   }

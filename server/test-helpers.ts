@@ -29,9 +29,13 @@ export const fakeAuth = (policy: Partial<DialPolicy> = {}) =>
   fp(
     async (app: FastifyInstance) => {
       app.decorateRequest('user', null)
+      app.decorateRequest('sessionId', null)
       app.addHook('onRequest', async (request) => {
         const name = request.headers['x-test-user']
         request.user = typeof name === 'string' ? (USERS[name] ?? null) : null
+        // One session per user unless the test names one.
+        const session = request.headers['x-test-session']
+        request.sessionId = request.user ? (typeof session === 'string' ? session : request.user.name) : null
       })
       const dials = new Map<string, number>()
       app.decorate('auth', {

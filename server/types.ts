@@ -46,6 +46,11 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the auth plugin's onRequest hook; null when not signed in. */
     user: SessionUser | null
+    /**
+     * Set by the auth plugin: the sign-in session this request belongs to (a hash of the id in the signed
+     * cookie, never the cookie itself); null without one. Per-session limits key on it.
+     */
+    sessionId: string | null
   }
 }
 

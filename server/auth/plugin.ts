@@ -181,6 +181,7 @@ async function authPluginImpl(app: FastifyInstance, opts: AuthPluginOptions) {
   }
 
   app.decorateRequest('user', null)
+  app.decorateRequest('sessionId', null)
   app.addHook('onRequest', async (request) => {
     if (localDev) {
       request.user = LOCAL_DEVELOPER
@@ -200,6 +201,7 @@ async function authPluginImpl(app: FastifyInstance, opts: AuthPluginOptions) {
     }
     if (now - s.touchedAt > TOUCH_EVERY_MS) await store.set(key, { ...s, touchedAt: now }, idleMs)
     request.user = { ...acc.user, mode: s.mode }
+    request.sessionId = key
   })
 
   const policyFor = (user: SessionUser): DialPolicy => account(user.name)?.dialPolicy ?? { ...DEFAULT_DIAL_POLICY }

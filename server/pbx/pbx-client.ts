@@ -53,13 +53,57 @@ export const isSafeValue = (v: string, max = 512) =>
 /** subscribe's extension list: a supervisor may watch thousands. */
 const MAX_EXTEN_LIST = 64 * 1024
 
-/** Replace the key (as sent and URL-encoded) in any text from the PBX: an error page may echo the URL. */
+/**
+ * The key in any spelling an echo may give it, character by character: as is, JSON-escaped (`\/`, `\u003d`,
+ * any number of backslashes: a log line escapes once more), percent-encoded (once or more), or an HTML character
+ * reference. Case-insensitive: a case-changed copy is redacted too, which costs nothing.
+ */
+function keyPattern(apiKey: string): RegExp {
+  const parts = [...apiKey].map((c) => {
+    const cp = c.codePointAt(0)!
+    const hex = cp.toString(16)
+    const alts = [c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')]
+    alts.push(
+      c
+        .split('')
+        .map((u) => `\\\\+u${u.charCodeAt(0).toString(16).padStart(4, '0')}`)
+        .join(''),
+    )
+    if (cp < 0x80) alts.push(`%(?:25)*${hex.padStart(2, '0')}`)
+    if (c === '/' || c === '"' || c === '\\') alts.push(`\\\\+\\${c}`)
+    alts.push(`&#(?:0*${cp}|x0*${hex});`)
+    return `(?:${alts.join('|')})`
+  })
+  return new RegExp(parts.join(''), 'gi')
+}
+
+/** Replace the key, in every spelling (keyPattern), and any `apiKey=` value in text from the PBX or a log line. */
 export function scrubber(apiKey: string): (text: string) => string {
-  const forms = [...new Set([apiKey, encodeURIComponent(apiKey), encodeURIComponent(encodeURIComponent(apiKey))])]
-  return (text) => {
-    let out = text
-    for (const f of forms) out = out.split(f).join('[redacted]')
-    return out.replace(/(api_?key=)[^&\s"'<]*/gi, '$1[redacted]')
+  const key = keyPattern(apiKey)
+  return (text) => text.replace(key, '[redacted]').replace(/(api_?key=)[^&\s"'<]*/gi, '$1[redacted]')
+}
+
+/** Every string in a decoded value (object keys too) scrubbed. */
+function scrubDecoded(value: unknown, scrub: (text: string) => string): unknown {
+  if (typeof value === 'string') return scrub(value)
+  if (Array.isArray(value)) return value.map((v) => scrubDecoded(v, scrub))
+  if (typeof value !== 'object' || value === null) return value
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(value)) out[scrub(k)] = scrubDecoded(v, scrub)
+  return out
+}
+
+/**
+ * The one scrub of what the PBX said, as decoded: every path (action replies, the feed, errors, logs) reads a
+ * reply only after it. The raw text is not enough: JSON.parse turns `\/` and `\u003d` into plain characters.
+ * One pass over the value re-serialised finds any copy (JSON.stringify escapes only `"`, `\` and control
+ * characters, and the pattern takes those escapes); only then is every string walked.
+ */
+export function replyScrubber(apiKey: string): (decoded: unknown) => unknown {
+  const scrub = scrubber(apiKey)
+  return (decoded) => {
+    const text = JSON.stringify(decoded)
+    return text === undefined || scrub(text) === text ? decoded : scrubDecoded(decoded, scrub)
   }
 }
 
@@ -69,7 +113,7 @@ export function createPbxClient(opts: PbxClientOptions): CallPbx {
   const agent = secure
     ? new https.Agent({ keepAlive: true, rejectUnauthorized: !opts.insecureTls, maxSockets: 64 })
     : new http.Agent({ keepAlive: true, maxSockets: 64 })
-  const scrub = scrubber(opts.apiKey)
+  const scrub = replyScrubber(opts.apiKey)
   const maxBytes = opts.maxReplyBytes ?? 32 * 1024 * 1024
   const basePath = base.pathname.replace(/\/+$/, '') + PBX_API_PATH
 
@@ -153,10 +197,11 @@ export function createPbxClient(opts: PbxClientOptions): CallPbx {
         )
         res.on('end', () => {
           if (settled) return
-          const text = scrub(Buffer.concat(chunks).toString('utf8'))
+          const text = Buffer.concat(chunks).toString('utf8')
           let json: unknown
           try {
-            json = JSON.parse(text)
+            // Scrubbed once decoded: every path (action replies, the feed, errors, logs) reads only this.
+            json = scrub(JSON.parse(text))
           } catch {
             json = undefined
           }
