@@ -14,6 +14,7 @@ import fastifyCookie, { Signer } from '@fastify/cookie'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Redis } from 'ioredis'
+import { audit } from '../audit.ts'
 import type { DialPolicy, SessionUser } from '../types.ts'
 import { Oidc, claimedAs, findAccount, oidcLabel, type OidcOptions, type OidcPending } from './oidc.ts'
 import { verifyPassword } from './password.ts'
@@ -238,8 +239,17 @@ async function authPluginImpl(app: FastifyInstance, opts: AuthPluginOptions) {
     const body = request.body as { username?: unknown; password?: unknown } | null
     const username = typeof body?.username === 'string' ? body.username.trim() : ''
     const password = typeof body?.password === 'string' ? body.password : ''
-    if (!username || !password || username.length > 100 || password.length > 1024)
-      return reply.code(400).send({ error: 'bad-request', message: 'Enter a username and a password' })
+    if (!username || !password || username.length > 100 || password.length > 1024) {
+      const message = 'Enter a username and a password'
+      audit(request, {
+        user: username.slice(0, 100) || null,
+        action: 'sign-in',
+        what: 'password',
+        outcome: 'bad-request',
+        message,
+      })
+      return reply.code(400).send({ error: 'bad-request', message })
+    }
 
     const userKey = `fail:user:${username.toLowerCase()}`
     const ipKey = `fail:ip:${request.ip}`
@@ -248,23 +258,27 @@ async function authPluginImpl(app: FastifyInstance, opts: AuthPluginOptions) {
     if (over) {
       const who = over === byUser ? 'for this username' : 'from your address'
       const wait = Math.max(1, Math.ceil(over.resetMs / 60_000))
-      request.log.warn({ username, ip: request.ip }, 'sign-in refused: too many failures')
-      return reply.code(429).send({
-        error: 'rate-limited',
-        message: `Too many failed sign-ins ${who}. Try again in ${wait} minute${wait === 1 ? '' : 's'}.`,
-      })
+      const message = `Too many failed sign-ins ${who}. Try again in ${wait} minute${wait === 1 ? '' : 's'}.`
+      audit(request, { user: username, action: 'sign-in', what: 'password', outcome: 'rate-limited', message })
+      return reply.code(429).send({ error: 'rate-limited', message })
     }
 
     const acc = account(username)
     const ok = await verifyPassword(password, acc?.record.password ?? null)
     if (!ok || !acc) {
       await Promise.all([store.hit(userKey, limits.windowMs), store.hit(ipKey, limits.windowMs)])
-      request.log.info({ username, ip: request.ip }, 'sign-in failed')
+      audit(request, {
+        user: username,
+        action: 'sign-in',
+        what: 'password',
+        outcome: 'refused',
+        message: 'Wrong username or password',
+      })
       return reply.code(401).send({ error: 'unauthenticated', message: 'Wrong username or password', oidc: oidcInfo })
     }
     await store.delete(userKey)
     await startSession(request, reply, acc.record.name, 'accounts')
-    request.log.info({ user: acc.record.name }, 'signed in')
+    audit(request, { user: acc.record.name, action: 'sign-in', what: 'password', outcome: 'ok' })
     return sessionReply({ ...acc.user, mode: 'accounts' })
   })
 
@@ -303,7 +317,7 @@ async function authPluginImpl(app: FastifyInstance, opts: AuthPluginOptions) {
     try {
       claims = await oidc.finish(new URL(request.url, publicUrl), pending)
     } catch (e) {
-      request.log.warn({ err: (e as Error).message }, 'OIDC callback refused')
+      audit(request, { user: null, action: 'sign-in', what: 'oidc', outcome: 'refused', message: (e as Error).message })
       const said = new URL(request.url, publicUrl).searchParams.get('error')
       return page(
         reply,
@@ -315,7 +329,13 @@ async function authPluginImpl(app: FastifyInstance, opts: AuthPluginOptions) {
     }
     const acc = findAccount(users!.current, claims)
     if (!acc) {
-      request.log.warn({ claimed: claimedAs(claims) }, 'OIDC sign-in refused: no such user in the users file')
+      audit(request, {
+        user: claimedAs(claims),
+        action: 'sign-in',
+        what: 'oidc',
+        outcome: 'refused',
+        message: 'no such user in the users file',
+      })
       return page(
         reply,
         403,
@@ -323,7 +343,7 @@ async function authPluginImpl(app: FastifyInstance, opts: AuthPluginOptions) {
       )
     }
     await startSession(request, reply, acc.record.name, 'oidc')
-    request.log.info({ user: acc.record.name, via: 'oidc' }, 'signed in')
+    audit(request, { user: acc.record.name, action: 'sign-in', what: 'oidc', outcome: 'ok' })
     return reply.redirect('/')
   })
 }
