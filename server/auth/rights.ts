@@ -39,30 +39,31 @@ const bad = {
 }
 
 /**
- * The number as the PBX will dial it, or why it may not be dialled. Separators dropped; `+<home country><n>`
- * becomes the national number (trunk prefix added: `+61299998888` → `0299998888`, `+611900123456` →
- * `1900123456`); `+<other country><n>` the international prefix and the digits (`+44…` → `001144…` in
- * Australia); a number with `*` or `#` is a feature code, refused unless allowed.
+ * A number as it is sent (separators dropped) and as the PBX will dial it, which the dial policy checks: a
+ * `+<home country><n>` is dialled as the national number (trunk prefix added: `+61299998888` → `0299998888`;
+ * `+611900123456` → `1900123456`), a `+<other country><n>` with the international prefix (`+44…` → `001144…`
+ * from Australia). A number with `*` or `#` is a feature code (`**420`, `*8`), refused unless allowed.
  */
 export function dialledNumber(
   raw: string,
   settings: DialSettings,
-): { ok: true; number: string } | { ok: false; status: 400 | 403; message: string } {
-  const n = raw.replace(/[\s().-]/g, '')
-  if (/[*#]/.test(n) && !settings.allowFeatureCodes)
+): { ok: true; number: string; dialled: string } | { ok: false; status: 400 | 403; message: string } {
+  const number = raw.replace(/[\s().-]/g, '')
+  if (/[*#]/.test(number) && !settings.allowFeatureCodes)
     return {
       ok: false,
       status: 403,
       message: 'Feature codes (numbers with * or #) may not be dialled from Switchboard',
     }
-  if (!n.startsWith('+')) return /^[\d*#]{1,32}$/.test(n) ? { ok: true, number: n } : bad
-  const digits = n.slice(1)
+  if (!number.startsWith('+')) return /^[\d*#]{1,32}$/.test(number) ? { ok: true, number, dialled: number } : bad
+  const digits = number.slice(1)
   if (!/^\d{4,31}$/.test(digits)) return bad
   const home = dialling(settings.homeCountryCode)
-  if (!digits.startsWith(settings.homeCountryCode)) return { ok: true, number: home.intl + digits }
+  if (!digits.startsWith(settings.homeCountryCode)) return { ok: true, number, dialled: home.intl + digits }
   const national = digits.slice(settings.homeCountryCode.length)
-  return { ok: true, number: home.noTrunk?.test(national) ? national : home.trunk + national }
+  return { ok: true, number, dialled: home.noTrunk?.test(national) ? national : home.trunk + national }
 }
+
 /** Why the dial policy refuses this number (a sentence for the panel), or null when it may be dialled. */
 export function dialRefusal(policy: DialPolicy, number: string): string | null {
   const digits = number.replace(/[\s().-]/g, '')

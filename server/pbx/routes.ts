@@ -251,11 +251,11 @@ export async function pbxRoutes(app: FastifyInstance, opts: PbxRoutesOptions) {
       refuse(request, reply, 'dial', what, status, message, word)
     if (!from) return no(400, 'dial: extenOrUniqueId (the extension to dial from) is required')
     if (!at) return no(400, `dial: extenOrUniqueId ${NOT_EXTEN}`)
-    // The number as the PBX will dial it: what the policy checks is what is sent.
-    const dialled = dialledNumber(asked, config.dial)
-    if (!dialled.ok) return no(dialled.status, dialled.message)
-    const number = dialled.number
-    what = `${number} from ${at.ext}`
+    // The policy checks the number as the PBX will dial it (`+61 1900…` is a 1900 number).
+    const parsed = dialledNumber(asked, config.dial)
+    if (!parsed.ok) return no(parsed.status, parsed.message)
+    const { number, dialled } = parsed
+    what = `${number}${dialled === number ? '' : ` (dialled as ${dialled})`} from ${at.ext}`
     const refusal = rightsRefusal(request, 'dial', at.ext)
     if (refusal) return no(403, refusal)
     const params: Record<string, string> = { number, extenOrUniqueId: at.channel }
@@ -267,7 +267,7 @@ export async function pbxRoutes(app: FastifyInstance, opts: PbxRoutesOptions) {
     }
     if (params.autoAnswer !== undefined && !ANSWER_HEADERS.has(params.autoAnswer))
       return no(400, 'dial: autoAnswer is not a known handset header')
-    const verdict = await app.auth.checkDial(request.user!, number)
+    const verdict = await app.auth.checkDial(request.user!, dialled)
     if (!verdict.ok) return no(verdict.status, verdict.message, verdict.error)
     return send(request, reply, 'dial', what, 'dial', params)
   })

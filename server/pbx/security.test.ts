@@ -167,10 +167,12 @@ describe('6. the dial policy checks the number as the PBX will dial it', () => {
     expect(log.audits()).toMatchObject([{ user: 'alice', action: 'dial', outcome: /refused|bad-request/ }])
   })
 
-  it('sends what it checked: +61 2 9999 8888 is dialled as 0299998888; feature codes when allowed', async () => {
-    const { app, pbx } = await make({ policy })
+  it('+61 2 9999 8888 is checked as 0299998888 (allowed by 02) and sent as written; feature codes when allowed', async () => {
+    const { app, pbx, log } = await make({ policy: { ...policy, allowPrefixes: ['02', '1300'] } })
     expect((await post(app, dial('+61 2 9999 8888'))).statusCode).toBe(200)
-    expect(pbx.sent[0].params.number).toBe('0299998888')
+    expect((await post(app, dial('+44 20 7946 0018'))).statusCode).toBe(403)
+    expect(pbx.sent.map((s) => s.params.number)).toEqual(['+61299998888'])
+    expect(log.audits()[0].what).toBe('+61299998888 (dialled as 0299998888) from 400')
     const allowed = await make({ policy, config: testConfig({ SWITCHBOARD_DIAL_ALLOW_FEATURE_CODES: '1' }) })
     expect((await post(allowed.app, dial('*8'))).statusCode).toBe(200)
     expect(allowed.pbx.sent.map((s) => s.params.number)).toEqual(['*8'])
@@ -189,7 +191,11 @@ describe('6. the dial policy checks the number as the PBX will dial it', () => {
       ['44', '+61299998888', '0061299998888'],
     ]
     for (const [cc, n, out] of cases)
-      expect(dialledNumber(n, { ...au, homeCountryCode: cc }), `${cc} ${n}`).toEqual({ ok: true, number: out })
+      expect(dialledNumber(n, { ...au, homeCountryCode: cc }), `${cc} ${n}`).toEqual({
+        ok: true,
+        number: n,
+        dialled: out,
+      })
     expect(dialledNumber('*8', au)).toMatchObject({ ok: false, status: 403 })
     expect(dialledNumber('+61abc', au)).toMatchObject({ ok: false, status: 400 })
   })
