@@ -4,7 +4,7 @@
 // Run as `npm run docs` (the Playwright project 'docs'), it writes docs/security.md; `npm test` never does.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import http from 'node:http'
 import { tmpdir } from 'node:os'
@@ -139,7 +139,12 @@ test.afterAll(async () => {
   if (test.info().project.name === 'docs') await writeFile('docs/security.md', markdown())
 })
 
+/** docs/security.md below this line is written by hand (what an attacker can and cannot do) and kept as is. */
+const BY_HAND = '<!-- Written by hand below this line; `npm run docs` keeps it. -->'
+
 function markdown() {
+  const old = existsSync('docs/security.md') ? readFileSync('docs/security.md', 'utf8') : ''
+  const kept = old.includes(BY_HAND) ? old.slice(old.indexOf(BY_HAND)) : `${BY_HAND}\n`
   const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
   return [
     '# Switchboard security suite: what was tried and what happened',
@@ -153,6 +158,7 @@ function markdown() {
     '|---|---|---|---|',
     ...report.map((r) => `| ${esc(r.finding)} | ${esc(r.attack)} | ${esc(r.expected)} | ${esc(r.observed)} |`),
     '',
+    kept,
   ].join('\n')
 }
 
