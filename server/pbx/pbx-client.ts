@@ -54,9 +54,10 @@ export const isSafeValue = (v: string, max = 512) =>
 const MAX_EXTEN_LIST = 64 * 1024
 
 /**
- * The key in any spelling an echo may give it, character by character: as is, JSON-escaped (`\/`, `\u003d`,
- * any number of backslashes: a log line escapes once more), percent-encoded (once or more), or an HTML character
- * reference. Case-insensitive: a case-changed copy is redacted too, which costs nothing.
+ * The key in any spelling an echo may give it, character by character: as is, JSON-escaped (`\/`, `\u003d`;
+ * up to 8 backslashes: a log line escapes once more), percent-encoded (up to 5 times), or an HTML character
+ * reference. Case-insensitive: a case-changed copy is redacted too, which costs nothing. Repeats are bounded:
+ * a long run of `\` or `%25` (a URL an attacker gets logged) costs linear time, not quadratic.
  */
 function keyPattern(apiKey: string): RegExp {
   const parts = [...apiKey].map((c) => {
@@ -66,11 +67,11 @@ function keyPattern(apiKey: string): RegExp {
     alts.push(
       c
         .split('')
-        .map((u) => `\\\\+u${u.charCodeAt(0).toString(16).padStart(4, '0')}`)
+        .map((u) => `\\\\{1,8}u${u.charCodeAt(0).toString(16).padStart(4, '0')}`)
         .join(''),
     )
-    if (cp < 0x80) alts.push(`%(?:25)*${hex.padStart(2, '0')}`)
-    if (c === '/' || c === '"' || c === '\\') alts.push(`\\\\+\\${c}`)
+    if (cp < 0x80) alts.push(`%(?:25){0,4}${hex.padStart(2, '0')}`)
+    if (c === '/' || c === '"' || c === '\\') alts.push(`\\\\{1,8}\\${c}`)
     alts.push(`&#(?:0*${cp}|x0*${hex});`)
     return `(?:${alts.join('|')})`
   })
