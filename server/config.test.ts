@@ -127,3 +127,16 @@ describe('isLoopbackHost', () => {
     ['127.0.0.1.nip.io', false],
   ])('%s → %s', (h, want) => expect(isLoopbackHost(h)).toBe(want))
 })
+
+describe('dial settings (issue 23)', () => {
+  it('default to Australia, feature codes refused; take +64 or 1; refuse anything else with one line', () => {
+    expect(prod(REAL).config.dial).toEqual({ homeCountryCode: '61', allowFeatureCodes: false })
+    const nz = prod({ ...REAL, SWITCHBOARD_HOME_COUNTRY_CODE: '+64', SWITCHBOARD_DIAL_ALLOW_FEATURE_CODES: '1' })
+    expect(nz.config.dial).toEqual({ homeCountryCode: '64', allowFeatureCodes: true })
+    expect(refusal(() => prod({ ...REAL, SWITCHBOARD_HOME_COUNTRY_CODE: 'AU' }))).toMatch(
+      /SWITCHBOARD_HOME_COUNTRY_CODE/,
+    )
+    expect(refusal(() => prod({ ...REAL, SWITCHBOARD_HOME_COUNTRY_CODE: '0061' }))).toMatch(/1 to 3 digits/)
+    expect(refusal(() => prod({ ...REAL, SWITCHBOARD_DIAL_ALLOW_FEATURE_CODES: 'yes' }))).toMatch(/1 or 0/)
+  })
+})

@@ -5,7 +5,7 @@ import pino, { type DestinationStream, type Logger } from 'pino'
 import { scrubber } from './pbx/pbx-client.ts'
 
 /** Above pino's fatal (60): a level setting that keeps fatal keeps these. */
-export const AUDIT_LEVEL = 70
+const AUDIT_LEVEL = 70
 
 export function createLogger(opts: { apiKey?: string; level?: string; stream?: DestinationStream }): Logger {
   const scrub = opts.apiKey ? scrubber(opts.apiKey) : null
