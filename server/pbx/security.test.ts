@@ -6,9 +6,11 @@ import type { AddressInfo } from 'node:net'
 import { Writable } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { PbxSimulator } from '../../sim/pbx-simulator.ts'
 import { tempUsersFile } from '../auth/test-helpers.ts'
 import { dialledNumber } from '../auth/rights.ts'
 import { createFeedHub } from '../feed/feed-hub.ts'
+import { simCallPbx } from '../feed/testing/sim-pbx.ts'
 import { createLogger } from '../logger.ts'
 import { panel, testApp, testConfig } from '../test-helpers.ts'
 import type { FeedHub } from '../types.ts'
@@ -224,6 +226,27 @@ describe('7. rights follow where the call is now', () => {
       ['bob', 'record-start', 'ok'],
       ['bob', 'hangup', 'ok'],
     ])
+  })
+
+  it('the same through the real feed (the simulator transfers the call): alice refused, nothing at the PBX', async () => {
+    const sim = new PbxSimulator({ answerDelayMs: 10 })
+    const log = capture('warn')
+    const hub = createFeedHub({ callPbx: simCallPbx(sim), extensions: ['400', '410'], logger: log.logger })
+    open.push(hub)
+    const { app } = await make({ deps: { feed: hub, callPbx: simCallPbx(sim), logger: log.logger } })
+    const id = sim.ring({ ext: '400', callerId: '0299998888' })
+    sim.setStatus(id, 'Connected', '400')
+    sim.setStatus(id, 'Unlinked', '400')
+    sim.ring({ ext: '410', uniqueCallId: id, callerId: '0299998888' })
+    sim.setStatus(id, 'Connected', '410')
+    await expect.poll(() => hub.call(id)?.legs.get('410')).toBe('Connected')
+    expect(hub.call(id)?.legs.get('400')).toBe('Unlinked')
+    const actions = () => sim.requests.filter((r) => r.method !== 'subscribe').map((r) => r.method)
+    for (const url of [`/api/pbx/hangup?extenOrUniqueId=${id}`, `/api/pbx/start?extenOrUniqueId=${id}`])
+      expect((await post(app, url, 'alice')).statusCode, url).toBe(403)
+    expect(actions()).toEqual([])
+    expect((await post(app, `/api/pbx/hangup?extenOrUniqueId=${id}`, 'bob')).statusCode).toBe(200)
+    expect(actions()).toEqual(['hangup'])
   })
 
   it('a leg that ended gives nothing either', async () => {
