@@ -131,8 +131,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     loggerInstance: deps.logger,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
-    // A hop count works (proxy-addr) though the type leaves it out.
-    trustProxy: config.trustProxy as boolean | string[],
+    // A hop count as Express reads it (the nearest N hops, whatever their address): Fastify 5 now ignores a number.
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? (_address: string, hop: number) => hop < (config.trustProxy as number)
+        : config.trustProxy,
     bodyLimit: config.limits.bodyBytes,
     // Receiving a request (headers and body) is quick; a held poll is the reply, not the request.
     requestTimeout: config.limits.requestTimeoutMs,
