@@ -116,8 +116,14 @@ describe('3. password hashing bounded, one address cannot starve the others', { 
 })
 
 describe('4. a session belongs to one version of one account', { timeout: 30_000 }, () => {
+  const said: string[] = []
   const cli = (file: string, args: string[], stdin = '') => {
-    const io: CliIo = { env: { SWITCHBOARD_USERS_FILE: file }, stdin: async () => stdin, out: () => {}, err: () => {} }
+    const io: CliIo = {
+      env: { SWITCHBOARD_USERS_FILE: file },
+      stdin: async () => stdin,
+      out: (line) => void said.push(line),
+      err: () => {},
+    }
     return main(args, io)
   }
 
@@ -126,6 +132,7 @@ describe('4. a session belongs to one version of one account', { timeout: 30_000
     const old = cookieFrom(await login(app, 'alice', 'alice-password'))
     expect((await whoami(app, old)).statusCode).toBe(200)
     expect(await cli(file, ['add', 'alice', '--password-stdin'], 'a brand new password\n')).toBe(0)
+    expect(said.at(-1)).toBe("New password: alice's sessions signed in with the old one end within seconds.")
     await expect.poll(async () => (await whoami(app, old)).statusCode, { timeout: 10_000 }).toBe(401)
     expect((await login(app, 'alice', 'a brand new password')).statusCode).toBe(200)
   })
