@@ -15,6 +15,7 @@ vi.mock('./password.ts', async (original) => {
   return { ...real, verifyPassword: vi.fn(real.verifyPassword) }
 })
 const checks = vi.mocked(verifyPassword)
+const realVerify = checks.getMockImplementation()!
 
 const ALICE: TestUser = { name: 'alice', pass: 'alice-password', act: ['400'] }
 const BOB: TestUser = { name: 'bob', pass: 'bob-password', act: ['410'] }
@@ -25,6 +26,7 @@ afterEach(async () => {
   for (const c of cleanups.reverse()) await c()
   cleanups = []
   checks.mockClear()
+  checks.mockImplementation(realVerify)
 })
 
 async function setup(opts: Partial<AuthPluginOptions> = {}, users = [ALICE, BOB, CAROL]) {
@@ -96,12 +98,22 @@ describe('3. password hashing bounded, one address cannot starve the others', { 
 
   it('151 wrong sign-ins at once from one address: another address’s sign-in is checked among the first, and succeeds', async () => {
     const { app } = await setup({ hashQueue: { running: 1, waiting: 16, perKey: 3 } })
-    const burst = Array.from({ length: 151 }, (_, i) => login(app, `guess${i}`, `burst-${i}`, '10.6.6.6'))
+    // Checks held until every request has reached the queue, so no place frees early (conditions, not timing).
+    let open = () => {}
+    const gate = new Promise<void>((resolve) => (open = resolve))
+    checks.mockImplementation(async (...args) => gate.then(() => realVerify(...args)))
+    let settled = 0
+    const burst = Array.from({ length: 151 }, (_, i) =>
+      login(app, `guess${i}`, `burst-${i}`, '10.6.6.6').finally(() => settled++),
+    )
     const bob = login(app, 'bob', 'bob-password', '10.1.1.1')
     const session = app.inject({ url: '/api/session' })
+    expect((await session).statusCode).toBe(401)
+    await expect.poll(() => settled).toBe(148)
+    await expect.poll(() => checks.mock.calls.length).toBe(1)
+    open()
     const res = await Promise.all(burst)
     expect((await bob).statusCode).toBe(200)
-    expect((await session).statusCode).toBe(401)
     // 3 of the burst admitted (its share), bob's check right after them; the rest refused unchecked.
     const order = checks.mock.calls.map(([password]) => password)
     expect(order).toHaveLength(4)
