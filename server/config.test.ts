@@ -105,6 +105,11 @@ describe('parseConfig', () => {
     const why = refusal(() => prod({ ...REAL, TRUST_PROXY: 'true' }))
     expect(why).toMatch(/^TRUST_PROXY=true would believe X-Forwarded-\* from any client/)
     expect(why).toMatch(/TRUST_PROXY=1/)
+    // A hop count believes whoever connects: said at start unless only this machine can connect.
+    expect(prod({ ...REAL, TRUST_PROXY: '1', HOST: '0.0.0.0' }).warnings.join()).toMatch(
+      /^TRUST_PROXY=1 believes X-Forwarded-\* from whoever connects/,
+    )
+    expect(prod({ ...REAL, TRUST_PROXY: '1' }).warnings.join()).not.toMatch(/TRUST_PROXY/)
   })
 
   it('reads the session secret from SESSION_SECRET_FILE (kept out of docker inspect), not with SESSION_SECRET too', () => {

@@ -249,6 +249,12 @@ export function parseConfig(env: Env, opts: ParseOptions): { config: Config; war
       warnings.push('SESSION_SECRET is not set: a new one was generated, so everyone signs in again after a restart')
   }
 
+  const trust = trustProxy(blank(env.TRUST_PROXY))
+  if (typeof trust === 'number' && !isLoopbackHost(host))
+    warnings.push(
+      `TRUST_PROXY=${trust} believes X-Forwarded-* from whoever connects: make sure only the proxy can reach ${host}:${port.data}, or give the proxy's address instead`,
+    )
+
   const redisRaw = blank(env.REDIS_URL)
   if (redisRaw && !/^rediss?:\/\//.test(redisRaw))
     throw new ConfigError('REDIS_URL must start with redis:// or rediss://')
@@ -262,7 +268,7 @@ export function parseConfig(env: Env, opts: ParseOptions): { config: Config; war
       publicUrl,
       sessionSecret,
       sessionSecretGenerated,
-      trustProxy: trustProxy(blank(env.TRUST_PROXY)),
+      trustProxy: trust,
       host,
       port: port.data,
       extensions: extensionList(env.SWITCHBOARD_EXTENSIONS ?? ''),
