@@ -17,7 +17,7 @@ import fp from 'fastify-plugin'
 import type { Redis } from 'ioredis'
 import type { DialPolicy, SessionUser } from '../types.ts'
 import { Oidc, claimedAs, findAccount, oidcLabel, type OidcOptions, type OidcPending } from './oidc.ts'
-import { expandEntries } from './extension-list.ts'
+import { credOf, keepsRights, rightsOf } from './account-version.ts'
 import { DEFAULT_HASH_QUEUE, HashQueue, type HashQueueOptions } from './hash-queue.ts'
 import { verifyPassword } from './password.ts'
 import { dialRefusal } from './rights.ts'
@@ -135,30 +135,6 @@ const PUBLIC = { config: { access: 'public' } }
 
 const sha = (s: string) => createHash('sha256').update(s).digest('base64url')
 const sessionKey = (id: string) => `session:${sha(id)}`
-
-/** One version of an account: its credential (salted password hash, so re-adding a user differs) and its rights. */
-const credOf = (acc: Account) =>
-  sha(JSON.stringify([acc.record.name.toLowerCase(), acc.record.password ?? '', acc.record.email ?? '']))
-const rightsOf = (acc: Account) =>
-  JSON.stringify({ supervisor: acc.record.supervisor, act: acc.record.act, watch: acc.record.watch })
-
-/** Whether the account's rights now still include every right the session was given (`rights` as stored). */
-function keepsRights(rights: string, acc: Account): boolean {
-  let was: { supervisor: boolean; act: string[]; watch: string[] }
-  try {
-    was = JSON.parse(rights) as typeof was
-  } catch {
-    return false
-  }
-  if (was.supervisor && !acc.user.supervisor) return false
-  const now = { act: acc.user.act, watch: acc.user.watch }
-  for (const kind of ['act', 'watch'] as const) {
-    const set = now[kind]
-    if (set.all) continue
-    for (const ext of expandEntries(was[kind] ?? [])) if (!set.exts.has(ext)) return false
-  }
-  return true
-}
 
 function sortedExts(set: SessionUser['act']): string[] {
   if (set.all) return []
