@@ -79,21 +79,35 @@ describe('3. password hashing bounded, one address cannot starve the others', { 
         gates.push(() => resolve(name))
       })
     const a = [1, 2, 3, 4].map((i) => q.run('A', job(`A${i}`)))
-    const b = q.run('B', job('B1'))
-    const c = [1, 2].map((i) => q.run('C', job(`C${i}`)))
-    const d = q.run('D', job('D1'))
-    // A3, A4: over A's share; D1: 1 running + 4 waiting is full.
+    const others = ['B', 'C', 'D'].map((k) => q.run(k, job(`${k}1`)))
+    // A3, A4: over A's share; B2: 1 running + 4 waiting is full, and B already holds a place.
     expect(await a[2]).toEqual({ ok: false, why: 'address' })
     expect(await a[3]).toEqual({ ok: false, why: 'address' })
-    expect(await d).toEqual({ ok: false, why: 'busy' })
+    expect(await q.run('B', job('B2'))).toEqual({ ok: false, why: 'busy' })
     for (let i = 0; i < 5; i++) {
       await expect.poll(() => gates.length).toBe(i + 1)
       gates[i]()
     }
-    expect(await Promise.all([a[0], a[1], b, ...c])).toEqual(
-      ['A1', 'A2', 'B1', 'C1', 'C2'].map((value) => ({ ok: true, value })),
+    expect(await Promise.all([a[0], a[1], ...others])).toEqual(
+      ['A1', 'A2', 'B1', 'C1', 'D1'].map((value) => ({ ok: true, value })),
     )
-    expect(order).toEqual(['A1', 'A2', 'B1', 'C1', 'C2'])
+    expect(order).toEqual(['A1', 'A2', 'B1', 'C1', 'D1'])
+  })
+
+  it('a full queue lets in an address holding no place, refusing the last waiter of the address holding most', async () => {
+    const q = new HashQueue({ running: 1, waiting: 2, perKey: 3 })
+    const gates: (() => void)[] = []
+    const job = (name: string) => () => new Promise<string>((resolve) => gates.push(() => resolve(name)))
+    const a = [1, 2, 3].map((i) => q.run('A', job(`A${i}`)))
+    // A1 runs, A2 and A3 wait: full. B holds nothing: A3 makes room. A (2 places left) asking again is refused.
+    const b = q.run('B', job('B1'))
+    expect(await a[2]).toEqual({ ok: false, why: 'busy' })
+    expect(await q.run('A', job('A4'))).toEqual({ ok: false, why: 'busy' })
+    for (let i = 0; i < 3; i++) {
+      await expect.poll(() => gates.length).toBe(i + 1)
+      gates[i]()
+    }
+    expect(await Promise.all([a[0], a[1], b])).toEqual(['A1', 'A2', 'B1'].map((value) => ({ ok: true, value })))
   })
 
   it('151 wrong sign-ins at once from one address: another address’s sign-in is checked among the first, and succeeds', async () => {
