@@ -59,6 +59,8 @@ describe('sessions in Redis', { timeout: 30_000 }, () => {
       expect(codes.filter((c) => c === 401)).toHaveLength(5)
       expect(codes.filter((c) => c === 429)).toHaveLength(36)
       // Refused attempts were given back: the count is the 5 failures, so the next is refused too.
+      const store = connect()
+      expect(await store.get('switchboard:auth:fail:user-ip:alice|10.0.0.7')).toBe('5')
       expect((await login(a, 'alice', 'alice-password', '10.0.0.7')).statusCode).toBe(429)
       expect((await login(b, 'alice', 'alice-password', '10.0.0.8')).statusCode).toBe(200)
     } finally {
