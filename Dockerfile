@@ -1,15 +1,16 @@
-# Switchboard: the panel (dist/) and its server (dist-server/) on Debian's Node 20, as a non-root user.
+# Switchboard: the panel (dist/) and its server (dist-server/) on Debian's Node 24 (the current LTS; Node 20's
+# support ended April 2026 — the code still runs on 20.19+), as a non-root user.
 # Build:  docker build -t switchboard .      Run: see compose.yaml and README "Deploy".
 # CI cannot run docker: server/deploy.test.ts checks this file, and npm test runs the same build and start.
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080
 WORKDIR /app
 COPY --from=build --chown=root:root /app/package.json /app/package-lock.json ./
@@ -17,7 +18,7 @@ COPY --from=build --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist
 COPY --from=build --chown=root:root /app/dist-server ./dist-server
 COPY --from=build --chown=root:root /app/scripts/user.mjs ./scripts/user.mjs
-# The users file lives in a volume the server can read and the CLI can write; the code is not writable.
+# The users file lives in a volume the server mounts read-only and the CLI (compose's `users`) writes; the code is not writable.
 RUN mkdir -p /var/lib/switchboard && chown node:node /var/lib/switchboard
 ENV SWITCHBOARD_USERS_FILE=/var/lib/switchboard/users.json
 USER node

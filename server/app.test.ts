@@ -66,7 +66,7 @@ describe('operations', () => {
   })
 
   it('sends HSTS behind TLS (a trusted proxy says https)', async () => {
-    const { app } = await make({ config: testConfig({ TRUST_PROXY: 'true' }) })
+    const { app } = await make({ config: testConfig({ TRUST_PROXY: '127.0.0.1' }) })
     const r = await app.inject({ url: '/healthz', headers: { 'x-forwarded-proto': 'https' } })
     expect(r.headers['strict-transport-security']).toMatch(/max-age=\d+/)
   })

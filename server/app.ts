@@ -131,11 +131,20 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     loggerInstance: deps.logger,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
-    // A hop count works (proxy-addr) though the type leaves it out.
-    trustProxy: config.trustProxy as boolean | string[],
+    // A hop count as Express reads it (the nearest N hops, whatever their address): Fastify 5 now ignores a number.
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? (_address: string, hop: number) => hop < (config.trustProxy as number)
+        : config.trustProxy,
     bodyLimit: config.limits.bodyBytes,
     // Receiving a request (headers and body) is quick; a held poll is the reply, not the request.
-    requestTimeout: 15_000,
+    requestTimeout: config.limits.requestTimeoutMs,
+    // Node checks these limits only every connectionsCheckingInterval (30 s by default, so a 15 s limit cut at
+    // ~26 s) and keeps headersTimeout at 60 s unless told: both set so a slow sender is cut at the limit.
+    http: {
+      headersTimeout: config.limits.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, config.limits.requestTimeoutMs),
+    },
     connectionTimeout: 60_000,
     keepAliveTimeout: 65_000,
     return503OnClosing: true,

@@ -101,6 +101,33 @@ describe('parseConfig', () => {
     )
   })
 
+  it('refuses TRUST_PROXY=true at start, saying why and what to give instead', () => {
+    const why = refusal(() => prod({ ...REAL, TRUST_PROXY: 'true' }))
+    expect(why).toMatch(/^TRUST_PROXY=true would believe X-Forwarded-\* from any client/)
+    expect(why).toMatch(/TRUST_PROXY=1/)
+    // A hop count believes whoever connects: said at start unless only this machine can connect.
+    expect(prod({ ...REAL, TRUST_PROXY: '1', HOST: '0.0.0.0' }).warnings.join()).toMatch(
+      /TRUST_PROXY=1 believes X-Forwarded-\* from whoever connects/,
+    )
+    expect(prod({ ...REAL, TRUST_PROXY: '1' }).warnings.join()).not.toMatch(/TRUST_PROXY/)
+  })
+
+  it('reads the session secret from SESSION_SECRET_FILE (kept out of docker inspect), not with SESSION_SECRET too', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sb-secret-'))
+    writeFileSync(path.join(dir, 's'), `${'s'.repeat(40)}\n`)
+    const { config } = prod({ ...REAL, SESSION_SECRET_FILE: path.join(dir, 's') })
+    expect(config.sessionSecret).toBe('s'.repeat(40))
+    expect(config.sessionSecretGenerated).toBe(false)
+    writeFileSync(path.join(dir, 'short'), 'short')
+    expect(refusal(() => prod({ ...REAL, SESSION_SECRET_FILE: path.join(dir, 'short') }))).toMatch(/32 characters/)
+    expect(refusal(() => prod({ ...REAL, SESSION_SECRET_FILE: path.join(dir, 'nope') }))).toMatch(
+      /SESSION_SECRET_FILE: cannot read .*nope \(ENOENT\)/,
+    )
+    expect(
+      refusal(() => prod({ ...REAL, SESSION_SECRET: 'x'.repeat(40), SESSION_SECRET_FILE: path.join(dir, 's') })),
+    ).toMatch(/not both/)
+  })
+
   it('reads TRUST_PROXY and OIDC', () => {
     const oidc = { OIDC_ISSUER: 'https://id.example.com', OIDC_CLIENT_ID: 'c', OIDC_CLIENT_SECRET: 's' }
     const { config } = prod({

@@ -27,8 +27,8 @@ export interface Config {
   sessionSecret: string
   /** SESSION_SECRET was unset: sessions end when the server restarts. */
   sessionSecretGenerated: boolean
-  /** Fastify's trustProxy: false, true, a hop count, or addresses/CIDRs. */
-  trustProxy: boolean | number | string[]
+  /** Fastify's trustProxy: false, a hop count, or the proxy's addresses/CIDRs (never `true`: see trustProxy()). */
+  trustProxy: false | number | string[]
   host: string
   port: number
   /** SWITCHBOARD_EXTENSIONS: the panel's default extensions (bare). */
@@ -59,6 +59,8 @@ export interface Limits {
   maxPollSec: number
   /** How long an action waits for the PBX. */
   pbxTimeoutMs: number
+  /** A request's headers and body must arrive within this; a slower one is cut (408). */
+  requestTimeoutMs: number
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -68,6 +70,7 @@ export const DEFAULT_LIMITS: Limits = {
   pollsTotal: 2000,
   maxPollSec: 25,
   pbxTimeoutMs: 15_000,
+  requestTimeoutMs: 15_000,
 }
 
 export class ConfigError extends Error {
@@ -135,7 +138,12 @@ function readSecretFile(name: string, file: string): string {
 
 function trustProxy(raw: string | undefined): Config['trustProxy'] {
   if (raw === undefined || raw === 'false' || raw === '0') return false
-  if (raw === 'true') return true
+  // `true` believes any client's X-Forwarded-For/-Host/-Proto: forged addresses spread the sign-in limits, a
+  // forged host and scheme pass the origin check.
+  if (raw === 'true')
+    throw new ConfigError(
+      'TRUST_PROXY=true would believe X-Forwarded-* from any client (forged addresses and origins): give the proxy hop count (TRUST_PROXY=1) or its addresses (TRUST_PROXY=10.0.0.5)',
+    )
   if (/^\d+$/.test(raw)) return Number(raw)
   const list = raw.split(',').map((s) => s.trim())
   for (const a of list)
@@ -235,10 +243,14 @@ export function parseConfig(env: Env, opts: ParseOptions): { config: Config; war
       )
   }
 
-  let sessionSecret = blank(env.SESSION_SECRET)
+  const secretText = blank(env.SESSION_SECRET)
+  const secretFile = blank(env.SESSION_SECRET_FILE)
+  if (secretText && secretFile) throw new ConfigError('Set SESSION_SECRET or SESSION_SECRET_FILE, not both')
+  let sessionSecret = secretFile ? readSecretFile('SESSION_SECRET_FILE', secretFile) : secretText
   let sessionSecretGenerated = false
   if (sessionSecret) {
-    if (sessionSecret.length < 32) throw new ConfigError('SESSION_SECRET must be at least 32 characters')
+    if (sessionSecret.length < 32)
+      throw new ConfigError(`${secretFile ? 'SESSION_SECRET_FILE' : 'SESSION_SECRET'} must hold at least 32 characters`)
   } else {
     sessionSecret = randomBytes(32).toString('base64url')
     sessionSecretGenerated = true
@@ -255,6 +267,12 @@ export function parseConfig(env: Env, opts: ParseOptions): { config: Config; war
   if (featureCodes !== '1' && featureCodes !== '0')
     throw new ConfigError(`SWITCHBOARD_DIAL_ALLOW_FEATURE_CODES must be 1 or 0 (got "${featureCodes}")`)
 
+  const trust = trustProxy(blank(env.TRUST_PROXY))
+  if (typeof trust === 'number' && !isLoopbackHost(host))
+    warnings.push(
+      `TRUST_PROXY=${trust} believes X-Forwarded-* from whoever connects: make sure only the proxy can reach ${host}:${port.data}, or give the proxy's address instead`,
+    )
+
   const redisRaw = blank(env.REDIS_URL)
   if (redisRaw && !/^rediss?:\/\//.test(redisRaw))
     throw new ConfigError('REDIS_URL must start with redis:// or rediss://')
@@ -268,7 +286,7 @@ export function parseConfig(env: Env, opts: ParseOptions): { config: Config; war
       publicUrl,
       sessionSecret,
       sessionSecretGenerated,
-      trustProxy: trustProxy(blank(env.TRUST_PROXY)),
+      trustProxy: trust,
       host,
       port: port.data,
       extensions: extensionList(env.SWITCHBOARD_EXTENSIONS ?? ''),

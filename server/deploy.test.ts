@@ -16,10 +16,12 @@ const lines = dockerfile
 const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string>; engines: { node: string } }
 
 describe('Dockerfile', () => {
-  it('is multi-stage on a Debian-based Node 20 image', () => {
+  it('is multi-stage on a Debian-based image of the current Node LTS (24; Node 20 ended April 2026)', () => {
     const froms = lines.filter((l) => l.startsWith('FROM '))
     expect(froms.length).toBeGreaterThanOrEqual(2)
-    for (const f of froms) expect(f).toMatch(/^FROM node:20-(bookworm|bullseye)(-slim)?\b/)
+    for (const f of froms) expect(f).toMatch(/^FROM node:24-(trixie|bookworm)(-slim)?\b/)
+    // The code keeps running on the Node 20 these machines have.
+    expect(pkg.engines.node).toBe('>=20.19')
     expect(lines.some((l) => /^COPY --from=build /.test(l))).toBe(true)
   })
 
@@ -46,6 +48,7 @@ describe('Dockerfile', () => {
 
   it('holds no key or secret', () => {
     expect(dockerfile).not.toMatch(/NOOJEE_API_KEY=|SESSION_SECRET=/)
+    expect(read('.dockerignore')).toMatch(/^secrets$/m)
   })
 })
 
@@ -58,5 +61,24 @@ describe('compose.yaml', () => {
     expect(compose).toMatch(/SWITCHBOARD_USERS_FILE: \/var\/lib\/switchboard\/users\.json/)
     expect(compose).toMatch(/switchboard-users:\/var\/lib\/switchboard/)
     expect(compose).toMatch(/stop_grace_period: \d+s/)
+  })
+
+  it('keeps the session secret out of the environment, and mounts the users file read-only for the server', () => {
+    const server = compose.slice(compose.indexOf('  switchboard:'), compose.indexOf('  users:'))
+    expect(server).toContain('SESSION_SECRET_FILE: /run/secrets/session-secret')
+    expect(compose).not.toMatch(/SESSION_SECRET:/)
+    expect(compose).toMatch(/session-secret:\n\s+file: \.\/secrets\/session-secret/)
+    expect(server).toContain("volumes: ['switchboard-users:/var/lib/switchboard:ro']")
+    // Only the on-demand CLI service writes it.
+    const users = compose.slice(compose.indexOf('  users:'), compose.indexOf('\nnetworks:'))
+    expect(users).toContain("volumes: ['switchboard-users:/var/lib/switchboard']")
+    expect(users).toContain('profiles: [tools]')
+  })
+
+  it('trusts X-Forwarded-* from the network gateway (where a proxy on the host connects from), not `loopback` or `true`', () => {
+    const gateway = /gateway: ([\d.]+)/.exec(compose)?.[1]
+    expect(gateway).toBeTruthy()
+    expect(compose).toContain(`TRUST_PROXY: \${TRUST_PROXY:-${gateway}}`)
+    expect(compose).toMatch(/ports: \['127\.0\.0\.1:8080:8080'\]/)
   })
 })

@@ -47,6 +47,7 @@ describe('npm start', () => {
     [{ NOOJEE_URL: 'https://pbx.example.com', NOOJEE_API_KEY: 'k-123' }, /^switchboard: No way to sign in/],
     [{ NOOJEE_URL: 'http://pbx.example.com', NOOJEE_API_KEY: 'k-123' }, /^switchboard: NOOJEE_URL must use https/],
     [{ NOOJEE_API_KEY: 'k-123' }, /^switchboard: NOOJEE_API_KEY is set but NOOJEE_URL is not/],
+    [{ TRUST_PROXY: 'true' }, /^switchboard: TRUST_PROXY=true would believe X-Forwarded-\* from any client/],
     [
       { NOOJEE_URL: 'https://pbx.example.com', NOOJEE_API_KEY: 'k-123', SWITCHBOARD_USERS_FILE: '/nonexistent/u.json' },
       /^switchboard: .*u\.json/,

@@ -4,6 +4,7 @@ import type { SessionUser } from '../types.ts'
 import { expandEntries, extensionSet, splitEntries, checkEntry } from './extension-list.ts'
 import { hashPassword, verifyPassword } from './password.ts'
 import { can, dialRefusal } from './rights.ts'
+import { memoryStore } from './session-store.ts'
 import { indexUsers, parseUsersFile } from './users-file.ts'
 
 const FAST = { N: 1024, r: 8, p: 1 }
@@ -100,5 +101,18 @@ describe('rights', () => {
     expect(dialRefusal({ ...policy, allowPrefixes: ['02', '+612'] }, '0398765432')).toMatch(
       /Only numbers starting 02, \+612/,
     )
+  })
+})
+
+describe('counters', () => {
+  it('a reserved count is given back, never below zero and never creating a counter', async () => {
+    const store = memoryStore()
+    expect(await store.hit('k', 60_000)).toMatchObject({ count: 1 })
+    expect(await store.hit('k', 60_000)).toMatchObject({ count: 2 })
+    expect(await store.hit('k', 60_000, -1)).toMatchObject({ count: 1 })
+    expect(await store.hit('k', 60_000, -5)).toMatchObject({ count: 0 })
+    expect(await store.hit('none', 60_000, -1)).toEqual({ count: 0, resetMs: 0 })
+    expect(await store.peek('none')).toEqual({ count: 0, resetMs: 0 })
+    await store.close()
   })
 })

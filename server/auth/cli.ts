@@ -114,6 +114,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       io.out(
         `${before ? 'Updated' : 'Added'} ${record.name}: act ${record.act.join(',') || '-'}; watch ${record.watch.join(',') || '-'}${record.supervisor ? '; supervisor' : ''}`,
       )
+      if (before?.password && password !== before.password)
+        io.out(`New password: ${record.name}'s sessions signed in with the old one end within seconds.`)
       if (!password)
         io.out('No password set: this user can sign in only through single sign-on (or add --password-stdin).')
       return 0

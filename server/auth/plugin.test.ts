@@ -105,17 +105,23 @@ describe('built-in accounts', { timeout: 30_000 }, () => {
     }
   })
 
-  it('rate-limits failures per username (even the right password then waits) and per IP', async () => {
-    const { app } = await setup([ALICE, BOB], { loginLimits: { perUser: 3, perIp: 5, windowMs: 60_000 } })
-    for (let i = 0; i < 3; i++) expect((await login(app, 'alice', 'nope', `10.0.0.${i}`)).statusCode).toBe(401)
-    const limited = await login(app, 'alice', 'alice-password', '10.0.0.9')
+  it('rate-limits failures per username-and-address and per address; a username alone is slowed, not refused', async () => {
+    const waits: number[] = []
+    const { app } = await setup([ALICE, BOB], {
+      loginLimits: { perUserIp: 3, perIp: 5, perUser: 3, windowMs: 60_000 },
+      sleep: async (ms: number) => void waits.push(ms),
+    })
+    for (let i = 0; i < 3; i++) expect((await login(app, 'alice', 'nope', '10.0.0.1')).statusCode).toBe(401)
+    const limited = await login(app, 'alice', 'alice-password', '10.0.0.1')
     expect(limited.statusCode).toBe(429)
     expect(limited.json()).toEqual({
       error: 'rate-limited',
-      message: 'Too many failed sign-ins for this username. Try again in 1 minute.',
+      message: 'Too many failed sign-ins for this username from your address. Try again in 1 minute.',
     })
-    // Another user from a fresh address still signs in; one address guessing many names is stopped.
-    expect((await login(app, 'bob', 'bob-password', '10.0.0.9')).statusCode).toBe(200)
+    // From another address alice gets in (after a short wait: her name had 3 failures).
+    expect((await login(app, 'alice', 'alice-password', '10.0.0.9')).statusCode).toBe(200)
+    expect(waits).toEqual([250])
+    // One address guessing many names is stopped.
     for (let i = 0; i < 5; i++) await login(app, `guess${i}`, 'nope', '10.9.9.9')
     const ip = await login(app, 'bob', 'bob-password', '10.9.9.9')
     expect(ip.statusCode).toBe(429)
@@ -129,10 +135,12 @@ describe('built-in accounts', { timeout: 30_000 }, () => {
     const data = (await readUsersFile(file)).data
     await writeUsersFile(file, {
       ...data,
-      users: data.users.filter((u) => u.name !== 'alice').map((u) => (u.name === 'bob' ? { ...u, act: ['411'] } : u)),
+      users: data.users
+        .filter((u) => u.name !== 'alice')
+        .map((u) => (u.name === 'bob' ? { ...u, act: ['410', '411'] } : u)),
     })
     await expect.poll(async () => (await whoami(app, alice)).statusCode, { timeout: 10_000 }).toBe(401)
-    expect((await whoami(app, bob)).json()).toEqual({ name: 'bob', act: ['411'] })
+    expect((await whoami(app, bob)).json()).toEqual({ name: 'bob', act: ['410', '411'] })
     // Re-adding alice does not bring the ended session back.
     await writeUsersFile(file, data)
     await expect

@@ -6,9 +6,10 @@
 // Sessions are our own, not @fastify/session: it refuses to send a Secure cookie over plain http, and a
 // `__Host-` cookie must be Secure (Chromium stores one over http loopback, so tests and `npm run dev` keep the
 // same cookie as production); and its Redis store would need one more package. Ours is a random id in a
-// signed, HttpOnly, SameSite=Lax cookie; the store (memory, or Redis with REDIS_URL) holds only the user's name
-// and times, keyed by a hash of the id. Sign-in failures are counted in the same store (per username and per
-// IP), so with Redis every instance shares the counts; @fastify/rate-limit counts requests, not failures.
+// signed, HttpOnly, SameSite=Lax cookie; the store (memory, or Redis with REDIS_URL) holds the user's name, times
+// and a fingerprint of the account version it came from, keyed by a hash of the id. Sign-in attempts are counted
+// in the same store before the password is checked (per username and address, per address, per username), so
+// with Redis every instance shares the counts; @fastify/rate-limit counts requests, not failures.
 import { createHash, randomBytes } from 'node:crypto'
 import fastifyCookie, { Signer } from '@fastify/cookie'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -17,6 +18,8 @@ import type { Redis } from 'ioredis'
 import { audit } from '../audit.ts'
 import type { DialPolicy, SessionUser } from '../types.ts'
 import { Oidc, claimedAs, findAccount, oidcLabel, type OidcOptions, type OidcPending } from './oidc.ts'
+import { credOf, keepsRights, rightsOf } from './account-version.ts'
+import { DEFAULT_HASH_QUEUE, HashQueue, type HashQueueOptions } from './hash-queue.ts'
 import { verifyPassword } from './password.ts'
 import { dialRefusal } from './rights.ts'
 import { memoryStore, redisStore, type SessionStore } from './session-store.ts'
@@ -52,8 +55,37 @@ export interface AuthPluginOptions {
   usersCheckMs?: number
   /** The users file was read again (rights changed): the feed moves its upstream to the new watch lists. */
   onUsers?: (users: Users) => void
-  /** Failed sign-ins allowed per window, per username and per IP; default 5 and 20 per 15 minutes. */
-  loginLimits?: { perUser: number; perIp: number; windowMs: number }
+  /** Sign-in limits (LoginLimits); default DEFAULT_LOGIN_LIMITS. */
+  loginLimits?: Partial<LoginLimits>
+  /** How many password checks run and wait at once, and one address's share of them. */
+  hashQueue?: HashQueueOptions
+  /** Tests: the per-username slow-down's wait (default: a timer). */
+  sleep?: (ms: number) => Promise<void>
+}
+
+/**
+ * Attempts are counted before the password is checked (a burst sent at once is counted too), and what a
+ * success gives back. Refused (429) past `perUserIp` attempts for one username from one address, or `perIp`
+ * failed attempts from one address, in `windowMs`. Never refused per username alone (anyone could lock an
+ * account): past `perUser` failures for a username, from anywhere, each attempt waits `slowMs` doubled per
+ * failure, at most `slowMaxMs` — the owner, from their own address, still gets in within seconds.
+ */
+export interface LoginLimits {
+  perUserIp: number
+  perIp: number
+  perUser: number
+  windowMs: number
+  slowMs: number
+  slowMaxMs: number
+}
+
+export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
+  perUserIp: 5,
+  perIp: 30,
+  perUser: 5,
+  windowMs: 15 * 60_000,
+  slowMs: 250,
+  slowMaxMs: 3000,
 }
 
 /** What the action routes (server/app.ts) ask of the auth part besides `request.user`. */
@@ -82,11 +114,16 @@ export const LOCAL_DEVELOPER: SessionUser = {
   mode: 'local-dev',
 }
 
+/** What a session record holds (any store): the account version it belongs to travels with it. */
 interface StoredSession {
   name: string
   mode: 'accounts' | 'oidc'
   createdAt: number
   touchedAt: number
+  /** A hash of the name, password hash and email it was signed in with: a new password or a re-added user differ. */
+  cred: string
+  /** The rights as written when signed in (or since widened): a change that takes any away ends the session. */
+  rights: string
 }
 
 const ABSOLUTE_MS = 7 * 24 * 3600_000
@@ -147,7 +184,9 @@ async function authPluginImpl(app: FastifyInstance, opts: AuthPluginOptions) {
   const cookieOpts = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure }
   const signer = new Signer(opts.sessionSecret)
   const idleMs = opts.sessionIdleMs ?? 12 * 3600_000
-  const limits = opts.loginLimits ?? { perUser: 5, perIp: 20, windowMs: 15 * 60_000 }
+  const limits: LoginLimits = { ...DEFAULT_LOGIN_LIMITS, ...opts.loginLimits }
+  const hashing = new HashQueue(opts.hashQueue ?? DEFAULT_HASH_QUEUE)
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
 
   const store: SessionStore = opts.redis ? redisStore(opts.redis) : memoryStore()
   const users = localDev ? null : await UsersSource.open(opts.usersFile!, app.log, opts.usersCheckMs, opts.onUsers)
@@ -171,13 +210,21 @@ async function authPluginImpl(app: FastifyInstance, opts: AuthPluginOptions) {
     return r.valid && r.value ? r.value : undefined
   }
 
-  async function startSession(request: FastifyRequest, reply: FastifyReply, name: string, mode: StoredSession['mode']) {
+  async function startSession(request: FastifyRequest, reply: FastifyReply, acc: Account, mode: StoredSession['mode']) {
     // A new id at every sign-in (no fixation); the one the browser came with ends.
     const old = readCookie(request, cookieName)
     if (old) await store.delete(sessionKey(old))
     const id = randomBytes(32).toString('base64url')
     const now = Date.now()
-    await store.set(sessionKey(id), { name, mode, createdAt: now, touchedAt: now } satisfies StoredSession, idleMs)
+    const session: StoredSession = {
+      name: acc.record.name,
+      mode,
+      createdAt: now,
+      touchedAt: now,
+      cred: credOf(acc),
+      rights: rightsOf(acc),
+    }
+    await store.set(sessionKey(id), session, idleMs)
     reply.setCookie(cookieName, signer.sign(id), cookieOpts)
   }
 
@@ -196,11 +243,15 @@ async function authPluginImpl(app: FastifyInstance, opts: AuthPluginOptions) {
     if (!s) return
     const now = Date.now()
     const acc = account(s.name)
-    if (!acc || now - s.createdAt > ABSOLUTE_MS) {
+    // Removed, re-added, a new password, or a right taken away: this session belonged to another version.
+    const stale = !acc || s.cred !== credOf(acc) || (s.rights !== rightsOf(acc) && !keepsRights(s.rights, acc))
+    if (stale || now - s.createdAt > ABSOLUTE_MS) {
       await store.delete(key)
+      if (stale && acc) request.log.info({ user: acc.record.name }, 'session ended: the account changed')
       return
     }
-    if (now - s.touchedAt > TOUCH_EVERY_MS) await store.set(key, { ...s, touchedAt: now }, idleMs)
+    if (s.rights !== rightsOf(acc)) await store.set(key, { ...s, rights: rightsOf(acc), touchedAt: now }, idleMs)
+    else if (now - s.touchedAt > TOUCH_EVERY_MS) await store.set(key, { ...s, touchedAt: now }, idleMs)
     request.user = { ...acc.user, mode: s.mode }
     request.sessionId = key
   })
@@ -251,22 +302,44 @@ async function authPluginImpl(app: FastifyInstance, opts: AuthPluginOptions) {
       return reply.code(400).send({ error: 'bad-request', message })
     }
 
-    const userKey = `fail:user:${username.toLowerCase()}`
-    const ipKey = `fail:ip:${request.ip}`
-    const [byUser, byIp] = await Promise.all([store.peek(userKey), store.peek(ipKey)])
-    const over = byUser.count >= limits.perUser ? byUser : byIp.count >= limits.perIp ? byIp : null
+    const name = username.toLowerCase()
+    const ip = request.ip
+    const keys = { userIp: `fail:user-ip:${name}|${ip}`, ip: `fail:ip:${ip}`, user: `fail:user:${name}` }
+    // Counted before the check, atomically in the store: attempts sent at once each see the ones before them.
+    const [byUserIp, byIp, byUser] = await Promise.all([
+      store.hit(keys.userIp, limits.windowMs),
+      store.hit(keys.ip, limits.windowMs),
+      store.hit(keys.user, limits.windowMs),
+    ])
+    // An attempt that is not checked is not a failure: its reservation is given back.
+    const giveBack = () => Promise.all(Object.values(keys).map((k) => store.hit(k, limits.windowMs, -1)))
+    const over = byUserIp.count > limits.perUserIp ? byUserIp : byIp.count > limits.perIp ? byIp : null
     if (over) {
-      const who = over === byUser ? 'for this username' : 'from your address'
+      await giveBack()
+      const who = over === byUserIp ? 'for this username from your address' : 'from your address'
       const wait = Math.max(1, Math.ceil(over.resetMs / 60_000))
       const message = `Too many failed sign-ins ${who}. Try again in ${wait} minute${wait === 1 ? '' : 's'}.`
       audit(request, { user: username, action: 'sign-in', what: 'password', outcome: 'rate-limited', message })
+      reply.header('Retry-After', String(Math.ceil(over.resetMs / 1000)))
       return reply.code(429).send({ error: 'rate-limited', message })
     }
+    // Many failures for this name from anywhere: slow it down by seconds, never lock the owner out.
+    const slow = byUser.count - 1 - limits.perUser
+    if (slow >= 0) await sleep(Math.min(limits.slowMaxMs, limits.slowMs * 2 ** Math.min(slow, 20)))
 
     const acc = account(username)
-    const ok = await verifyPassword(password, acc?.record.password ?? null)
-    if (!ok || !acc) {
-      await Promise.all([store.hit(userKey, limits.windowMs), store.hit(ipKey, limits.windowMs)])
+    const checked = await hashing.run(ip, () => verifyPassword(password, acc?.record.password ?? null))
+    if (!checked.ok) {
+      await giveBack()
+      const message =
+        checked.why === 'address'
+          ? 'Too many sign-ins at once from your address. Try again in a few seconds.'
+          : 'The server is busy checking other sign-ins. Try again in a few seconds.'
+      audit(request, { user: username, action: 'sign-in', what: 'password', outcome: 'rate-limited', message })
+      reply.header('Retry-After', '5')
+      return reply.code(429).send({ error: 'rate-limited', message })
+    }
+    if (!checked.value || !acc) {
       audit(request, {
         user: username,
         action: 'sign-in',
@@ -276,8 +349,9 @@ async function authPluginImpl(app: FastifyInstance, opts: AuthPluginOptions) {
       })
       return reply.code(401).send({ error: 'unauthenticated', message: 'Wrong username or password', oidc: oidcInfo })
     }
-    await store.delete(userKey)
-    await startSession(request, reply, acc.record.name, 'accounts')
+    // A success clears this name's counts and gives the address its attempt back (an office behind one NAT).
+    await Promise.all([store.delete(keys.userIp), store.delete(keys.user), store.hit(keys.ip, limits.windowMs, -1)])
+    await startSession(request, reply, acc, 'accounts')
     audit(request, { user: acc.record.name, action: 'sign-in', what: 'password', outcome: 'ok' })
     return sessionReply({ ...acc.user, mode: 'accounts' })
   })
@@ -342,7 +416,7 @@ async function authPluginImpl(app: FastifyInstance, opts: AuthPluginOptions) {
         `${claimedAs(claims)} is not a Switchboard user. Ask your administrator to add you to the users file.`,
       )
     }
-    await startSession(request, reply, acc.record.name, 'oidc')
+    await startSession(request, reply, acc, 'oidc')
     audit(request, { user: acc.record.name, action: 'sign-in', what: 'oidc', outcome: 'ok' })
     return reply.redirect('/')
   })

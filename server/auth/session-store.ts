@@ -9,8 +9,12 @@ export interface SessionStore {
   /** Reads and deletes in one step (OIDC state is good for one callback). */
   take<T>(key: string): Promise<T | undefined>
   delete(key: string): Promise<void>
-  /** Adds one to a counter that expires windowMs after its first count; the new count and the ms left. */
-  hit(key: string, windowMs: number): Promise<{ count: number; resetMs: number }>
+  /**
+   * Adds `by` (default 1) to a counter that expires windowMs after its first count, atomically (attempts sent at
+   * once each see the ones before them); the new count and the ms left. A negative `by` gives back a count that
+   * was reserved (a sign-in that succeeded) and never creates the counter.
+   */
+  hit(key: string, windowMs: number, by?: number): Promise<{ count: number; resetMs: number }>
   /** A counter's count and the ms until it resets, without counting. */
   peek(key: string): Promise<{ count: number; resetMs: number }>
   close(): Promise<void>
@@ -44,9 +48,10 @@ export function memoryStore(now = () => Date.now()): SessionStore {
     async delete(key) {
       values.delete(key)
     },
-    async hit(key, windowMs) {
+    async hit(key, windowMs, by = 1) {
       const e = live(key)
-      const count = e ? Number(e.value) + 1 : 1
+      if (!e && by < 0) return { count: 0, resetMs: 0 }
+      const count = Math.max(0, e ? Number(e.value) + by : by)
       const until = e ? e.until : now() + windowMs
       values.set(key, { value: String(count), until })
       return { count, resetMs: until - now() }
@@ -62,7 +67,14 @@ export function memoryStore(now = () => Date.now()): SessionStore {
   }
 }
 
-/** Keys under `prefix`; values JSON with PX expiry; counters INCR + PEXPIRE NX in one MULTI. */
+/** Takes ARGV[1] off a counter that exists, never below 0; the count left. */
+const GIVE_BACK = `local n = redis.call('get', KEYS[1])
+if not n then return 0 end
+local left = math.max(0, tonumber(n) - tonumber(ARGV[1]))
+redis.call('set', KEYS[1], left, 'KEEPTTL')
+return left`
+
+/** Keys under `prefix`; values JSON with PX expiry; counters INCRBY + PEXPIRE NX in one MULTI. */
 export function redisStore(redis: Redis, prefix = 'switchboard:auth:'): SessionStore {
   const k = (key: string) => prefix + key
   const parse = <T>(s: string | null) => (s === null ? undefined : (JSON.parse(s) as T))
@@ -79,8 +91,12 @@ export function redisStore(redis: Redis, prefix = 'switchboard:auth:'): SessionS
     async delete(key) {
       await redis.del(k(key))
     },
-    async hit(key, windowMs) {
-      const res = await redis.multi().incr(k(key)).pexpire(k(key), windowMs, 'NX').pttl(k(key)).exec()
+    async hit(key, windowMs, by = 1) {
+      if (by < 0) {
+        const left = await redis.eval(GIVE_BACK, 1, k(key), -by)
+        return { count: Number(left), resetMs: Math.max(0, Number(await redis.pttl(k(key)))) }
+      }
+      const res = await redis.multi().incrby(k(key), by).pexpire(k(key), windowMs, 'NX').pttl(k(key)).exec()
       if (!res) throw new Error('redis: counter transaction aborted')
       for (const [err] of res) if (err) throw err
       return { count: Number(res[0][1]), resetMs: Math.max(0, Number(res[2][1])) }
