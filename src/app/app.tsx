@@ -48,7 +48,6 @@ export function App() {
       <FeedDriver extensions={extensions} />
       <RingingAnnouncer />
       <AgentDriver />
-      {/* Its height depends on the width only: no status, message or fault moves what is below. */}
       <header className="flex flex-col gap-2">
         <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
           <h1 className="text-xl font-bold">Switchboard</h1>
@@ -67,8 +66,11 @@ export function App() {
             </Button>
           </div>
         </div>
-        <ConnectionStatus watching={extensions.length} />
-        <MessageLine />
+        {/* One row: a message sits beside the status, not on a line of its own kept empty the rest of the time. */}
+        <div className="flex min-h-8 flex-wrap items-center gap-x-3 gap-y-1">
+          <ConnectionStatus watching={extensions.length} />
+          <MessageLine />
+        </div>
       </header>
       <Suspense>
         {settings && <SettingsPanel onClose={settingsClosed} at={settings === 'top' ? undefined : settings} />}
