@@ -7,12 +7,13 @@ import { AgentBar } from '../features/agent/agent-bar.tsx'
 import { AgentColumns } from '../features/agent/agent-columns.tsx'
 import { AgentDriver } from '../features/agent/agent-driver.tsx'
 import { useShownExtensions } from '../features/calls/my-extensions.ts'
-import { useView } from '../features/settings/view-mode.ts'
+import { useKiosk, useView } from '../features/settings/view-mode.ts'
 import { ViewSwitch } from '../features/supervisor/view-switch.tsx'
 import { startTheme } from '../features/theme/theme.ts'
 import { LocalDeveloperBanner, UserMenu } from '../features/session/user-menu.tsx'
 import { FirstRunPrompt } from '../features/agent/first-run-prompt.tsx'
 import { FeedDriver } from './feed-driver.tsx'
+import { KioskWall } from './kiosk-wall.tsx'
 import { MessageLine } from './message-line.tsx'
 import { RingingAnnouncer } from './ringing-announcer.tsx'
 import type { SettingsSection } from './settings-panel.tsx'
@@ -42,6 +43,15 @@ export function App() {
   const view = useView()
   // Before paint, so a dark-theme user never sees a white flash.
   useLayoutEffect(() => startTheme(), [])
+  const kiosk = useKiosk()
+  if (kiosk && extensions.length > 0)
+    return (
+      <>
+        <FeedDriver extensions={extensions} />
+        <AgentDriver />
+        <KioskWall extensions={extensions} />
+      </>
+    )
 
   return (
     <div className="flex min-h-screen flex-col gap-3 p-3 sm:p-4">
