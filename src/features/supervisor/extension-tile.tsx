@@ -1,4 +1,5 @@
 import { memo, useMemo, type ReactNode } from 'react'
+import { PhoneText } from '../../components/ui/phone-text.tsx'
 import { formatDuration } from '../../lib/time.ts'
 import { useNow } from '../../lib/use-now.ts'
 import type { Call } from '../calls/call-model.ts'
@@ -30,6 +31,9 @@ const glyphs: Record<Look, string> = {
   ended: '◌',
   escalated: '▲',
 }
+
+/** A caller longer than this many characters is set smaller, to fit whole. */
+const CALLER_CHARS = 17
 
 interface Place {
   /** 1-based place in the whole (windowed) list, and its length. */
@@ -67,18 +71,23 @@ function Frame({
     >
       <div className="flex items-baseline justify-between gap-1">
         <span className="text-sm font-bold tabular-nums">{ext}</span>
-        <span className="truncate font-semibold">
+        <span data-status-words className="font-semibold whitespace-nowrap">
           <span aria-hidden="true">{glyphs[look]} </span>
           {word}
         </span>
       </div>
       {/* The same lines in every state, empty when idle: a tile that starts ringing changes text, it gains no elements. */}
-      <p className="truncate font-medium" title={caller}>
-        {caller}
+      {/* Never cut: a caller longer than the line holds is set smaller. */}
+      <p
+        data-caller
+        className="font-medium whitespace-nowrap"
+        style={caller && caller.length > CALLER_CHARS ? { fontSize: `${CALLER_CHARS / caller.length}em` } : undefined}
+      >
+        {caller && <PhoneText raw={caller} />}
       </p>
-      <p className="flex justify-between tabular-nums">
+      <p className="flex justify-between gap-1 whitespace-nowrap tabular-nums">
         <span>{time}</span>
-        {extras}
+        <span className="flex gap-1">{extras}</span>
       </p>
     </li>
   )
@@ -137,14 +146,13 @@ export function TileView({ ext, calls, ...place }: Place & { ext: string; calls:
       ext={ext}
       look={escalated ? 'escalated' : summary.state}
       label={tileLabel(ext, summary, escalated)}
-      word={statusWords(call)}
+      word={escalated ? 'Overdue' : statusWords(call)}
       caller={caller}
       time={formatDuration(now - since)}
       extras={
         <>
           {summary.active > 1 && <span>+{summary.active - 1} more</span>}
           {call.isQueueCall && <span>Queue</span>}
-          {escalated && <span className="font-bold uppercase">Overdue</span>}
         </>
       }
     />
