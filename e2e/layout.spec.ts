@@ -29,6 +29,8 @@ async function open(page: Page, exts: string[], query = '') {
 /** Calls with the longest callers, on my extension and another; one recorded (its badge shows). */
 async function someCalls(page: Page, request: Parameters<typeof simControl>[0], last: string) {
   const sim = simControl(request)
+  // Missed on my extension: a row in the history column.
+  await sim.status(await sim.ring('410', { callerId: '+61411222333' }), 'Hungup')
   await sim.connect(await sim.ring('410', { callerId: '+61298765432' }), '410')
   await sim.ring('400', { callerId: 'Anonymous' })
   await sim.connect(await sim.ring(last, { callerId: '0298765432' }), last)
@@ -54,6 +56,9 @@ test('agent view: the caller, the Recording badge and the status words are whole
       expect(await cards.getByText(CALLERS).count(), at).toBe(3)
       expect(await cutTexts(cards.getByText(/^(Ringing|Connected)$/), 'article'), `status, ${at}`).toEqual([])
       expect(await cutTexts(cards.getByText('Recording', { exact: true }).locator('..'), 'article'), at).toEqual([])
+      const history = page.getByRole('list', { name: 'Recent calls' }).getByText('+61411222333')
+      await expect(history).toHaveCount(1)
+      expect(await cutTexts(history, 'li'), `history, ${at}`).toEqual([])
     }
   }
 })
