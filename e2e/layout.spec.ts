@@ -195,3 +195,19 @@ test('the message line: "Answering …" goes when the call connects, an error wh
   // Well inside the old 6 s the hint stayed for: gone because the call connected, not because time passed.
   await expect(page.getByText('Answering 0298765432 on 410')).toHaveCount(0, { timeout: 2000 })
 })
+
+test('kiosk mode: the wall alone, no header or banner; Esc brings them back', async ({ page }) => {
+  const exts = Array.from({ length: 60 }, (_, i) => String(6000 + i))
+  await page.setViewportSize({ width: 1920, height: 1080 })
+  await page.goto(`/?view=wall&kiosk=1&exten=${exts.join(',')}`)
+  const tiles = page.getByRole('region', { name: 'Wall screen' }).getByRole('listitem')
+  await expect(tiles).toHaveCount(60)
+  await expect(page.getByRole('heading', { name: 'Switchboard' })).toHaveCount(0)
+  await expect(page.getByRole('note')).toHaveCount(0)
+  // The wall takes the whole screen: its tiles reach the bottom of the window, less a margin.
+  const bottom = await tiles.last().evaluate((el) => innerHeight - el.getBoundingClientRect().bottom)
+  expect(bottom).toBeLessThan(40)
+  await page.keyboard.press('Escape')
+  await expect(page.getByRole('heading', { name: 'Switchboard' })).toBeVisible()
+  await expect(page).not.toHaveURL(/kiosk=1/)
+})
