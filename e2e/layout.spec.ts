@@ -227,3 +227,17 @@ test('kiosk mode: the wall alone, no header or banner; Esc brings them back', as
   await expect(page.getByRole('heading', { name: 'Switchboard' })).toBeVisible()
   await expect(page).not.toHaveURL(/kiosk=1/)
 })
+
+test('the shortcuts dialog: every key box as high as the others (A and Alt+A not stretched by a long description)', async ({
+  page,
+}) => {
+  await open(page, EXTS[3])
+  await page.getByRole('button', { name: 'Keyboard shortcuts' }).click()
+  const keys = page.getByRole('dialog').locator('kbd')
+  await expect(keys.first()).toBeVisible()
+  for (const width of [360, 1280]) {
+    await atWidth(page, width)
+    const heights = await keys.evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().height)))
+    expect(new Set(heights).size, `${width} px: ${heights.join(', ')}`).toBe(1)
+  }
+})
