@@ -1,7 +1,8 @@
 import { expect, test, type Page } from '@playwright/test'
-import { simControl } from './sim.ts'
+import { seedSettings, simControl } from './sim.ts'
 
-// Writes the README's screenshots (`npm run docs`; not a test): agent and supervisor views, light and dark.
+// Writes the README's screenshots (`npm run docs`; not a test): agent view (wide with the history column, and a
+// 390 px side panel), supervisor grid and wall, light and dark.
 const SHOTS = 'docs/screenshots'
 
 test.beforeEach(async ({ request }) => {
@@ -21,8 +22,16 @@ test('agent view screenshots', async ({ page, request }) => {
   const sim = simControl(request)
   await page.setViewportSize({ width: 1280, height: 720 })
   await page.clock.install()
+  // 410 is mine: its calls fill the history column.
+  await seedSettings(page, { myExtensions: ['410'], screenPopUrl: 'https://crm.example/find?n={callerId}' })
   await page.goto('/?exten=400,410,420,430')
   await expect(page.getByRole('status')).toHaveText('Live')
+  const earlier = await sim.ring('410', { callerId: '+61390001234' })
+  await sim.connect(earlier, '410')
+  await page.clock.fastForward('03:10')
+  await sim.status(earlier, 'Hungup')
+  await sim.status(await sim.ring('410', { callerId: '0298001122' }), 'Hungup')
+  await expect(page.getByRole('list', { name: 'Recent calls' }).getByRole('listitem')).toHaveCount(2)
   const talking = await sim.ring('400', { callerId: '0298765432' })
   await sim.connect(talking, '400')
   await expect(page.getByRole('region', { name: 'Extension 400' })).toContainText('Connected')
@@ -37,6 +46,8 @@ test('agent view screenshots', async ({ page, request }) => {
   if (await dismiss.isVisible()) await dismiss.click()
   await expect(dismiss).toHaveCount(0)
   await shoot(page, 'agent')
+  await page.setViewportSize({ width: 390, height: 844 })
+  await shoot(page, 'agent-390')
 })
 
 test('supervisor grid screenshots', async ({ page, request }) => {
@@ -79,4 +90,31 @@ test('supervisor grid screenshots', async ({ page, request }) => {
   await expect(page.getByRole('list', { name: 'Extension counts' })).toContainText('6 connected')
   await expect(page.getByRole('listitem', { name: /^Extension 431: .*waiting too long/ })).toBeVisible()
   await shoot(page, 'grid')
+})
+
+test('wall screenshots', async ({ page, request }) => {
+  const sim = simControl(request)
+  await page.setViewportSize({ width: 1920, height: 1080 })
+  await page.clock.install()
+  const exts = Array.from({ length: 60 }, (_, i) => String(400 + i))
+  await page.goto(`/?exten=${exts.join(',')}&view=wall`)
+  await expect(page.getByRole('status')).toHaveText('Live')
+  await sim.ring('407', { callerId: '0298001122', queue: true })
+  await expect(page.getByRole('button', { name: /^Extension 407: Ringing/ })).toBeVisible()
+  await page.clock.fastForward('00:34')
+  for (const [ext, caller] of [
+    ['402', '0733334444'],
+    ['415', '+61390001234'],
+  ])
+    await sim.ring(ext, { callerId: caller })
+  for (const [ext, caller] of [
+    ['400', '0298765432'],
+    ['411', '0387654321'],
+    ['433', 'Anonymous'],
+    ['448', '0422223333'],
+  ])
+    await sim.connect(await sim.ring(ext, { callerId: caller }), ext)
+  await page.clock.fastForward('00:07')
+  await expect(page.getByRole('button', { name: '1 overdue' })).toBeVisible()
+  await shoot(page, 'wall')
 })

@@ -7,12 +7,13 @@ import { AgentBar } from '../features/agent/agent-bar.tsx'
 import { AgentColumns } from '../features/agent/agent-columns.tsx'
 import { AgentDriver } from '../features/agent/agent-driver.tsx'
 import { useShownExtensions } from '../features/calls/my-extensions.ts'
-import { useView } from '../features/settings/view-mode.ts'
+import { useKiosk, useView } from '../features/settings/view-mode.ts'
 import { ViewSwitch } from '../features/supervisor/view-switch.tsx'
 import { startTheme } from '../features/theme/theme.ts'
 import { LocalDeveloperBanner, UserMenu } from '../features/session/user-menu.tsx'
 import { FirstRunPrompt } from '../features/agent/first-run-prompt.tsx'
 import { FeedDriver } from './feed-driver.tsx'
+import { KioskWall } from './kiosk-wall.tsx'
 import { MessageLine } from './message-line.tsx'
 import { RingingAnnouncer } from './ringing-announcer.tsx'
 import type { SettingsSection } from './settings-panel.tsx'
@@ -42,13 +43,21 @@ export function App() {
   const view = useView()
   // Before paint, so a dark-theme user never sees a white flash.
   useLayoutEffect(() => startTheme(), [])
+  const kiosk = useKiosk()
+  if (kiosk && extensions.length > 0)
+    return (
+      <>
+        <FeedDriver extensions={extensions} />
+        <AgentDriver />
+        <KioskWall extensions={extensions} />
+      </>
+    )
 
   return (
     <div className="flex min-h-screen flex-col gap-3 p-3 sm:p-4">
       <FeedDriver extensions={extensions} />
       <RingingAnnouncer />
       <AgentDriver />
-      {/* Its height depends on the width only: no status, message or fault moves what is below. */}
       <header className="flex flex-col gap-2">
         <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
           <h1 className="text-xl font-bold">Switchboard</h1>
@@ -67,8 +76,11 @@ export function App() {
             </Button>
           </div>
         </div>
-        <ConnectionStatus watching={extensions.length} />
-        <MessageLine />
+        {/* One row: a message sits beside the status, not on a line of its own kept empty the rest of the time. */}
+        <div className="flex min-h-8 flex-wrap items-center gap-x-3 gap-y-1">
+          <ConnectionStatus watching={extensions.length} />
+          <MessageLine />
+        </div>
       </header>
       <Suspense>
         {settings && <SettingsPanel onClose={settingsClosed} at={settings === 'top' ? undefined : settings} />}

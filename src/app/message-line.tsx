@@ -6,8 +6,9 @@ import { useUrlNotice } from '../features/settings/watched-extensions.ts'
 const alertClass = 'text-red-800 dark:text-red-200'
 
 /**
- * One line, always there and always one line high, for whatever the panel has to say (a broken
- * link, a dial's result, a keyboard hint, a resync): a message never moves the calls below it.
+ * Whatever the panel has to say (a broken link, a dial's result, a keyboard hint, a resync), beside
+ * the status line. Empty, it takes no room; with words, it fills the rest of the status line (on a
+ * narrow screen, the line below it).
  */
 export function MessageLine() {
   const urlError = useUrlNotice()
@@ -17,7 +18,9 @@ export function MessageLine() {
   const alert = urlError ? { text: urlError, id: undefined } : agent?.alert ? agent : null
   const info = alert || notice ? null : agent
   return (
-    <div className="flex h-8 min-w-0 shrink-0 items-center gap-2 overflow-hidden text-sm">
+    <div
+      className={`flex min-w-0 flex-1 items-center gap-2 text-sm ${alert || notice || info ? 'basis-64' : 'basis-0'}`}
+    >
       {alert && (
         <p role="alert" id={alert.id} title={alert.text} className={`min-w-0 truncate font-medium ${alertClass}`}>
           {alert.text}

@@ -4,11 +4,11 @@ import { WindowRows, windows, type WindowRowsHandle } from '../../components/ui/
 import { FindBox } from '../../components/ui/find-box.tsx'
 import { useFilteredExtensions } from '../calls/extension-filter.ts'
 import { extKey } from '../calls/call-model.ts'
-import { COLUMN_MIN_REM, ColumnView, ExtensionColumn } from '../calls/extension-column.tsx'
+import { COLUMN_REM, ColumnView, ExtensionColumn } from '../calls/extension-column.tsx'
 import { SAMPLE_CALLS } from '../calls/sample-calls.ts'
 import { HistoryPanel } from '../history/history-panel.tsx'
 import { useAgent } from './agent-store.ts'
-import { callActions } from './call-actions.tsx'
+import { callActions, callBadges } from './call-actions.tsx'
 import { isMine, useMyExtensions } from '../calls/my-extensions.ts'
 import { registerReveal } from '../calls/reveal-extension.ts'
 import { commands, useSend } from './commands.ts'
@@ -51,15 +51,21 @@ export function AgentColumns({ extensions: all }: { extensions: readonly string[
           items={extensions}
           itemRem={18}
           gapRem={GAP_REM}
-          estimateRowRem={COLUMN_MIN_REM + GAP_REM}
+          estimateRowRem={COLUMN_REM + GAP_REM}
           itemKey={(ext) => ext}
           renderItem={(ext, onScreen) => (
-            <ExtensionColumn ext={ext} mine={isMine(ext, mine)} onScreen={onScreen} actions={callActions} />
+            <ExtensionColumn
+              ext={ext}
+              mine={isMine(ext, mine)}
+              onScreen={onScreen}
+              actions={callActions}
+              badges={callBadges}
+            />
           )}
           handle={rows}
         />
         <Rehearsal>
-          <ColumnView ext="rehearsal" calls={SAMPLE_CALLS} actions={callActions} />
+          <ColumnView ext="rehearsal" calls={SAMPLE_CALLS} actions={callActions} badges={callBadges} />
         </Rehearsal>
       </div>
       {mine.length > 0 && (

@@ -1,6 +1,9 @@
+import { useNow } from '../../lib/use-now.ts'
 import { useAgent } from './agent-store.ts'
 import { commandError, commands, useCommandState } from './commands.ts'
-import { DIAL_ERROR_ID } from './dial-box.tsx'
+
+/** The message line says what went wrong with a dial; the dial box points to it. */
+export const DIAL_ERROR_ID = 'dial-number-error'
 
 export interface AgentMessage {
   text: string
@@ -10,18 +13,35 @@ export interface AgentMessage {
   id?: string
 }
 
-/** What the agent's own actions have to say now: a dial's error or progress, a keyboard hint. */
+/** The dial's error while the message line still says it (the next action, or time, clears it). */
+export function useDialError(): string | undefined {
+  const line = useAgent((s) => s.line)
+  const error = commandError(useCommandState(commands.dial()), 'dial')
+  const now = useNow(line.kind === 'dial' && error !== undefined)
+  return line.kind === 'dial' && now < line.until ? error : undefined
+}
+
+/** What the agent's own latest action has to say now (see message-model.ts). */
 export function useAgentMessage(): AgentMessage | null {
+  const line = useAgent((s) => s.line)
   const dial = useCommandState(commands.dial())
   const overAt = useAgent((s) => s.dialOverAt)
-  const hint = useAgent((s) => s.hint)
-  const error = commandError(dial, 'dial')
-  if (error) return { text: error, alert: true, id: DIAL_ERROR_ID }
-  if (hint) return { text: hint, alert: false }
-  if (dial?.status === 'success' && dial.data && dial.submittedAt !== overAt)
-    return {
-      text: `Calling ${dial.data.number} from ${dial.data.from}: your handset picks up by itself.`,
-      alert: false,
-    }
-  return null
+  const dialError = useDialError()
+  const now = useNow(line.kind === 'note')
+  switch (line.kind) {
+    case 'none':
+      return null
+    case 'note':
+      return now < line.until ? { text: line.text, alert: false } : null
+    case 'answering':
+      return { text: line.text, alert: false }
+    case 'dial':
+      if (dialError) return { text: dialError, alert: true, id: DIAL_ERROR_ID }
+      if (dial?.status === 'success' && dial.data && dial.submittedAt !== overAt)
+        return {
+          text: `Calling ${dial.data.number} from ${dial.data.from}: your handset picks up by itself.`,
+          alert: false,
+        }
+      return null
+  }
 }

@@ -1,5 +1,6 @@
 // The agent's own tools: the dial box's text, recordings started here, the help dialog, hints.
 import { create } from 'zustand'
+import { NO_LINE, nextLine, type AgentLine, type LineInput } from './message-model.ts'
 
 interface AgentState {
   /** The dial box's text: tel: links and redial write it, the box edits it. */
@@ -14,8 +15,8 @@ interface AgentState {
   helpOpen: boolean
   /** Counts requests to open it, so a request always reaches the dialog even if a close is in flight. */
   helpRequests: number
-  /** A short, polite message for keyboard users (e.g. nothing to answer). */
-  hint: string
+  /** What the message line says about my latest action (see message-model.ts). */
+  line: AgentLine
 
   dialInputChanged: (text: string) => void
   /** The dial sent at `submittedAt` has had its call end (or never saw one): its message and number go. */
@@ -28,7 +29,8 @@ interface AgentState {
   /** Forget recordings of calls that have ended (`ended`: those uniqueCallIds). */
   recordingsEnded: (ended: readonly string[]) => void
   helpToggled: (open: boolean) => void
-  hinted: (hint: string) => void
+  /** Something happened that the message line speaks of (a note, an answer, a command sent). */
+  lineEvent: (input: LineInput) => void
 }
 
 const without = <T>(rec: Record<string, T>, key: string) => {
@@ -36,10 +38,6 @@ const without = <T>(rec: Record<string, T>, key: string) => {
   delete copy[key]
   return copy
 }
-
-/** How long a keyboard hint stays. */
-const HINT_MS = 6000
-let hintTimer: ReturnType<typeof setTimeout> | undefined
 
 /** How long a recording started here is remembered at most. */
 const RECORDED_MS = 12 * 3600_000
@@ -77,7 +75,7 @@ export const useAgent = create<AgentState>()((set) => ({
   recorded: readRecorded(),
   helpOpen: false,
   helpRequests: 0,
-  hint: '',
+  line: NO_LINE,
 
   dialInputChanged: (dialInput) => set({ dialInput }),
   dialOverAt: 0,
@@ -109,11 +107,7 @@ export const useAgent = create<AgentState>()((set) => ({
     set((s) => ({ recorded: drop(s.recorded) }))
   },
   helpToggled: (helpOpen) => set((s) => ({ helpOpen, helpRequests: s.helpRequests + (helpOpen ? 1 : 0) })),
-  hinted: (hint) => {
-    clearTimeout(hintTimer)
-    set({ hint })
-    if (hint) hintTimer = setTimeout(() => set({ hint: '' }), HINT_MS)
-  },
+  lineEvent: (input) => set((s) => ({ line: nextLine(s.line, input) })),
 }))
 
 // Another tab started or stopped a recording: this one's Record buttons follow.

@@ -28,6 +28,21 @@ export function CallActions({ call }: { call: Call }) {
 /** For `ExtensionColumn`'s `actions`: one function for all, so memoised columns stay memoised. */
 export const callActions = (call: Call) => <CallActions call={call} />
 
+/** Said on the card's badge line (room kept for it), not beside the buttons, where it was cut off. */
+function RecordingBadge({ call }: { call: Call }) {
+  const on = useAgent((s) => call.id in s.recorded)
+  if (!on || call.status !== 'Connected' || call.endedAt !== undefined) return null
+  return (
+    <Badge tone="red">
+      <span aria-hidden="true">● </span>
+      <span>Recording</span>
+    </Badge>
+  )
+}
+
+/** For `ExtensionColumn`'s `badges`. */
+export const callBadges = (call: Call) => <RecordingBadge call={call} />
+
 function AnswerButton({ call }: { call: Call }) {
   const send = useSend()
   const command = commands.answer(call)
@@ -94,12 +109,6 @@ function InProgressActions({ call }: { call: Call }) {
           <Button aria-pressed={on} disabled={switching} onClick={() => act('record')}>
             {on ? 'Stop recording' : 'Record'}
           </Button>
-        )}
-        {connected && on && (
-          <Badge tone="red">
-            <span aria-hidden="true">● </span>
-            <span>Recording</span>
-          </Badge>
         )}
       </div>
       <CardMessage text={commandError(hangState, 'hangup') ?? commandError(recordState, 'record')} />

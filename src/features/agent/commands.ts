@@ -72,6 +72,7 @@ export const commands = {
         recordDiag('answer', `answer ${id} on ${ext}: accepted`)
         await confirmed(ext, id, answerKey(call))
       },
+      onSettled: () => useAgent.getState().lineEvent({ type: 'answerSettled', key: answerKey(call) }),
     }),
 
   /** By uniqueCallId (by extension the wrong call may go); the Hungup event confirms it. */
@@ -130,6 +131,8 @@ export function useSend() {
   return useCallback(
     <TData, TVars>(options: MutationOptions<TData, Error, TVars>, vars: TVars): void => {
       if (client.isMutating({ mutationKey: options.mutationKey, exact: true })) return
+      // A new action: what the message line said about the last one gives way.
+      useAgent.getState().lineEvent({ type: 'sent', command: String(options.mutationKey?.[0]), now: Date.now() })
       // Failures are state (read with useCommandState), not exceptions.
       client
         .getMutationCache()

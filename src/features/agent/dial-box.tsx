@@ -2,11 +2,10 @@ import { useEffect, type FormEvent } from 'react'
 import { Button } from '../../components/ui/button.tsx'
 import { useAgent } from './agent-store.ts'
 import { numberFromTelLink } from './dial.ts'
-import { commandError, commands, useCommandState, useSend } from './commands.ts'
+import { commands, useCommandState, useSend } from './commands.ts'
+import { DIAL_ERROR_ID, useDialError } from './agent-message.ts'
 
 export const DIAL_INPUT_ID = 'dial-number'
-/** The message line says what went wrong; the box points to it. */
-export const DIAL_ERROR_ID = 'dial-number-error'
 
 /** `?dial=` (what the tel: handler opens) pre-fills the box; the agent still presses Dial. */
 function useDialFromUrl() {
@@ -31,7 +30,7 @@ export function DialBox() {
     e.preventDefault()
     send(commands.dial(), value)
   }
-  const error = commandError(state, 'dial')
+  const error = useDialError()
   const sending = state?.status === 'pending'
   return (
     <form onSubmit={submit} noValidate className="flex items-center gap-2">

@@ -29,7 +29,7 @@ export function ShortcutsDialog() {
       <dl className="mb-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
         {SHORTCUTS.map((s) => (
           <div key={s.description} className="contents">
-            <dt className="flex gap-1">
+            <dt className="flex items-start gap-1">
               {s.keys.map((k) => (
                 <kbd key={k} className="rounded border border-slate-400 px-1.5 font-mono text-xs">
                   {k}

@@ -5,6 +5,7 @@ import { useAgent } from './agent-store.ts'
 import { commands, useSend } from './commands.ts'
 import { DIAL_INPUT_ID } from './dial-box.tsx'
 import { oldestAnswerable } from '../calls/my-extensions.ts'
+import { answerKey } from '../calls/call-model.ts'
 import { shortcutFor } from './shortcuts.ts'
 
 /** The panel's keyboard shortcuts (see SHORTCUTS), on the whole window. */
@@ -21,11 +22,18 @@ export function useShortcuts() {
       if (action === 'help') return agent.helpToggled(true)
       if (action === 'dial') return document.getElementById(DIAL_INPUT_ID)?.focus()
       const mine = useSettings.getState().myExtensions
-      if (mine.length === 0) return agent.hinted('Set your own extension in Settings to answer from the keyboard.')
+      const note = (text: string) => agent.lineEvent({ type: 'noted', text, now: Date.now() })
+      if (mine.length === 0) return note('Set your own extension in Settings to answer from the keyboard.')
       const call = oldestAnswerable(useFeed.getState().model, mine)
-      if (!call) return agent.hinted('No call is ringing on your extensions.')
-      agent.hinted(`Answering ${call.callerId || 'the call'} on ${call.ext}`)
-      send(commands.answer(call), undefined)
+      if (!call) return note('No call is ringing on your extensions.')
+      const command = commands.answer(call)
+      send(command, undefined)
+      // Said until that answer settles: connected, ended, or failed (its card says why).
+      agent.lineEvent({
+        type: 'answering',
+        text: `Answering ${call.callerId || 'the call'} on ${call.ext}`,
+        key: answerKey(call),
+      })
     }
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)

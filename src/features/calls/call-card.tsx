@@ -1,9 +1,11 @@
 import { memo, type ReactNode } from 'react'
 import { Badge } from '../../components/ui/badge.tsx'
+import { PauseIcon } from '../../components/ui/icons.tsx'
+import { PhoneText } from '../../components/ui/phone-text.tsx'
 import { formatDuration } from '../../lib/time.ts'
 import { useNow } from '../../lib/use-now.ts'
 import type { Call } from './call-model.ts'
-import { statusTone, statusWords } from './call-status.ts'
+import { statusTone, statusWords, type Tone } from './call-status.ts'
 import { isEscalated } from './escalation.ts'
 import { ScreenPopLink } from './screen-pop-link.tsx'
 import { useFeed, useFeedTrust } from './feed-store.ts'
@@ -21,7 +23,6 @@ function Timer({ call, frozenAt }: { call: Call; frozenAt?: number }) {
   // While the feed is down the clock stops at the last word from the PBX: a count would claim news.
   const ticking = useNow(frozenAt === undefined && call.endedAt === undefined)
   const now = frozenAt ?? ticking
-  const afterSec = useSettings((s) => s.escalateAfterSec)
   let text: string
   if (call.endedAt !== undefined)
     text = `ended${call.connectedAt ? ` after ${formatDuration(call.endedAt - call.connectedAt)}` : ''}`
@@ -30,29 +31,49 @@ function Timer({ call, frozenAt }: { call: Call; frozenAt?: number }) {
     text = `${label} ${formatDuration(now - call.statusSince)}`
   }
   return (
-    <>
-      {isEscalated(call, now, afterSec) && (
-        <span className="shrink-0 rounded bg-red-700 px-1.5 py-0.5 font-bold text-white uppercase">Overdue</span>
-      )}
-      {/* A fixed box, text from its left: a longer label never moves where the timer starts. */}
-      <span
-        className={`ml-auto w-32 shrink-0 text-left tabular-nums ${frozenAt === undefined ? 'text-slate-600 dark:text-slate-300' : 'text-slate-700 italic dark:text-slate-200'}`}
-        title={frozenAt === undefined ? undefined : 'Stopped: the PBX has not been heard from since'}
-      >
-        {text}
-        {frozenAt !== undefined && <span aria-hidden="true"> ⏸</span>}
-      </span>
-    </>
+    <span
+      className={`ml-auto text-xs whitespace-nowrap tabular-nums ${frozenAt === undefined ? 'text-slate-600 dark:text-slate-300' : 'text-slate-700 italic dark:text-slate-200'}`}
+      title={frozenAt === undefined ? undefined : 'Stopped: the PBX has not been heard from since'}
+    >
+      {text}
+      {frozenAt !== undefined && <PauseIcon className="ml-1" />}
+    </span>
   )
 }
 
+function Overdue({ call }: { call: Call }) {
+  const now = useNow(call.endedAt === undefined && call.status === 'Ringing')
+  const afterSec = useSettings((s) => s.escalateAfterSec)
+  if (!isEscalated(call, now, afterSec)) return null
+  return <span className="rounded bg-red-700 px-1.5 py-0.5 font-bold text-white uppercase">Overdue</span>
+}
+
+const dotClass: Record<Tone, string> = {
+  ringing: 'bg-amber-500',
+  connected: 'bg-emerald-600',
+  ended: 'bg-slate-400',
+  other: 'bg-sky-500',
+}
+
 // Does not pulse: a burst of ringing cards would start one animation (and compositor layer) per card.
-const RingDot = ({ on }: { on: boolean }) => (
-  <span aria-hidden="true" className={`size-2.5 shrink-0 rounded-full ${on ? 'bg-amber-500' : 'invisible'}`} />
+const StatusDot = ({ tone }: { tone: Tone }) => (
+  <span aria-hidden="true" className={`size-2.5 shrink-0 rounded-full ${dotClass[tone]}`} />
 )
 
-/** One call; `children`: the commands the view offers on it (the card itself knows none). */
-export const CallCard = memo(function CallCard({ call, children }: { call: Call; children?: ReactNode }) {
+/**
+ * One call; `children`: the commands the view offers on it, `badges`: what the view adds to its
+ * badges (the card itself knows no commands). The caller has a line of its own and is never cut:
+ * a number too long for it wraps.
+ */
+export const CallCard = memo(function CallCard({
+  call,
+  badges,
+  children,
+}: {
+  call: Call
+  badges?: ReactNode
+  children?: ReactNode
+}) {
   const stale = useFeedTrust() === 'stale'
   const lastReplyAt = useFeed((s) => s.lastReplyAt)
   const tone = statusTone(call)
@@ -67,25 +88,28 @@ export const CallCard = memo(function CallCard({ call, children }: { call: Call;
       tabIndex={-1}
       data-status={call.status}
       data-stale={stale || undefined}
-      className={`rounded-lg border-l-4 border p-3 focus:outline-2 focus:outline-offset-2 focus:outline-sky-500 ${toneClass[tone]} ${stale ? 'border-dashed' : ''}`}
+      className={`shrink-0 rounded-lg border-l-4 border px-3 py-2 focus:outline-2 focus:outline-offset-2 focus:outline-sky-500 ${toneClass[tone]} ${stale ? 'border-dashed' : ''}`}
     >
-      <div className="flex items-baseline justify-between gap-2">
-        <p className="min-w-0 flex-1 truncate text-base font-semibold" title={who}>
-          {who}
+      <div className="flex items-baseline gap-2">
+        <p data-caller className="min-w-0 flex-1 text-lg leading-snug font-semibold [overflow-wrap:anywhere]">
+          <PhoneText raw={who} />
         </p>
         <ScreenPopLink call={call} />
-        {/* A fixed box, the dot's place kept: a new status word starts where the old one did. */}
-        <p className="flex w-32 shrink-0 items-center gap-1.5 text-sm font-semibold">
-          <RingDot on={tone === 'ringing'} />
-          <span className="truncate">{words}</span>
-        </p>
       </div>
-      {/* One line whatever it holds: a badge or a longer timer never makes the card taller. */}
-      <div className="mt-1 flex items-center gap-1.5 overflow-hidden text-xs whitespace-nowrap">
+      <div className="flex flex-wrap items-center gap-x-2 text-sm">
+        <p data-status-words className="flex items-center gap-1.5 font-semibold whitespace-nowrap">
+          <StatusDot tone={tone} />
+          {words}
+        </p>
+        <Timer call={call} frozenAt={stale && call.endedAt === undefined ? lastReplyAt : undefined} />
+      </div>
+      {/* Always there, as high as a badge: a badge that comes or goes never moves the buttons. */}
+      <div className="mt-1 flex min-h-5 flex-wrap items-center gap-1.5 text-xs whitespace-nowrap">
         {direction && <Badge>{direction}</Badge>}
         {call.isQueueCall && <Badge tone="violet">Queue</Badge>}
         {call.isClickToDialCall && <Badge tone="sky">Click-to-dial</Badge>}
-        <Timer call={call} frozenAt={stale && call.endedAt === undefined ? lastReplyAt : undefined} />
+        <Overdue call={call} />
+        {badges}
       </div>
       {children}
     </article>

@@ -102,7 +102,10 @@ export function ConnectionStatus({ watching }: { watching: number }) {
   }
   const tone = !troubled || lastReplyAt === 0 ? (phase === 'auth' ? 'long' : 'none') : long ? 'long' : 'brief'
   return (
-    <div className={`relative flex h-8 min-w-0 items-center gap-2 rounded-md px-2 ${rowTone[tone]}`}>
+    // Its text wraps on a narrow screen rather than being cut: the cause is what an agent must read.
+    <div
+      className={`relative flex min-h-8 max-w-full flex-wrap items-center gap-x-2 rounded-md px-2 py-0.5 ${rowTone[tone]}`}
+    >
       <div
         role="status"
         aria-live="polite"
@@ -111,7 +114,7 @@ export function ConnectionStatus({ watching }: { watching: number }) {
         data-outage={troubled ? (long ? 'long' : 'brief') : undefined}
       >
         <span aria-hidden className={`h-2.5 w-2.5 shrink-0 rounded-full ${dot[long ? 'down' : phase]}`} />
-        <span className="truncate">{text}</span>
+        <span data-status-text>{text}</span>
       </div>
       {troubled && (
         <Button
@@ -140,7 +143,7 @@ export function ConnectionStatus({ watching }: { watching: number }) {
       {troubled && open && (
         <div
           id={detailsId}
-          className="absolute top-9 left-0 z-30 w-[min(32rem,calc(100vw-2rem))] rounded-md border border-slate-300 bg-white p-3 text-sm text-slate-900 shadow-lg dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100"
+          className="absolute top-full left-0 z-30 mt-1 w-[min(32rem,calc(100vw-2rem))] rounded-md border border-slate-300 bg-white p-3 text-sm text-slate-900 shadow-lg dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100"
         >
           <p className="font-medium">{c.error}</p>
           {lastReplyAt > 0 && (

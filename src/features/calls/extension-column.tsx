@@ -13,20 +13,23 @@ export const ExtensionColumn = memo(function ExtensionColumn({
   mine = false,
   onScreen = true,
   actions,
+  badges,
 }: {
   ext: string
   mine?: boolean
   onScreen?: boolean
-  actions?: CallActionsSlot
-}) {
-  return <ColumnView ext={ext} mine={mine} calls={useCallsFor(ext, onScreen)} actions={actions} />
+} & CallSlots) {
+  return <ColumnView ext={ext} mine={mine} calls={useCallsFor(ext, onScreen)} actions={actions} badges={badges} />
 })
 
-/** What a view offers on each call (Answer, Hang up…), rendered inside the card. */
-export type CallActionsSlot = (call: Call) => ReactNode
+/** What a view offers on each call (Answer, Hang up…) and adds to its badges, rendered inside the card. */
+export interface CallSlots {
+  actions?: (call: Call) => ReactNode
+  badges?: (call: Call) => ReactNode
+}
 
-/** An idle column's height: that of a column holding one call, ringing or connected (the room it keeps). */
-export const COLUMN_MIN_REM = 12.25
+/** Every column's height, whatever it holds: that of a column holding one call, ringing or connected. */
+export const COLUMN_REM = 13.25
 
 /** What a column without calls says: idle only when the PBX said so. */
 const NO_CALLS: Record<FeedTrust, string> = {
@@ -56,44 +59,55 @@ function NoCalls({ ext }: { ext: string }) {
 }
 
 /**
- * The column itself, for the calls given. It keeps room for one call while idle, so a call that
- * starts ringing fills that room instead of pushing every column below it down the page — under
- * the pointer of an agent about to click Answer elsewhere — and a burst of rings changes which
- * columns are on screen for nobody.
+ * The column itself, for the calls given. Its height is fixed (room for one call): a call that
+ * starts ringing fills that room, and a second one on the same extension is added below it, in the
+ * column's own scroll area, instead of pushing every column after it down the page — under the
+ * pointer of an agent about to click Answer there. The header says how many calls there are.
  */
 export function ColumnView({
   ext,
   mine = false,
   calls,
   actions,
+  badges,
 }: {
   ext: string
   mine?: boolean
   calls: readonly Call[]
-  actions?: CallActionsSlot
-}) {
+} & CallSlots) {
   const headingId = `ext-${ext.replace(/\W/g, '-')}`
+  const shown = calls.length ? withoutEndedIfLive(calls) : calls
   return (
     <section
       aria-labelledby={headingId}
       data-ext={ext}
-      style={{ minHeight: `${COLUMN_MIN_REM}rem` }}
+      style={{ height: `${COLUMN_REM}rem` }}
       className="flex w-full min-w-0 flex-col gap-2 rounded-xl border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900"
     >
       <div className="flex items-center gap-2">
-        <h2 id={headingId} className="text-sm font-semibold text-slate-700 dark:text-slate-200">
+        <h2 id={headingId} className="text-sm font-semibold whitespace-nowrap text-slate-700 dark:text-slate-200">
           Extension {ext}
         </h2>
         {mine && <span className="rounded bg-sky-700 px-1.5 text-xs text-white">mine</span>}
+        {shown.length > 1 && (
+          <span
+            title="More calls below: scroll this extension"
+            className="ml-auto text-xs font-semibold whitespace-nowrap text-slate-700 dark:text-slate-200"
+          >
+            {shown.length} calls <span aria-hidden="true">↓</span>
+          </span>
+        )}
       </div>
-      {calls.length === 0 ? (
+      {shown.length === 0 ? (
         <NoCalls ext={ext} />
       ) : (
-        withoutEndedIfLive(calls).map((c) => (
-          <CallCard key={c.id} call={c}>
-            {actions?.(c)}
-          </CallCard>
-        ))
+        <div data-calls className="-m-1 flex min-h-0 flex-1 flex-col gap-2 overflow-y-auto overscroll-contain p-1">
+          {shown.map((c) => (
+            <CallCard key={c.id} call={c} badges={badges?.(c)}>
+              {actions?.(c)}
+            </CallCard>
+          ))}
+        </div>
       )}
     </section>
   )

@@ -1,5 +1,6 @@
 import { memo } from 'react'
 import { Button } from '../../components/ui/button.tsx'
+import { PhoneText } from '../../components/ui/phone-text.tsx'
 import { formatClock, formatDuration } from '../../lib/time.ts'
 import { HISTORY_LIMIT, missedSince, talkTime, type HistoryEntry, type HistoryKind } from './history-model.ts'
 import { useHistory } from './history-store.ts'
@@ -16,17 +17,22 @@ const Row = memo(function Row({ entry, onRedial }: { entry: HistoryEntry; onRedi
   const k = kindWords[entry.kind]
   const who = entry.number || 'Unknown'
   return (
-    <li className="flex items-center gap-2 border-b border-slate-200 py-1.5 text-sm whitespace-nowrap last:border-0 dark:border-slate-700">
-      <span className={`w-24 shrink-0 font-medium ${k.className}`}>
-        <span aria-hidden="true">{k.icon} </span>
-        {k.word}
-      </span>
+    <li className="flex items-center gap-2 border-b border-slate-200 py-1.5 text-sm last:border-0 dark:border-slate-700">
       <span className="min-w-0 flex-1">
-        <span className="block truncate font-medium">{who}</span>
-        <span className="block truncate text-xs text-slate-600 dark:text-slate-300">
-          <time dateTime={new Date(entry.startedAt).toISOString()}>{formatClock(entry.startedAt)}</time> · on{' '}
-          {entry.ext}
-          {entry.kind !== 'missed' && ` · ${formatDuration(talkTime(entry))}`}
+        {/* The number whole (it wraps rather than being cut); the details below it may be shortened. */}
+        <span data-caller className="block font-medium [overflow-wrap:anywhere]">
+          <PhoneText raw={who} />
+        </span>
+        <span className="flex gap-1 text-xs whitespace-nowrap text-slate-600 dark:text-slate-300">
+          <span className={`shrink-0 font-medium ${k.className}`}>
+            <span aria-hidden="true">{k.icon} </span>
+            {k.word}
+          </span>
+          <span className="min-w-0 truncate">
+            · <time dateTime={new Date(entry.startedAt).toISOString()}>{formatClock(entry.startedAt)}</time> · on{' '}
+            {entry.ext}
+            {entry.kind !== 'missed' && ` · ${formatDuration(talkTime(entry))}`}
+          </span>
         </span>
       </span>
       {/* Calling back is for who called: an outbound row's number is the one dialled (and Dial is above). */}

@@ -9,10 +9,30 @@ const readUrl = (): View | null => {
   return isView(v) ? v : null
 }
 
-export const useUrlView = create<{ fromUrl: View | null }>()(() => ({ fromUrl: readUrl() }))
+/** `?kiosk=1`: the wall alone, full screen (a screen on the wall, nobody at its keyboard). */
+const readKiosk = (): boolean => new URLSearchParams(window.location.search).get('kiosk') === '1'
+
+export const useUrlView = create<{ fromUrl: View | null; kiosk: boolean }>()(() => ({
+  fromUrl: readUrl(),
+  kiosk: readKiosk(),
+}))
 
 if (typeof window !== 'undefined')
-  window.addEventListener('popstate', () => useUrlView.setState({ fromUrl: readUrl() }))
+  window.addEventListener('popstate', () => useUrlView.setState({ fromUrl: readUrl(), kiosk: readKiosk() }))
+
+/** Whether the wall shows alone (kiosk mode): only with the wall view. */
+export function useKiosk(): boolean {
+  const kiosk = useUrlView((s) => s.kiosk)
+  return useView() === 'wall' && kiosk
+}
+
+/** Leave kiosk mode: the header and the rest come back; the URL follows so a reload agrees. */
+export function leaveKiosk(): void {
+  const url = new URL(window.location.href)
+  url.searchParams.delete('kiosk')
+  window.history.replaceState(null, '', url.toString().replace(/%2C/g, ','))
+  useUrlView.setState({ kiosk: false })
+}
 
 export function useView(): View {
   const fromUrl = useUrlView((s) => s.fromUrl)

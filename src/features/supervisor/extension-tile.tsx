@@ -1,4 +1,5 @@
 import { memo, useMemo, type ReactNode } from 'react'
+import { PhoneText } from '../../components/ui/phone-text.tsx'
 import { formatDuration } from '../../lib/time.ts'
 import { useNow } from '../../lib/use-now.ts'
 import type { Call } from '../calls/call-model.ts'
@@ -7,29 +8,11 @@ import { useExtensionTrust } from '../calls/feed-store.ts'
 import { useCallsFor } from '../calls/shown-calls.ts'
 import { useSettings } from '../settings/settings-store.ts'
 import { isEscalated } from '../calls/escalation.ts'
-import { summarize, tileLabel, type TileState } from './grid-model.ts'
+import { summarize, tileLabel } from './grid-model.ts'
+import { glyphs, looks, type Look } from './grid-looks.ts'
 
-type Look = TileState | 'escalated'
-
-const looks: Record<Look, string> = {
-  idle: 'border-slate-200 bg-white text-slate-700 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-300',
-  ringing: 'border-amber-500 bg-amber-100 text-amber-950 dark:border-amber-400 dark:bg-amber-950 dark:text-amber-50',
-  connected:
-    'border-emerald-600 bg-emerald-100 text-emerald-950 dark:border-emerald-400 dark:bg-emerald-950 dark:text-emerald-50',
-  busy: 'border-sky-600 bg-sky-100 text-sky-950 dark:border-sky-400 dark:bg-sky-950 dark:text-sky-50',
-  ended: 'border-slate-300 bg-slate-100 text-slate-700 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-200',
-  escalated: 'border-red-950 bg-red-700 text-white dark:border-red-300 dark:bg-red-800 dark:text-white',
-}
-
-// A shape per state as well as a colour and a word: readable at a glance on a wall screen.
-const glyphs: Record<Look, string> = {
-  idle: '○',
-  ringing: '◔',
-  connected: '●',
-  busy: '◑',
-  ended: '◌',
-  escalated: '▲',
-}
+/** A caller longer than this many characters is set smaller, to fit whole. */
+const CALLER_CHARS = 17
 
 interface Place {
   /** 1-based place in the whole (windowed) list, and its length. */
@@ -67,18 +50,23 @@ function Frame({
     >
       <div className="flex items-baseline justify-between gap-1">
         <span className="text-sm font-bold tabular-nums">{ext}</span>
-        <span className="truncate font-semibold">
+        <span data-status-words className="font-semibold whitespace-nowrap">
           <span aria-hidden="true">{glyphs[look]} </span>
           {word}
         </span>
       </div>
       {/* The same lines in every state, empty when idle: a tile that starts ringing changes text, it gains no elements. */}
-      <p className="truncate font-medium" title={caller}>
-        {caller}
+      {/* Never cut: a caller longer than the line holds is set smaller. */}
+      <p
+        data-caller
+        className="font-medium whitespace-nowrap"
+        style={caller && caller.length > CALLER_CHARS ? { fontSize: `${CALLER_CHARS / caller.length}em` } : undefined}
+      >
+        {caller && <PhoneText raw={caller} />}
       </p>
-      <p className="flex justify-between tabular-nums">
+      <p className="flex justify-between gap-1 whitespace-nowrap tabular-nums">
         <span>{time}</span>
-        {extras}
+        <span className="flex gap-1">{extras}</span>
       </p>
     </li>
   )
@@ -137,14 +125,13 @@ export function TileView({ ext, calls, ...place }: Place & { ext: string; calls:
       ext={ext}
       look={escalated ? 'escalated' : summary.state}
       label={tileLabel(ext, summary, escalated)}
-      word={statusWords(call)}
+      word={escalated ? 'Overdue' : statusWords(call)}
       caller={caller}
       time={formatDuration(now - since)}
       extras={
         <>
           {summary.active > 1 && <span>+{summary.active - 1} more</span>}
           {call.isQueueCall && <span>Queue</span>}
-          {escalated && <span className="font-bold uppercase">Overdue</span>}
         </>
       }
     />
