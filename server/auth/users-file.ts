@@ -44,6 +44,13 @@ const fileSchema = z
     version: z.literal(1).default(1),
     dialPolicy: dialPolicySchema.default(DEFAULT_DIAL_POLICY),
     users: z.array(userSchema),
+    /** Named lists for a wall's link (`?group=sales`), besides SWITCHBOARD_GROUPS; the file's wins on a clash. */
+    groups: z
+      .record(
+        z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/, 'a group name is letters, digits, _ and - (up to 32)'),
+        entries,
+      )
+      .optional(),
   })
   .superRefine((f, ctx) => {
     const seen = new Set<string>()
@@ -63,6 +70,10 @@ export interface Users {
   data: UsersFileData
   byName: Map<string, Account>
   byEmail: Map<string, Account>
+  /** Extension → the display name of the one user who acts on it; absent when none or several do. */
+  actors: Map<string, string>
+  /** The file's groups, expanded to bare extensions. */
+  groups: Record<string, string[]>
 }
 
 export interface Account {
@@ -97,6 +108,7 @@ export function parseUsersFile(text: string, file = 'users file'): UsersFileData
 export function indexUsers(data: UsersFileData): Users {
   const byName = new Map<string, Account>()
   const byEmail = new Map<string, Account>()
+  const actors = new Map<string, string | null>()
   for (const record of data.users) {
     const act = expandEntries(record.act)
     const watch = expandEntries(record.watch)
@@ -114,8 +126,11 @@ export function indexUsers(data: UsersFileData): Users {
     }
     byName.set(record.name.toLowerCase(), account)
     if (record.email) byEmail.set(record.email.toLowerCase(), account)
+    for (const e of act) actors.set(e, actors.has(e) ? null : account.user.display)
   }
-  return { data, byName, byEmail }
+  const groups = Object.fromEntries(Object.entries(data.groups ?? {}).map(([n, list]) => [n, [...expandEntries(list)]]))
+  const named = new Map([...actors].filter((a): a is [string, string] => a[1] !== null))
+  return { data, byName, byEmail, actors: named, groups }
 }
 
 /** Every extension some user may watch (those who may watch all add none): with the config's, the feed's upstream list. */
