@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test, type Page } from './fixtures.ts'
 import { simControl } from './sim.ts'
 
 // Writes the README's screenshots (`npm run docs`; not a test): agent and supervisor views, light and dark.
