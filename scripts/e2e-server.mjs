@@ -17,7 +17,12 @@ const SIM_PORT = Number(process.env.E2E_SIM_PORT ?? PORT + 300)
 export const E2E_PASSWORD = 'e2e-password-for-tests'
 const USERS = [
   // The specs' default: a supervisor on every extension they use (the old local developer's reach).
-  ['e2e', '--display', 'E2E Agent', '--supervisor', '--act', '0411,150,400-499,1000-1999,3000-3999,6000-6299'],
+  // (430-439 watched only: Ann alone acts on 431, so the wall names her there.)
+  [
+    'e2e',
+    ...['--display', 'E2E Agent', '--supervisor', '--watch', '430-439'],
+    ...['--act', '0411,150,400-429,440-499,1000-1999,3000-3999,6000-6299'],
+  ],
   // Issue 22, item 1: watches 430-439 only, acts on none.
   ['wall430', '--display', 'Wall 430', '--watch', '430-439'],
   // One person acting on 431: the wall's name for it (GET /api/session `names`).

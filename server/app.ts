@@ -56,10 +56,12 @@ const CSP = {
   frameSrc: ["'none'"],
 }
 
-/** The panel uses no device or powerful feature (its ring tone is Web Audio, its alerts Notifications). */
+/**
+ * The panel uses no device or powerful feature (its ring tone is Web Audio, its alerts Notifications). Only
+ * features Chromium knows: an unknown one ('bluetooth') is a console warning on every page (e2e/deployed.spec.ts).
+ */
 export const PERMISSIONS_POLICY = [
   'accelerometer',
-  'bluetooth',
   'camera',
   'display-capture',
   'geolocation',

@@ -153,8 +153,19 @@ export async function readUsersFile(file: string): Promise<Users> {
 /** Temp file in the same folder, fsync, rename: a reader sees the old file or the new one, never half. */
 export async function writeUsersFile(file: string, data: UsersFileData): Promise<void> {
   const checked = fileSchema.parse(data)
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`)
-  const fh = await open(tmp, 'wx', 0o600)
+  const dir = path.dirname(file)
+  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`)
+  let fh
+  try {
+    fh = await open(tmp, 'wx', 0o600)
+  } catch (e) {
+    // Not a raw ENOENT naming our temporary file: what is missing, and the command that makes it.
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new Error(`cannot write ${file}: the folder ${dir} does not exist (create it: mkdir -p ${dir})`, {
+        cause: e,
+      })
+    throw e
+  }
   try {
     try {
       await fh.writeFile(`${JSON.stringify(checked, null, 2)}\n`)
