@@ -39,8 +39,8 @@ export async function signInCookie(baseURL: string, user: string, password = E2E
 
 export const test = base.extend<{ user: string | null }>({
   user: ['e2e', { option: true }],
-  storageState: async ({ user, baseURL, storageState }, use, testInfo) => {
-    if (!user || testInfo.project.name === 'dev' || !baseURL) return use(storageState)
+  storageState: async ({ user, baseURL, storageState }, provide, testInfo) => {
+    if (!user || testInfo.project.name === 'dev' || !baseURL) return provide(storageState)
     const cookie = await signInCookie(baseURL, user)
     // The `e2e` user chose the demo's extensions and none of their own, as the specs were written for.
     const localStorage =
@@ -52,6 +52,6 @@ export const test = base.extend<{ user: string | null }>({
             },
           ]
         : []
-    await use({ cookies: [cookie], origins: [{ origin: baseURL, localStorage }] })
+    await provide({ cookies: [cookie], origins: [{ origin: baseURL, localStorage }] })
   },
 })
