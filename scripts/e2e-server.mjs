@@ -14,7 +14,7 @@ const PORT = Number(process.env.E2E_PORT ?? 5199)
 const SIM_PORT = Number(process.env.E2E_SIM_PORT ?? PORT + 300)
 
 /** The users the specs sign in as (e2e/fixtures.ts): one password for all, this is a test server on loopback. */
-export const E2E_PASSWORD = 'e2e-password-for-tests'
+const E2E_PASSWORD = 'e2e-password-for-tests'
 const USERS = [
   // The specs' default: a supervisor on every extension they use (the old local developer's reach).
   // (430-439 watched only: Ann alone acts on 431, so the wall names her there.)
