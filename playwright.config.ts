@@ -3,6 +3,9 @@ import { BASE_URL, DEV_PORT, DEV_URL, PORT, SIM_PORT } from './e2e/ports.ts'
 
 // `npm test` builds once before it runs the suite (E2E_BUILT=1); a spec run alone builds first.
 const build = process.env.E2E_BUILT ? '' : 'npm run build && '
+// The dev server (Vite and its own simulator) only when the `dev` project runs: a shared machine's CPU.
+const argv = process.argv.join(' ')
+const devProject = !/--project[= ]/.test(argv) || /--project[= ]dev\b/.test(argv)
 
 export default defineConfig({
   testDir: './e2e',
@@ -43,12 +46,21 @@ export default defineConfig({
         SWITCHBOARD_UPSTREAM_SLACK_MS: '3000',
       },
     },
-    {
-      command: `npm run dev -- --port ${DEV_PORT} --strictPort --host 127.0.0.1`,
-      url: DEV_URL,
-      reuseExistingServer: !process.env.CI,
-      timeout: 60_000,
-      env: { SWITCHBOARD_SIM_DEMO: '0', NOOJEE_URL: '', NOOJEE_API_KEY: '', SWITCHBOARD_UPSTREAM_SLACK_MS: '3000' },
-    },
+    ...(devProject
+      ? [
+          {
+            command: `npm run dev -- --port ${DEV_PORT} --strictPort --host 127.0.0.1`,
+            url: DEV_URL,
+            reuseExistingServer: !process.env.CI,
+            timeout: 60_000,
+            env: {
+              SWITCHBOARD_SIM_DEMO: '0',
+              NOOJEE_URL: '',
+              NOOJEE_API_KEY: '',
+              SWITCHBOARD_UPSTREAM_SLACK_MS: '3000',
+            },
+          },
+        ]
+      : []),
   ],
 })
