@@ -1,6 +1,11 @@
 import { defineConfig, devices } from '@playwright/test'
+import { BASE_URL, DEV_PORT, DEV_URL, PORT, SIM_PORT } from './e2e/ports.ts'
 
-const PORT = Number(process.env.E2E_PORT ?? 5199)
+// `npm test` builds once before it runs the suite (E2E_BUILT=1); a spec run alone builds first.
+const build = process.env.E2E_BUILT ? '' : 'npm run build && '
+// The dev server (Vite and its own simulator) only when the `dev` project runs: a shared machine's CPU.
+const argv = process.argv.join(' ')
+const devProject = !/--project[= ]/.test(argv) || /--project[= ]dev\b/.test(argv)
 
 export default defineConfig({
   testDir: './e2e',
@@ -10,7 +15,7 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   use: {
-    baseURL: `http://127.0.0.1:${PORT}`,
+    baseURL: BASE_URL,
     trace: 'retain-on-failure',
     ...devices['Desktop Chrome'],
     launchOptions: {
@@ -20,17 +25,42 @@ export default defineConfig({
     },
   },
   projects: [
-    // `npm test`: the tests. `npm run docs`: what writes tracked files (screenshots, docs/reliability.md,
+    // `npm test`: the product as deployed (`npm start`, a users file, the simulator as the PBX), and what only
+    // the dev server does (`dev`). `npm run docs`: what writes tracked files (screenshots, docs/reliability.md,
     // docs/security.md).
-    { name: 'e2e', testIgnore: 'screenshots.spec.ts' },
+    { name: 'e2e', testIgnore: ['screenshots.spec.ts', 'dev/**'] },
+    { name: 'dev', testMatch: 'dev/**/*.spec.ts', use: { baseURL: DEV_URL } },
     { name: 'docs', testMatch: ['screenshots.spec.ts', 'faults.spec.ts', 'security.spec.ts'] },
   ],
-  webServer: {
-    command: `npm run dev -- --port ${PORT} --strictPort --host 127.0.0.1`,
-    url: `http://127.0.0.1:${PORT}`,
-    reuseExistingServer: !process.env.CI,
-    timeout: 60_000,
-    // A hung PBX poll is given up 3 s past its hold (10 s in production): e2e/faults.spec.ts waits for it in real time.
-    env: { SWITCHBOARD_SIM_DEMO: '0', NOOJEE_URL: '', NOOJEE_API_KEY: '', SWITCHBOARD_UPSTREAM_SLACK_MS: '3000' },
-  },
+  webServer: [
+    {
+      // scripts/e2e-server.mjs: the simulator on SIM_PORT and `npm start` on PORT, signed-in users only.
+      command: `${build}node scripts/e2e-server.mjs`,
+      url: `${BASE_URL}/healthz`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 240_000,
+      // A hung PBX poll is given up 3 s past its hold (10 s in production): e2e/faults.spec.ts waits for it in real time.
+      env: {
+        E2E_PORT: String(PORT),
+        E2E_SIM_PORT: String(SIM_PORT),
+        SWITCHBOARD_UPSTREAM_SLACK_MS: '3000',
+      },
+    },
+    ...(devProject
+      ? [
+          {
+            command: `npm run dev -- --port ${DEV_PORT} --strictPort --host 127.0.0.1`,
+            url: DEV_URL,
+            reuseExistingServer: !process.env.CI,
+            timeout: 60_000,
+            env: {
+              SWITCHBOARD_SIM_DEMO: '0',
+              NOOJEE_URL: '',
+              NOOJEE_API_KEY: '',
+              SWITCHBOARD_UPSTREAM_SLACK_MS: '3000',
+            },
+          },
+        ]
+      : []),
+  ],
 })

@@ -1,6 +1,6 @@
-import { expect, test } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
 import { seriousViolations } from './axe.ts'
-import { simControl } from './sim.ts'
+import { seedSettings, simControl } from './sim.ts'
 
 test.beforeEach(async ({ request }) => {
   test.slow()
@@ -26,16 +26,12 @@ for (const scheme of ['light', 'dark'] as const) {
     const sim = simControl(request)
     await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' })
     const now = Date.now()
+    await seedSettings(page, { myExtensions: ['410'], extensions: ['400'], agentLoginName: 'jsmith' })
     await page.addInitScript(
       ({ entries }) => {
-        localStorage.setItem(
-          'switchboard.settings',
-          JSON.stringify({
-            state: { myExtensions: ['410'], extensions: ['400'], agentLoginName: 'jsmith' },
-            version: 1,
-          }),
-        )
-        localStorage.setItem('switchboard.history', JSON.stringify({ state: { entries, missedSeenAt: 0 }, version: 1 }))
+        // The local developer's key and the signed-in `e2e` user's (src/app/user-storage.ts).
+        for (const key of ['switchboard.history', 'switchboard.history:e2e'])
+          localStorage.setItem(key, JSON.stringify({ state: { entries, missedSeenAt: 0 }, version: 1 }))
       },
       {
         entries: [

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
 import { seedSettings, simControl } from './sim.ts'
 
 // Long user flows on a shared, busy machine.
@@ -91,9 +91,10 @@ test('record and hang up a connected call: indicator on, off, login name require
   await expect(card.getByText('Recording', { exact: true })).toHaveCount(0)
   await expect(card.getByRole('button', { name: 'Record' })).toBeVisible()
   const rec = (await sim.requests()).filter((r) => r.method === 'start' || r.method === 'stop')
+  // Signed in, the server records as the session's user, whatever Settings says (docs/architecture.md).
   expect(rec.map((r) => [r.method, r.params.extenOrUniqueId, r.params.agentLoginName])).toEqual([
-    ['start', id, 'jsmith'],
-    ['stop', id, 'jsmith'],
+    ['start', id, 'e2e'],
+    ['stop', id, 'e2e'],
   ])
 
   await card.getByRole('button', { name: 'Hang up' }).click()

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test, type Page } from './fixtures.ts'
 import { seedSettings, simControl } from './sim.ts'
 
 // Long user flows on a shared, busy machine.

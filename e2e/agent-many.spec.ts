@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test, type Page } from './fixtures.ts'
 import { seedSettings, simControl } from './sim.ts'
 
 // The agent view with 1,000 extensions renders only the rows near the screen; everything else

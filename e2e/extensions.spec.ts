@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test, type Page } from './fixtures.ts'
 import { logBrowserPolls } from './browser-polls.ts'
 import { simControl } from './sim.ts'
 

@@ -2,7 +2,7 @@
 // the panel must equal the PBX's truth, the retries must respect the backoff policy, and the status
 // must have told the truth. Run as `npm run docs`, each test adds a row to docs/reliability.md.
 import { readFileSync, writeFileSync } from 'node:fs'
-import { expect, test, type Page, type TestInfo } from '@playwright/test'
+import { expect, test, type Page, type TestInfo } from './fixtures.ts'
 import { simControl } from './sim.ts'
 import {
   expectPanelMatchesSim,

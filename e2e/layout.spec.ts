@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test, type Page } from './fixtures.ts'
 import { atWidth, cutTexts, overlappingTexts, pageBox, WIDTHS } from './layout-checks.ts'
 import { seedSettings, simControl } from './sim.ts'
 

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test, type Page } from './fixtures.ts'
 import { seedSettings, simControl } from './sim.ts'
 
 // Writes the README's screenshots (`npm run docs`; not a test): agent view (wide with the history column, and a

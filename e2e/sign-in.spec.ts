@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
+import { startSimServer, type SimServer } from '../sim/sim-server.ts'
 import { seriousViolations } from './axe.ts'
 import { simControl } from './sim.ts'
 
@@ -18,6 +19,9 @@ const built =
 let dir: string
 let usersFile: string
 let server: ChildProcess | undefined
+// Its own PBX (the simulator, on its own port, as a PBX is): npm start serves no /__sim.
+let pbx: SimServer | undefined
+const PBX_KEY = 'sign-in-spec-pbx-key'
 
 function user(args: string[], stdin = '') {
   return new Promise<string>((resolve, reject) => {
@@ -47,6 +51,7 @@ test.beforeAll(async () => {
     'alice-password\n',
   )
   await user(['add', 'bob', '--act', '410', '--password-stdin'], 'bob-password\n')
+  pbx = await startSimServer({ apiKey: PBX_KEY })
   server = spawn(process.execPath, ['dist-server/server/main.js'], {
     cwd: root,
     env: {
@@ -55,8 +60,8 @@ test.beforeAll(async () => {
       PORT: String(PORT),
       SWITCHBOARD_USERS_FILE: usersFile,
       SWITCHBOARD_SIM_DEMO: '0',
-      NOOJEE_URL: '',
-      NOOJEE_API_KEY: '',
+      NOOJEE_URL: pbx.url,
+      NOOJEE_API_KEY: PBX_KEY,
       SESSION_SECRET: 'e2e-session-secret-that-is-long-enough-to-use',
       LOG_LEVEL: 'warn',
     },
@@ -75,6 +80,7 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   server?.kill('SIGTERM')
+  await pbx?.close()
   if (dir) await rm(dir, { recursive: true, force: true })
 })
 
@@ -101,7 +107,7 @@ test('asks who you are; a wrong password is refused; the right one opens the pan
   expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax', path: '/' })
 
   // A call on her extension can be answered; one on an extension she only watches cannot.
-  const sim = simControl(page.request)
+  const sim = simControl(page.request, pbx!.url)
   await sim.ring('400', { callerId: '0298765432' })
   await sim.ring('401', { callerId: '0411222333' })
   await expect(page.getByText('0298765432').first()).toBeVisible()
@@ -125,11 +131,11 @@ test('Sign out ends the session: the sign-in page, also after a reload', async (
   await expect(page.getByText('You signed out.')).toBeVisible()
   await page.reload()
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible()
-  expect((await page.request.get('/api/session')).status()).toBe(401)
+  expect((await (await page.request.get('/api/session')).json()).user).toBeNull()
 })
 
 test("the next person on this browser sees none of the previous one's history or settings", async ({ page }) => {
-  const sim = simControl(page.request)
+  const sim = simControl(page.request, pbx!.url)
   const history = page.getByRole('region', { name: 'Call history' })
   const calls = history.getByRole('listitem')
   const screenPop = page.getByLabel('CRM page for a caller (screen pop)')
@@ -190,7 +196,7 @@ test("the next person on this browser sees none of the previous one's history or
 test("the other tabs follow a sign-out and the next person's sign-in: no tab shows the previous person", async ({
   page,
 }) => {
-  const sim = simControl(page.request)
+  const sim = simControl(page.request, pbx!.url)
   await page.goto('/')
   await signIn(page, 'alice', 'alice-password')
   await expect(page.getByRole('banner')).toContainText('Signed in as Alice Agent')
@@ -231,7 +237,9 @@ test('a user removed from the file is sent back to the sign-in page within secon
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible()
   await user(['remove', 'bob'])
   // The server refuses his session within seconds (it re-reads the file on change)…
-  await expect.poll(async () => (await page.request.get('/api/session')).status(), { timeout: 5000 }).toBe(401)
+  await expect
+    .poll(async () => (await (await page.request.get('/api/session')).json()).user, { timeout: 5000 })
+    .toBeNull()
   // …and his next action takes the panel back to the sign-in page.
   await page.getByLabel('Number to dial').fill('0298765432')
   await page.getByRole('button', { name: 'Dial' }).click()

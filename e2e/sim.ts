@@ -1,9 +1,15 @@
-import type { APIRequestContext, Page } from '@playwright/test'
+import { test, type APIRequestContext, type Page } from '@playwright/test'
+import { DEMO_EXTENSIONS, settingsKey } from './fixtures.ts'
+import { SIM_URL } from './ports.ts'
 
-/** The built-in PBX's control surface (`/__sim/*`), reached through the dev server. */
-export function simControl(request: APIRequestContext) {
+/**
+ * The PBX simulator's control surface (`/__sim/*`): on its own port (scripts/e2e-server.mjs), as a PBX is not
+ * the server; the `dev` project's through the dev server, which forwards it to its built-in PBX.
+ */
+export function simControl(request: APIRequestContext, simUrl?: string) {
+  const at = simUrl ?? (test.info().project.name === 'dev' ? '' : SIM_URL)
   const call = async <T = unknown>(action: string, body: Record<string, unknown> = {}): Promise<T> => {
-    const res = await request.post(`/__sim/${action}`, { data: body })
+    const res = await request.post(`${at}/__sim/${action}`, { data: body })
     if (!res.ok()) throw new Error(`sim ${action}: HTTP ${res.status()} ${await res.text()}`)
     return (await res.json()) as T
   }
@@ -35,12 +41,21 @@ export function simControl(request: APIRequestContext) {
   }
 }
 
-/** Start with stored settings, as an agent who set them up yesterday (once per tab, not per reload). */
+/**
+ * Start with stored settings, as an agent who set them up yesterday (once per tab, not per reload): the local
+ * developer's key and the `e2e` user's (the extensions the specs watch unless `settings` says otherwise).
+ */
 export async function seedSettings(page: Page, settings: Record<string, unknown>) {
-  await page.addInitScript((s) => {
-    if (!sessionStorage.getItem('seeded')) {
-      localStorage.setItem('switchboard.settings', JSON.stringify({ state: s, version: 1 }))
-      sessionStorage.setItem('seeded', '1')
-    }
-  }, settings)
+  const keys = { plain: 'switchboard.settings', user: settingsKey('e2e') }
+  const state = { extensions: DEMO_EXTENSIONS, myExtensions: [], ...settings }
+  await page.addInitScript(
+    ({ keys, settings, state }) => {
+      if (!sessionStorage.getItem('seeded')) {
+        localStorage.setItem(keys.plain, JSON.stringify({ state: settings, version: 1 }))
+        localStorage.setItem(keys.user, JSON.stringify({ state, version: 1 }))
+        sessionStorage.setItem('seeded', '1')
+      }
+    },
+    { keys, settings, state },
+  )
 }

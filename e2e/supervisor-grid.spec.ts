@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test, type Page } from './fixtures.ts'
 import { simControl } from './sim.ts'
 
 const EXTS = Array.from({ length: 1000 }, (_, i) => String(1000 + i))

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
+import { authPlugin } from './auth/plugin.ts'
 import { PbxCallError } from './pbx/pbx-client.ts'
 import { panel, TEST_KEY, testApp, testConfig } from './test-helpers.ts'
 
@@ -452,6 +453,25 @@ describe('actions', () => {
 })
 
 describe('local developer mode', () => {
+  it('hands the panel the server’s default lists, read when it starts (issue 22: never the build’s)', async () => {
+    const sim = { SWITCHBOARD_USERS_FILE: '', NOOJEE_URL: '', NOOJEE_API_KEY: '' }
+    const cases: [Record<string, string>, unknown][] = [
+      [sim, { extensions: ['400', '410', '420'], myExtensions: ['410'] }],
+      [
+        { ...sim, SWITCHBOARD_SIM_DEMO: '0' },
+        { extensions: ['400', '410', '420'], myExtensions: [] },
+      ],
+      [
+        { ...sim, SWITCHBOARD_EXTENSIONS: '430-432', SWITCHBOARD_MY_EXTENSIONS: '431' },
+        { extensions: ['430', '431', '432'], myExtensions: ['431'] },
+      ],
+    ]
+    for (const [env, want] of cases) {
+      const { app } = await make({ config: testConfig(env), deps: { auth: authPlugin } })
+      expect((await app.inject({ url: '/api/session' })).json().defaults, JSON.stringify(env)).toEqual(want)
+    }
+  })
+
   it('answers loopback only, by address and by Host name', async () => {
     const { app } = await make({
       config: testConfig({ SWITCHBOARD_USERS_FILE: '', NOOJEE_URL: '', NOOJEE_API_KEY: '' }),

@@ -17,6 +17,7 @@ import helmet, { type HelmetOptions } from 'helmet'
 import type { Redis } from 'ioredis'
 import { authPlugin as realAuthPlugin, type AuthPluginOptions } from './auth/plugin.ts'
 import { watchedByUsers } from './auth/users-file.ts'
+import { DEMO_EXTENSIONS } from '../sim/sim-server.ts'
 import type { Config } from './config.ts'
 import { guardPlugin } from './guard.ts'
 import { errorBody, type ErrorWord } from './http-errors.ts'
@@ -55,10 +56,12 @@ const CSP = {
   frameSrc: ["'none'"],
 }
 
-/** The panel uses no device or powerful feature (its ring tone is Web Audio, its alerts Notifications). */
+/**
+ * The panel uses no device or powerful feature (its ring tone is Web Audio, its alerts Notifications). Only
+ * features Chromium knows: an unknown one ('bluetooth') is a console warning on every page (e2e/deployed.spec.ts).
+ */
 export const PERMISSIONS_POLICY = [
   'accelerometer',
-  'bluetooth',
   'camera',
   'display-capture',
   'geolocation',
@@ -126,6 +129,17 @@ const PAGE_PATH = /^\/[A-Za-z0-9_-]*$/
 /** After held polls are answered on close, how long other requests may take before connections are cut. */
 const CLOSE_GRACE_MS = 2000
 
+/** The local developer's default lists: the server's settings, else the built-in PBX's demo extensions. */
+function localDefaults(config: Config) {
+  const demo = config.pbx.kind === 'simulated' ? DEMO_EXTENSIONS : []
+  // The demo marks one extension mine, so ringing, A, Dial and history work at once.
+  const demoMine = config.pbx.kind === 'simulated' && config.pbx.demo ? [DEMO_EXTENSIONS[1]] : []
+  return {
+    extensions: config.extensions.length ? config.extensions : demo,
+    myExtensions: config.myExtensions.length ? config.myExtensions : demoMine,
+  }
+}
+
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger,
@@ -192,6 +206,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     sessionSecret: config.sessionSecret,
     publicUrl: config.publicUrl ?? undefined,
     simulated,
+    localDefaults: localDefaults(config),
+    groups: config.groups,
     onUsers: (users) => deps.feed.setWatched([...config.extensions, ...watchedByUsers(users)]),
     ...(deps.redis ? { redis: deps.redis } : {}),
   })

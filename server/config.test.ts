@@ -88,6 +88,20 @@ describe('parseConfig', () => {
     [{ ...REAL, REDIS_URL: 'localhost:6379' }, /REDIS_URL/],
     [{ ...REAL, NOOJEE_INSECURE_TLS: 'true' }, /NOOJEE_INSECURE_TLS/],
     [{ ...REAL, SWITCHBOARD_EXTENSIONS: '400;410' }, /SWITCHBOARD_EXTENSIONS/],
+    // The server adds the API's path itself (issue 22): a path or query in NOOJEE_URL is a mistake.
+    [{ ...REAL, NOOJEE_URL: 'https://pbx.example.com/servicemanager/rest' }, /NOOJEE_URL must be .* with no path/],
+    [
+      { ...REAL, NOOJEE_URL: 'https://pbx.example.com/pbx/' },
+      /with no path \(example: NOOJEE_URL=https:\/\/pbx.example.com\)/,
+    ],
+    [{ ...REAL, NOOJEE_URL: 'https://pbx.example.com/?a=1' }, /query string/],
+    [{ ...REAL, SWITCHBOARD_GROUPS: 'sales' }, /SWITCHBOARD_GROUPS: "sales" is not name=extensions/],
+    [{ ...REAL, SWITCHBOARD_GROUPS: 'sales=400;sales=401' }, /group "sales" is given twice/],
+    [{ ...REAL, SWITCHBOARD_GROUPS: 'sales=400-x' }, /SWITCHBOARD_GROUPS \(sales\): "400-x" is not an extension/],
+    [{ ...REAL, SWITCHBOARD_GROUPS: 'sales=499-400' }, /range 499-400 runs backwards/],
+    [{ ...REAL, SWITCHBOARD_GROUPS: 'sales=' }, /group "sales" has no extensions/],
+    [{ ...REAL, SWITCHBOARD_GROUPS: 'a b=400' }, /SWITCHBOARD_GROUPS/],
+    [{ ...REAL, SWITCHBOARD_MY_EXTENSIONS: 'x y' }, /SWITCHBOARD_MY_EXTENSIONS/],
     [{ HOST: '0.0.0.0' }, /loopback only/],
   ])('refuses %o with one clear line', (env, why) => {
     expect(refusal(() => prod(env))).toMatch(why)
@@ -126,6 +140,17 @@ describe('parseConfig', () => {
     expect(
       refusal(() => prod({ ...REAL, SESSION_SECRET: 'x'.repeat(40), SESSION_SECRET_FILE: path.join(dir, 's') })),
     ).toMatch(/not both/)
+  })
+
+  it('reads SWITCHBOARD_GROUPS and SWITCHBOARD_MY_EXTENSIONS when it starts', () => {
+    const { config } = prod({
+      ...REAL,
+      SWITCHBOARD_GROUPS: ' sales=400-402 ; support=SIP/410,411;',
+      SWITCHBOARD_MY_EXTENSIONS: '410',
+    })
+    expect(config.groups).toEqual({ sales: ['400', '401', '402'], support: ['410', '411'] })
+    expect(config.myExtensions).toEqual(['410'])
+    expect(prod(REAL).config).toMatchObject({ groups: {}, myExtensions: [], extensions: [] })
   })
 
   it('reads TRUST_PROXY and OIDC', () => {

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs'
 import { isIP } from 'node:net'
 import path from 'node:path'
 import { z } from 'zod'
+import { checkEntry, expandEntries } from './auth/extension-list.ts'
 
 /** The PBX the server talks to: a real Noojee PBX, or the built-in simulated one. */
 export type PbxConfig =
@@ -31,8 +32,12 @@ export interface Config {
   trustProxy: false | number | string[]
   host: string
   port: number
-  /** SWITCHBOARD_EXTENSIONS: the panel's default extensions (bare). */
+  /** SWITCHBOARD_EXTENSIONS: the panel's default extensions (bare), read at start (never built into dist/). */
   extensions: string[]
+  /** SWITCHBOARD_MY_EXTENSIONS: the local developer's default "My extensions". */
+  myExtensions: string[]
+  /** SWITCHBOARD_GROUPS: named lists of extensions for a link's `?group=` (bare, expanded). */
+  groups: Record<string, string[]>
   /** For the feed hub (server/feed/): shared event log and sessions across instances. */
   redisUrl: string | null
   /** The built panel (index.html and assets). */
@@ -91,19 +96,50 @@ export function isLoopbackHost(host: string): boolean {
 const blank = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim())
 
 /** Extension lists: `400,410` or ranges `400-405`, tech prefixes (SIP/400) stripped. */
-function extensionList(raw: string): string[] {
+function extensionList(raw: string, name = 'SWITCHBOARD_EXTENSIONS'): string[] {
   const out: string[] = []
   for (const part of raw.split(',').map((s) => s.trim().replace(/^[A-Za-z][A-Za-z0-9]*\//, ''))) {
     if (!part) continue
     const range = /^(\d+)-(\d+)$/.exec(part)
     if (range) {
       const [a, b] = [Number(range[1]), Number(range[2])]
-      if (b < a || b - a > 10_000) throw new ConfigError(`SWITCHBOARD_EXTENSIONS: bad range "${part}"`)
+      if (b < a || b - a > 10_000) throw new ConfigError(`${name}: bad range "${part}"`)
       for (let n = a; n <= b; n++) out.push(String(n))
     } else if (/^[\w*#+.-]{1,40}$/.test(part)) out.push(part)
-    else throw new ConfigError(`SWITCHBOARD_EXTENSIONS: "${part}" is not an extension (example: 400,410-419)`)
+    else throw new ConfigError(`${name}: "${part}" is not an extension (example: 400,410-419)`)
   }
   return [...new Set(out)]
+}
+
+/** A group's name as a link carries it (`?group=sales`). */
+export const GROUP_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/
+
+/** `sales=400-409;support=410,411` → { sales: [...], support: [...] }. */
+function groupList(raw: string): Record<string, string[]> {
+  const groups: Record<string, string[]> = {}
+  const example = '(example: SWITCHBOARD_GROUPS=sales=400-409;support=410,411)'
+  for (const part of raw.split(';').map((s) => s.trim())) {
+    if (!part) continue
+    const eq = part.indexOf('=')
+    const name = eq < 0 ? part : part.slice(0, eq).trim()
+    if (eq < 0 || !GROUP_NAME.test(name))
+      throw new ConfigError(`SWITCHBOARD_GROUPS: "${part.slice(0, 40)}" is not name=extensions ${example}`)
+    if (Object.hasOwn(groups, name)) throw new ConfigError(`SWITCHBOARD_GROUPS: group "${name}" is given twice`)
+    const entries = part
+      .slice(eq + 1)
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean)
+    // The users file's rule for an entry (one extension, SIP/400, or a range of at most MAX_RANGE).
+    for (const e of entries) {
+      const c = checkEntry(e)
+      if (!c.ok) throw new ConfigError(`SWITCHBOARD_GROUPS (${name}): ${c.error}`)
+    }
+    const exts = [...expandEntries(entries)]
+    if (!exts.length) throw new ConfigError(`SWITCHBOARD_GROUPS: group "${name}" has no extensions ${example}`)
+    groups[name] = exts
+  }
+  return groups
 }
 
 function httpUrl(name: string, raw: string, { httpsUnlessLoopback }: { httpsUnlessLoopback: boolean }): URL {
@@ -182,6 +218,11 @@ export function parseConfig(env: Env, opts: ParseOptions): { config: Config; war
     pbx = { kind: 'simulated', demo: env.SWITCHBOARD_SIM_DEMO !== '0' }
   } else {
     const parsed = httpUrl('NOOJEE_URL', url, { httpsUnlessLoopback: true })
+    // The server adds /servicemanager/rest/CallManagementAPI/ itself: a path here would be a second one.
+    if (parsed.pathname !== '/')
+      throw new ConfigError(
+        `NOOJEE_URL must be the PBX's base address with no path (example: NOOJEE_URL=${parsed.origin}); got "${url}"`,
+      )
     const apiKey = keyFile ? readSecretFile('NOOJEE_API_KEY_FILE', keyFile) : keyText
     if (!apiKey)
       throw new ConfigError(
@@ -193,7 +234,7 @@ export function parseConfig(env: Env, opts: ParseOptions): { config: Config; war
       throw new ConfigError(`NOOJEE_INSECURE_TLS must be 1 or 0 (got "${insecure}")`)
     pbx = {
       kind: 'real',
-      url: parsed.origin + parsed.pathname.replace(/\/+$/, ''),
+      url: parsed.origin,
       apiKey,
       insecureTls: insecure === '1',
     }
@@ -290,6 +331,8 @@ export function parseConfig(env: Env, opts: ParseOptions): { config: Config; war
       host,
       port: port.data,
       extensions: extensionList(env.SWITCHBOARD_EXTENSIONS ?? ''),
+      myExtensions: extensionList(env.SWITCHBOARD_MY_EXTENSIONS ?? '', 'SWITCHBOARD_MY_EXTENSIONS'),
+      groups: groupList(env.SWITCHBOARD_GROUPS ?? ''),
       redisUrl: redisRaw ?? null,
       distDir: path.resolve(root, 'dist'),
       limits: { ...DEFAULT_LIMITS },

@@ -49,6 +49,10 @@ describe('npm start', () => {
     [{ NOOJEE_API_KEY: 'k-123' }, /^switchboard: NOOJEE_API_KEY is set but NOOJEE_URL is not/],
     [{ TRUST_PROXY: 'true' }, /^switchboard: TRUST_PROXY=true would believe X-Forwarded-\* from any client/],
     [
+      { NOOJEE_URL: 'https://pbx.example.com/servicemanager', NOOJEE_API_KEY: 'k-123' },
+      /^switchboard: NOOJEE_URL must be the PBX's base address with no path \(example: NOOJEE_URL=https:\/\/pbx.example.com\)/,
+    ],
+    [
       { NOOJEE_URL: 'https://pbx.example.com', NOOJEE_API_KEY: 'k-123', SWITCHBOARD_USERS_FILE: '/nonexistent/u.json' },
       /^switchboard: .*u\.json/,
     ],
@@ -64,6 +68,31 @@ describe('npm start', () => {
     },
     20_000,
   )
+
+  it('serves no /__sim (the simulator’s controls are the dev server’s): refused, and nothing reaches the PBX', async () => {
+    const s = start({ PORT: String(PORT), SWITCHBOARD_SIM_DEMO: '0' })
+    try {
+      const base = `http://127.0.0.1:${PORT}`
+      await until(async () => (await fetch(`${base}/readyz`)).ok)
+      const headers = { 'Sec-Fetch-Site': 'same-origin', 'X-Switchboard': '1', 'Content-Type': 'application/json' }
+      // The local developer is signed in on every request: still no control of the built-in PBX.
+      expect((await fetch(`${base}/api/session`).then((r) => r.json())).user.name).toBe('developer')
+      for (const action of ['ring', 'endAll', 'state']) {
+        const res = await fetch(`${base}/__sim/${action}`, { method: 'POST', headers, body: '{"ext":"410"}' })
+        expect(res.status, action).toBe(404)
+      }
+      const snap = await fetch(`${base}/api/pbx/subscribe?exten=410&lastSequenceNumber=0&timeOut=0`, {
+        method: 'POST',
+        headers: { 'Sec-Fetch-Site': 'same-origin', 'X-Switchboard': '1' },
+      })
+      const body = await snap.json()
+      expect(body, JSON.stringify(body)).toMatchObject({ Code: 0 })
+      expect(body.Data ?? {}).toEqual({})
+    } finally {
+      s.child.kill('SIGKILL')
+      await s.exited
+    }
+  }, 40_000)
 
   it('on SIGTERM: answers a held poll at once and exits within 10 s', async () => {
     const s = start({ PORT: String(PORT), SWITCHBOARD_SIM_DEMO: '0' })

@@ -34,7 +34,8 @@ async function main() {
   let app: FastifyInstance
   try {
     runtime = await startRuntime(config, logger)
-    app = await buildApp(config, { ...runtime, logger, serveDist: true })
+    // No /__sim under `npm start`: the simulator's controls (hang up anyone's call) are the dev server's only.
+    app = await buildApp(config, { ...runtime, simUrl: undefined, logger, serveDist: true })
     await app.ready()
   } catch (e) {
     // A users file that cannot be read, an OIDC setting that is wrong: one line, not a stack.

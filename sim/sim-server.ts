@@ -164,7 +164,8 @@ export async function startSimServer(opts: { apiKey: string; demo?: boolean; por
     }
   }
 
-  const server = http.createServer(async (req, res) => {
+  // A supervisor's upstream subscribe names thousands of extensions in its URL (the PBX client allows 64 KiB).
+  const server = http.createServer({ maxHeaderSize: 256 * 1024 }, async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://sim')
     try {
       if (url.pathname.startsWith(API)) {

@@ -29,7 +29,54 @@ const made = await tempUsersFile([])
 const file = path.join(path.dirname(made.file), 'new', '..', 'fresh-users.json')
 afterAll(() => made.cleanup())
 
+/** The CLI on a pseudo-terminal (util-linux `script`), typing `keys` into it: what the terminal showed. */
+function onTerminal(usersFile: string, args: string[], keys: string) {
+  return new Promise<{ code: number | null; shown: string }>((resolve, reject) => {
+    const cmd = ['node', 'scripts/user.mjs', ...args].map((a) => `'${a}'`).join(' ')
+    const child = spawn('script', ['-qec', cmd, '/dev/null'], {
+      cwd: root,
+      env: { ...process.env, SWITCHBOARD_USERS_FILE: usersFile },
+    })
+    let shown = ''
+    let sent = false
+    child.stdout.on('data', (d) => {
+      shown += d
+      // Type only once the prompt is up (the terminal is in its mode by then).
+      if (!sent && shown.includes('Password')) {
+        sent = true
+        child.stdin.write(keys)
+      }
+    })
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, shown }))
+  })
+}
+
 describe('npm run user', { timeout: 30_000 }, () => {
+  it('on a terminal, asks for the password without showing what is typed (issue 22)', async () => {
+    const ttyFile = path.join(path.dirname(made.file), 'tty-users.json')
+    const t = await onTerminal(ttyFile, ['add', 'tina', '--act', '400', '--password-stdin'], 'terminal-secret-42\r')
+    expect(t.shown).toContain('Password (not shown')
+    expect(t.shown).not.toContain('terminal-secret')
+    expect(t.code).toBe(0)
+    const app = await authApp({ usersFile: ttyFile })
+    try {
+      expect((await login(app, 'tina', 'terminal-secret-42')).statusCode).toBe(200)
+    } finally {
+      await app.close()
+    }
+  })
+
+  it('into a folder that does not exist: a clear line naming it, no raw ENOENT of a temporary file', async () => {
+    const missing = path.join(path.dirname(made.file), 'no-such-folder', 'users.json')
+    const r = await user(missing, ['add', 'zed', '--act', '400'])
+    expect(r.code).toBe(1)
+    expect(r.err.trim()).toBe(
+      `user: cannot write ${missing}: the folder ${path.dirname(missing)} does not exist (create it: mkdir -p ${path.dirname(missing)})`,
+    )
+    expect(r.err).not.toMatch(/\.tmp|ENOENT/)
+  })
+
   it('adds (password from stdin), lists, updates and removes; the file is mode 0600 and signs the user in', async () => {
     const add = await user(
       file,

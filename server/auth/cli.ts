@@ -137,15 +137,42 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+/** A password typed on a terminal, not echoed (raw mode: Enter ends it, Backspace erases, Ctrl-C cancels). */
+function readHidden(): Promise<string> {
+  const stdin = process.stdin
+  // Echo off before the prompt shows: nothing typed after it is ever displayed.
+  stdin.setRawMode(true)
+  process.stderr.write('Password (not shown as you type; Enter ends it): ')
+  return new Promise((resolve, reject) => {
+    let typed = ''
+    const finish = (err?: Error) => {
+      stdin.off('data', onData)
+      stdin.setRawMode(false)
+      stdin.pause()
+      process.stderr.write('\n')
+      if (err) reject(err)
+      else resolve(typed)
+    }
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n') return finish()
+        if (ch === '\u0003' || ch === '\u0004') return finish(new Error('cancelled: no password typed'))
+        if (ch === '\u007f' || ch === '\b') typed = typed.slice(0, -1)
+        else if (ch >= ' ') typed += ch
+      }
+    }
+    stdin.setEncoding('utf8')
+    stdin.on('data', onData)
+    stdin.resume()
+  })
+}
+
 export const processIo = (): CliIo => ({
   env: process.env,
   stdin: async () => {
-    if (process.stdin.isTTY) process.stderr.write('Password (ends with Enter, shown as typed — prefer a pipe): ')
+    if (process.stdin.isTTY) return readHidden()
     const chunks: Buffer[] = []
-    for await (const c of process.stdin) {
-      chunks.push(c as Buffer)
-      if (process.stdin.isTTY && Buffer.concat(chunks).includes(10)) break
-    }
+    for await (const c of process.stdin) chunks.push(c as Buffer)
     return Buffer.concat(chunks).toString('utf8')
   },
   out: (line) => process.stdout.write(`${line}\n`),

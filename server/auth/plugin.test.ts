@@ -44,18 +44,59 @@ describe('local developer', () => {
       },
       simulated: false,
       oidc: null,
+      defaults: { extensions: [], myExtensions: [] },
+      groups: {},
+      names: {},
     })
     expect((await whoami(app)).json()).toEqual({ name: 'developer', act: ['*'] })
+  })
+
+  it('takes its default lists and groups from the server’s settings, read at start (issue 22)', async () => {
+    const app = await authApp({
+      mode: 'local-dev',
+      localDefaults: { extensions: ['430', '431'], myExtensions: ['431'] },
+      groups: { sales: ['400', '401'] },
+    })
+    cleanups.push(() => app.close())
+    const body = (await app.inject({ url: '/api/session' })).json()
+    expect(body.defaults).toEqual({ extensions: ['430', '431'], myExtensions: ['431'] })
+    expect(body.groups).toEqual({ sales: ['400', '401'] })
   })
 })
 
 // Unknown users cost a full-strength scrypt check (as a real user would): slow on a loaded machine.
 describe('built-in accounts', { timeout: 30_000 }, () => {
-  it('no session: 401 in the contract’s shape', async () => {
+  it('a user’s session holds their defaults (their rights), groups limited to what they watch, and who acts where', async () => {
+    const CAROL = { name: 'carol', display: 'Carol', act: ['402'], watch: [] }
+    const DAVE = { name: 'dave', display: 'Dave', act: ['401'], watch: [] }
+    const f = await tempUsersFile([ALICE, BOB, CAROL, DAVE])
+    const data = await readUsersFile(f.file)
+    await writeUsersFile(f.file, { ...data.data, groups: { support: ['405-406', '499'], sales: ['410'] } })
+    const app = await authApp({ usersFile: f.file, groups: { sales: ['400-402'], wall: ['401', '498'] } })
+    cleanups.push(f.cleanup, () => app.close())
+    const cookie = cookieFrom(await login(app, 'alice', 'alice-password'))
+    const body = (await app.inject({ url: '/api/session', headers: { cookie } })).json()
+    expect(body.defaults).toEqual({
+      extensions: ['400', '401', '402', '403', '404', '405', '406', '407', '408', '409'],
+      myExtensions: ['400', '401'],
+    })
+    // The users file's `sales` wins over SWITCHBOARD_GROUPS'; 410, 498 and 499 are not alice's to watch.
+    expect(body.groups).toEqual({ wall: ['401'], sales: [], support: ['405', '406'] })
+    // 401: alice and dave act on it (no one name); 402: carol alone; 400: alice alone.
+    expect(body.names).toEqual({ '400': 'Alice Agent', '402': 'Carol' })
+  })
+
+  it('no session: an answer, not an error (no 401 in a sign-in page’s console), in the contract’s shape', async () => {
     const { app } = await setup()
     const res = await app.inject({ url: '/api/session' })
-    expect(res.statusCode).toBe(401)
-    expect(res.json()).toEqual({ error: 'unauthenticated', message: 'Sign in to use Switchboard', oidc: null })
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['cache-control']).toBe('no-store')
+    expect(res.json()).toEqual({
+      user: null,
+      error: 'unauthenticated',
+      message: 'Sign in to use Switchboard',
+      oidc: null,
+    })
     expect((await whoami(app)).statusCode).toBe(401)
   })
 

@@ -49,6 +49,10 @@ export interface AuthPluginOptions {
   redis?: Redis
   /** The built-in simulated PBX answers (GET /api/session says so). */
   simulated?: boolean
+  /** The local developer's default lists (SWITCHBOARD_EXTENSIONS, SWITCHBOARD_MY_EXTENSIONS, or the demo's). */
+  localDefaults?: { extensions: string[]; myExtensions: string[] }
+  /** SWITCHBOARD_GROUPS, expanded; the users file's groups are added (and win on a clash). */
+  groups?: Record<string, string[]>
   /** Idle session lifetime; default 12 h. */
   sessionIdleMs?: number
   /** How often the users file is stat'ed besides fs.watch; default 2 s. */
@@ -153,6 +157,30 @@ export function sessionBody(user: SessionUser) {
     allExtensions: user.watch.all,
     mode: user.mode,
   }
+}
+
+/**
+ * What the panel shows by default, the groups a link may name, and who acts on each extension — each limited to
+ * what the user may watch (docs/architecture.md, GET /api/session).
+ */
+export function sessionExtras(
+  user: SessionUser,
+  users: Users | null,
+  opts: Pick<AuthPluginOptions, 'localDefaults' | 'groups'>,
+) {
+  const mayWatch = (e: string) => user.watch.all || user.watch.exts.has(e)
+  const defaults = user.watch.all
+    ? (opts.localDefaults ?? { extensions: [], myExtensions: [] })
+    : { extensions: sortedExts(user.watch), myExtensions: sortedExts(user.act) }
+  const groups: Record<string, string[]> = {}
+  for (const [name, exts] of Object.entries({ ...opts.groups, ...users?.groups })) groups[name] = exts.filter(mayWatch)
+  const names: Record<string, string> = {}
+  if (users && !user.watch.all)
+    for (const e of sortedExts(user.watch)) {
+      const who = users.actors.get(e)
+      if (who) names[e] = who
+    }
+  return { defaults, groups, names }
 }
 
 const escapeHtml = (s: string) =>
@@ -276,11 +304,17 @@ async function authPluginImpl(app: FastifyInstance, opts: AuthPluginOptions) {
   } satisfies AuthApi)
 
   const unauthenticated = { error: 'unauthenticated', message: 'Sign in to use Switchboard', oidc: oidcInfo }
-  const sessionReply = (user: SessionUser) => ({ user: sessionBody(user), simulated: !!opts.simulated, oidc: oidcInfo })
+  const sessionReply = (user: SessionUser) => ({
+    user: sessionBody(user),
+    simulated: !!opts.simulated,
+    oidc: oidcInfo,
+    ...sessionExtras(user, users?.current ?? null, opts),
+  })
 
   app.get('/api/session', PUBLIC, async (request, reply) => {
     reply.header('Cache-Control', 'no-store')
-    if (!request.user) return reply.code(401).send(unauthenticated)
+    // Signed out is an answer, not an error: a 401 here would be logged in the console of every sign-in page.
+    if (!request.user) return { user: null, ...unauthenticated }
     return sessionReply(request.user)
   })
 

@@ -44,6 +44,13 @@ const fileSchema = z
     version: z.literal(1).default(1),
     dialPolicy: dialPolicySchema.default(DEFAULT_DIAL_POLICY),
     users: z.array(userSchema),
+    /** Named lists for a wall's link (`?group=sales`), besides SWITCHBOARD_GROUPS; the file's wins on a clash. */
+    groups: z
+      .record(
+        z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/, 'a group name is letters, digits, _ and - (up to 32)'),
+        entries,
+      )
+      .optional(),
   })
   .superRefine((f, ctx) => {
     const seen = new Set<string>()
@@ -63,6 +70,10 @@ export interface Users {
   data: UsersFileData
   byName: Map<string, Account>
   byEmail: Map<string, Account>
+  /** Extension → the display name of the one user who acts on it; absent when none or several do. */
+  actors: Map<string, string>
+  /** The file's groups, expanded to bare extensions. */
+  groups: Record<string, string[]>
 }
 
 export interface Account {
@@ -97,6 +108,7 @@ export function parseUsersFile(text: string, file = 'users file'): UsersFileData
 export function indexUsers(data: UsersFileData): Users {
   const byName = new Map<string, Account>()
   const byEmail = new Map<string, Account>()
+  const actors = new Map<string, string | null>()
   for (const record of data.users) {
     const act = expandEntries(record.act)
     const watch = expandEntries(record.watch)
@@ -114,8 +126,11 @@ export function indexUsers(data: UsersFileData): Users {
     }
     byName.set(record.name.toLowerCase(), account)
     if (record.email) byEmail.set(record.email.toLowerCase(), account)
+    for (const e of act) actors.set(e, actors.has(e) ? null : account.user.display)
   }
-  return { data, byName, byEmail }
+  const groups = Object.fromEntries(Object.entries(data.groups ?? {}).map(([n, list]) => [n, [...expandEntries(list)]]))
+  const named = new Map([...actors].filter((a): a is [string, string] => a[1] !== null))
+  return { data, byName, byEmail, actors: named, groups }
 }
 
 /** Every extension some user may watch (those who may watch all add none): with the config's, the feed's upstream list. */
@@ -138,8 +153,19 @@ export async function readUsersFile(file: string): Promise<Users> {
 /** Temp file in the same folder, fsync, rename: a reader sees the old file or the new one, never half. */
 export async function writeUsersFile(file: string, data: UsersFileData): Promise<void> {
   const checked = fileSchema.parse(data)
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`)
-  const fh = await open(tmp, 'wx', 0o600)
+  const dir = path.dirname(file)
+  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`)
+  let fh
+  try {
+    fh = await open(tmp, 'wx', 0o600)
+  } catch (e) {
+    // Not a raw ENOENT naming our temporary file: what is missing, and the command that makes it.
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new Error(`cannot write ${file}: the folder ${dir} does not exist (create it: mkdir -p ${dir})`, {
+        cause: e,
+      })
+    throw e
+  }
   try {
     try {
       await fh.writeFile(`${JSON.stringify(checked, null, 2)}\n`)

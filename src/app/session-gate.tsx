@@ -1,7 +1,7 @@
 import { lazy, Suspense, useEffect, type ReactNode } from 'react'
 import { Button } from '../components/ui/button.tsx'
 import { fetchSession } from '../features/session/session-api.ts'
-import { rightsOf, useSession } from '../features/session/session-store.ts'
+import { useSession } from '../features/session/session-store.ts'
 import { sessionLoaded, startSessionSync } from '../features/session/session-sync.ts'
 import { settingsFollowRights } from '../features/settings/rights-defaults.ts'
 import { signedOutOfStorage, storageFollowsUser } from './user-storage.ts'
@@ -13,7 +13,7 @@ const SignInPage = lazy(() => import('../features/session/sign-in-page.tsx'))
 useSession.subscribe((s, prev) => {
   if (s.state !== prev.state && s.state.status === 'signed-in') {
     storageFollowsUser(s.state.session.user)
-    settingsFollowRights(rightsOf(s.state.session.user))
+    settingsFollowRights(s.state.session)
   } else if (s.state !== prev.state && s.state.status === 'signed-out' && s.state.signedOut) signedOutOfStorage()
 })
 

@@ -12,10 +12,21 @@ export const LOCAL_DEVELOPER: SessionUser = {
   mode: 'local-dev',
 }
 
-export const sessionOf = (user: SessionUser, oidc: SessionInfo['oidc'] = null): SessionInfo => ({
+export const sessionOf = (
+  user: SessionUser,
+  oidc: SessionInfo['oidc'] = null,
+  over: Partial<SessionInfo> = {},
+): SessionInfo => ({
   user,
   simulated: true,
   oidc,
+  // As the server's: the local developer's from its settings (the demo's here), a user's from their rights.
+  defaults: user.allExtensions
+    ? { extensions: ['400', '410', '420'], myExtensions: [] }
+    : { extensions: user.watch, myExtensions: user.act },
+  groups: {},
+  names: {},
+  ...over,
 })
 
 export const agentUser = (over: Partial<SessionUser> = {}): SessionUser => ({
@@ -43,7 +54,9 @@ export function sessionHandlers(accounts: FakeAccounts) {
   const refuse = (message: string) => HttpResponse.json({ error: 'unauthenticated', message, oidc }, { status: 401 })
   return [
     http.get('*/api/session', () =>
-      accounts.current ? HttpResponse.json(sessionOf(accounts.current, oidc)) : refuse('Sign in to use Switchboard'),
+      accounts.current
+        ? HttpResponse.json(sessionOf(accounts.current, oidc))
+        : HttpResponse.json({ user: null, error: 'unauthenticated', message: 'Sign in to use Switchboard', oidc }),
     ),
     http.post('*/api/login', async ({ request }) => {
       if (request.headers.get('X-Switchboard') !== '1')

@@ -2,18 +2,23 @@ import { cleanup, render, screen } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { agentUser, sessionOf } from '../../testing/session.ts'
-import { rightsOf, useSession } from '../session/session-store.ts'
+import { useSession } from '../session/session-store.ts'
 import { settingsFollowRights } from '../settings/rights-defaults.ts'
 import { defaultSettings, useSettings } from '../settings/settings-store.ts'
 import { FirstRunPrompt } from './first-run-prompt.tsx'
 
 afterEach(cleanup)
-beforeEach(() => useSettings.setState({ ...defaultSettings, myExtensions: [] }))
+beforeEach(() => {
+  useSettings.setState({ ...defaultSettings, myExtensions: [] })
+  // A first visit: nothing of this user's stored yet (the reset above wrote the plain key).
+  localStorage.clear()
+})
 
 /** Signed in as `user`, with My extensions defaulted from their rights as the session gate does. */
 function signIn(user: ReturnType<typeof agentUser>) {
-  useSession.setState({ state: { status: 'signed-in', session: sessionOf(user) } })
-  settingsFollowRights(rightsOf(user))
+  const session = sessionOf(user)
+  useSession.setState({ state: { status: 'signed-in', session } })
+  settingsFollowRights(session)
 }
 
 describe('the first-run prompt', () => {

@@ -14,6 +14,12 @@ export interface SessionInfo {
   user: SessionUser
   simulated: boolean
   oidc: OidcOffer
+  /** What the panel shows before the user chooses: the server's, read when it started (never built in). */
+  defaults: { extensions: string[]; myExtensions: string[] }
+  /** Named lists for `?group=`, already limited to what the user may watch. */
+  groups: Record<string, string[]>
+  /** Extension → the display name of the one person who acts on it (when exactly one does). */
+  names: Record<string, string>
 }
 
 // Light checks, not zod: the reply comes from our own server, and the bundle budget is tight.
@@ -26,7 +32,12 @@ const isSession = (b: unknown): b is SessionInfo =>
   typeof b.user.name === 'string' &&
   Array.isArray(b.user.act) &&
   Array.isArray(b.user.watch) &&
-  isOidc(b.oidc)
+  isOidc(b.oidc) &&
+  isObj(b.defaults) &&
+  Array.isArray(b.defaults.extensions) &&
+  Array.isArray(b.defaults.myExtensions) &&
+  isObj(b.groups) &&
+  isObj(b.names)
 
 /** The panel's mark on every non-GET request; the server refuses any without it (cross-site requests). */
 export const SWITCHBOARD_HEADER = { 'X-Switchboard': '1' } as const
@@ -52,7 +63,10 @@ async function call(path: string, init: RequestInit): Promise<{ status: number; 
 function read(status: number, body: unknown): SessionResult {
   if (status === 200 && isSession(body)) return { signedIn: true, session: body }
   const said = isObj(body) && typeof body.error === 'string' && typeof body.message === 'string' ? body : null
-  if (said && (status === 401 || status === 429 || status === 400))
+  // GET /api/session answers a signed-out browser 200 `{ user: null, … }` (no 401 in the console).
+  const signedOut =
+    status === 401 || status === 429 || status === 400 || (status === 200 && isObj(body) && body.user === null)
+  if (said && signedOut)
     return { signedIn: false, oidc: isOidc(said.oidc) ? said.oidc : null, message: said.message as string }
   if (said) throw new Error(said.message as string)
   throw new Error(`The Switchboard server answered HTTP ${status} with something unexpected`)

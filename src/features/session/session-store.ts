@@ -81,6 +81,14 @@ export function rightsOf(user: SessionUser | undefined): Rights {
 }
 
 const userOf = (s: SessionState) => (s.status === 'signed-in' ? s.session.user : undefined)
+const NO_EXTENSIONS: string[] = []
+const NO_GROUPS: Record<string, string[]> = {}
+
+/** What the server says to show before the user chooses (their watch list; the local developer's from its settings). */
+export const useDefaultExtensions = () =>
+  useSession((s) => (s.state.status === 'signed-in' ? s.state.session.defaults.extensions : NO_EXTENSIONS))
+/** Groups a link may name (`?group=sales`), each already limited to what the user may watch. */
+export const useGroups = () => useSession((s) => (s.state.status === 'signed-in' ? s.state.session.groups : NO_GROUPS))
 
 export const useSessionUser = () => useSession((s) => userOf(s.state))
 export const useRights = () => rightsOf(useSessionUser())

@@ -30,6 +30,18 @@ describe('parseExtensions', () => {
     },
   )
 
+  it('expands a range as the users file takes one, keeping its width, bounded (issue 22)', () => {
+    expect(parseExtensions('1000-1003, 400 0098-0100')).toEqual({
+      ok: true,
+      extensions: ['1000', '1001', '1002', '1003', '400', '0098', '0099', '0100'],
+    })
+    expect(parseExtensions('1000-1009')).toMatchObject({ ok: true, extensions: expect.arrayContaining(['1009']) })
+    expect(parseExtensions('499-400')).toEqual({ ok: false, error: expect.stringContaining('499-400 runs backwards') })
+    expect(parseExtensions('1-20000')).toEqual({ ok: false, error: expect.stringContaining('at most 10000') })
+    expect(parseExtensions('1-6000,10000-16000').ok).toBe(false)
+    expect(parseExtensions('SIP/400-410').ok).toBe(false)
+  })
+
   it('names at most three bad entries and counts the rest', () => {
     const r = parseExtensions('a b c d e 400')
     expect(r).toEqual({ ok: false, error: expect.stringContaining('"a", "b", "c" and 2 more') })

@@ -26,12 +26,10 @@ export interface Settings {
   screenPopUrl: string
 }
 
-const fromBuild = parseExtensions(__DEFAULT_EXTENSIONS__)
-const mineFromBuild = parseExtensions(__DEFAULT_MY_EXTENSIONS__)
-
+// Nothing about extensions is built in: until the user chooses, the server's defaults apply (GET /api/session).
 export const defaultSettings: Settings = {
-  extensions: fromBuild.ok ? fromBuild.extensions : [],
-  myExtensions: mineFromBuild.ok ? mineFromBuild.extensions : [],
+  extensions: [],
+  myExtensions: [],
   handset: 'yealink',
   agentLoginName: '',
   sound: false,
@@ -112,6 +110,15 @@ export const useSettings = create<SettingsState>()(
     },
   ),
 )
+
+/** Whether this user's settings were ever saved in this browser (a first visit takes the server's defaults). */
+export function hasStoredSettings(): boolean {
+  try {
+    return localStorage.getItem(useSettings.persist.getOptions().name ?? SETTINGS_KEY) !== null
+  } catch {
+    return false
+  }
+}
 
 /** Settings are a user's own: another user's are read and written under their own key. */
 export function settingsStoredAs(name: string): void {
