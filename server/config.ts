@@ -293,7 +293,9 @@ function wholeNumber(env: Env, name: string, fallback: number, min: number, max:
 function recordsConfig(env: Env, root: string): RecordsConfig {
   const databaseUrl = blank(env.DATABASE_URL) ?? null
   if (databaseUrl && !/^postgres(ql)?:\/\/[^/]/.test(databaseUrl))
-    throw new ConfigError('DATABASE_URL must start with postgres:// (example: postgres://switchboard@db:5432/switchboard)')
+    throw new ConfigError(
+      'DATABASE_URL must start with postgres:// (example: postgres://switchboard@db:5432/switchboard)',
+    )
   const retentionDays = wholeNumber(env, 'SWITCHBOARD_RETENTION_DAYS', 90, 1, 36_500)
   const auditRetentionDays = wholeNumber(
     env,

@@ -6,7 +6,11 @@ import type { SessionStore } from './session-store.ts'
 
 export function dbSessionStore(db: Kysely<Schema>, now = () => Date.now()): SessionStore {
   const live = async (key: string) => {
-    const row = await db.selectFrom('sessions').select(['value', 'expires_at']).where('key', '=', key).executeTakeFirst()
+    const row = await db
+      .selectFrom('sessions')
+      .select(['value', 'expires_at'])
+      .where('key', '=', key)
+      .executeTakeFirst()
     return row && Number(row.expires_at) > now() ? { value: row.value, until: Number(row.expires_at) } : undefined
   }
   const put = (key: string, value: string, until: number, tx: Kysely<Schema> = db) =>
@@ -17,7 +21,11 @@ export function dbSessionStore(db: Kysely<Schema>, now = () => Date.now()): Sess
       .execute()
   // Expired rows go on read, and in a sweep (the daily purge does it too, for a process that sleeps).
   const sweep = setInterval(() => {
-    void db.deleteFrom('sessions').where('expires_at', '<=', now()).execute().catch(() => {})
+    void db
+      .deleteFrom('sessions')
+      .where('expires_at', '<=', now())
+      .execute()
+      .catch(() => {})
   }, 10 * 60_000)
   sweep.unref()
   return {
@@ -30,7 +38,11 @@ export function dbSessionStore(db: Kysely<Schema>, now = () => Date.now()): Sess
     },
     async take<T>(key: string) {
       const e = await db.transaction().execute(async (tx) => {
-        const row = await tx.selectFrom('sessions').select(['value', 'expires_at']).where('key', '=', key).executeTakeFirst()
+        const row = await tx
+          .selectFrom('sessions')
+          .select(['value', 'expires_at'])
+          .where('key', '=', key)
+          .executeTakeFirst()
         await tx.deleteFrom('sessions').where('key', '=', key).execute()
         return row && Number(row.expires_at) > now() ? row : undefined
       })
@@ -41,7 +53,11 @@ export function dbSessionStore(db: Kysely<Schema>, now = () => Date.now()): Sess
     },
     async hit(key, windowMs) {
       return db.transaction().execute(async (tx) => {
-        const row = await tx.selectFrom('sessions').select(['value', 'expires_at']).where('key', '=', key).executeTakeFirst()
+        const row = await tx
+          .selectFrom('sessions')
+          .select(['value', 'expires_at'])
+          .where('key', '=', key)
+          .executeTakeFirst()
         const alive = row && Number(row.expires_at) > now()
         const count = alive ? Number(row.value) + 1 : 1
         const until = alive ? Number(row.expires_at) : now() + windowMs

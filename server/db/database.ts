@@ -66,7 +66,7 @@ export async function openDatabase(o: DatabaseOptions): Promise<Database> {
     await migrate(db)
   } catch (e) {
     await db.destroy()
-    throw new Error(`The database at ${where} could not be prepared: ${(e as Error).message}`)
+    throw new Error(`The database at ${where} could not be prepared: ${(e as Error).message}`, { cause: e })
   }
   return { db, kind, where, close: () => db.destroy() }
 }

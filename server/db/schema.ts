@@ -33,7 +33,6 @@ export interface SessionRow {
   expires_at: number
 }
 
-
 export interface Schema {
   call_records: CallRecordRow
   audit_log: AuditRow

@@ -70,10 +70,34 @@ export function rowsOf(events: readonly LogEvent[], at: number): CallRecordRow[]
  * is in SQL (coalesce keeps what is stored), so writing a batch twice, or two leaders writing the same
  * one, gives the same rows. `answered_by` is never written here (the answer route sets it).
  */
-export async function recordEvents(db: Kysely<Schema>, events: readonly LogEvent[], at = Date.now()): Promise<void> {
+export async function recordEvents(
+  db: Kysely<Schema>,
+  events: readonly LogEvent[],
+  at = Date.now(),
+  snapshotOf?: readonly string[],
+): Promise<void> {
   const rows = rowsOf(events, at)
-  if (!rows.length) return
+  if (!rows.length && !snapshotOf?.length) return
   await db.transaction().execute(async (tx) => {
+    // A new log's state (a restart, of the server or the PBX): a call on its extensions still open here but
+    // not in the state ended while nobody was listening — it ends now, as the snapshot diff would end it.
+    if (snapshotOf?.length) {
+      const live = new Set(rows.map((r) => `${r.unique_call_id}|${r.extension}`))
+      const open = await tx
+        .selectFrom('call_records')
+        .select(['unique_call_id', 'extension', 'answered_at', 'direction'])
+        .where('ended_at', 'is', null)
+        .where('extension', 'in', [...snapshotOf])
+        .execute()
+      for (const r of open.filter((r) => !live.has(`${r.unique_call_id}|${r.extension}`)))
+        await tx
+          .updateTable('call_records')
+          .set({ ended_at: at, outcome: r.answered_at !== null ? 'answered' : endOutcome('Hungup', r.direction) })
+          .where('unique_call_id', '=', r.unique_call_id)
+          .where('extension', '=', r.extension)
+          .where('ended_at', 'is', null)
+          .execute()
+    }
     for (let i = 0; i < rows.length; i += CHUNK)
       await tx
         .insertInto('call_records')

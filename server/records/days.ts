@@ -13,7 +13,9 @@ function offsetAt(ms: number, timeZone: string): number {
     second: '2-digit',
   }).formatToParts(new Date(ms))
   const n = (t: string) => Number(parts.find((p) => p.type === t)!.value)
-  return Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second')) - Math.floor(ms / 1000) * 1000
+  return (
+    Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second')) - Math.floor(ms / 1000) * 1000
+  )
 }
 
 /** The instant a calendar day (YYYY-MM-DD) starts in the zone. */

@@ -43,7 +43,8 @@ export interface HourRow {
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString())
-const secs = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : Math.round(Number(ms) / 100) / 10)
+const secs = (ms: number | null | undefined) =>
+  ms === null || ms === undefined ? null : Math.round(Number(ms) / 100) / 10
 
 export function toCallRecord(r: CallRecordRow): CallRecord {
   const ringEnd = r.answered_at ?? r.ended_at
@@ -112,8 +113,7 @@ export async function report(
   db: Kysely<Schema>,
   o: { exts: Exts; fromMs: number; toMs: number; serviceLevelS: number; listed: readonly string[] },
 ): Promise<{ rows: ReportRow[]; queue: ReportRow; hourly: HourRow[] }> {
-  if (o.exts !== 'all' && !o.exts.length)
-    return { rows: [], queue: reportRow('queue', undefined), hourly: [] }
+  if (o.exts !== 'all' && !o.exts.length) return { rows: [], queue: reportRow('queue', undefined), hourly: [] }
   const slMs = o.serviceLevelS * 1000
   const inbound = () =>
     onExts(

@@ -8,7 +8,16 @@ import type { RecordsConfig } from '../config.ts'
 import { recordAnsweredBy, recordEvents } from './call-records.ts'
 import { callsCsv } from './csv.ts'
 import { dayStart, nextDay, today } from './days.ts'
-import { callsBetween, figures, history, report, type CallRecord, type Exts, type HourRow, type ReportRow } from './queries.ts'
+import {
+  callsBetween,
+  figures,
+  history,
+  report,
+  type CallRecord,
+  type Exts,
+  type HourRow,
+  type ReportRow,
+} from './queries.ts'
 
 /** One decision about a user's request, as the audit function logs it. */
 export interface AuditEntry {
@@ -22,6 +31,9 @@ export interface AuditEntry {
   outcome: string
   code?: number
   message?: string
+  /** An answer's call and extension: a successful one records who answered (answered_by). */
+  uniqueCallId?: string
+  extension?: string
 }
 
 export interface Report {
@@ -36,8 +48,8 @@ export interface Report {
 
 export interface Records {
   /** A batch of the feed's events (one PBX reply, or a snapshot's state), in one transaction. */
-  recordEvents(events: readonly LogEvent[]): Promise<void>
-  answeredBy(uniqueCallId: string, extension: string, user: string): Promise<void>
+  recordEvents(events: readonly LogEvent[], snapshotOf?: readonly string[]): Promise<void>
+  /** An audit row (and, for an answer that worked, who answered the call). */
   audit(entry: AuditEntry): Promise<void>
   history(exts: Exts, limit: number): Promise<CallRecord[]>
   report(exts: Exts, from: string, to: string): Promise<Report>
@@ -65,8 +77,14 @@ export function createRecords(
   const range = (from: string, to: string) => ({ fromMs: dayStart(from, tz), toMs: dayStart(nextDay(to), tz) })
 
   async function purge(at = now()) {
-    const calls = await db.deleteFrom('call_records').where('rang_at', '<', at - config.retentionDays * DAY_MS).executeTakeFirst()
-    const audit = await db.deleteFrom('audit_log').where('at', '<', at - config.auditRetentionDays * DAY_MS).executeTakeFirst()
+    const calls = await db
+      .deleteFrom('call_records')
+      .where('rang_at', '<', at - config.retentionDays * DAY_MS)
+      .executeTakeFirst()
+    const audit = await db
+      .deleteFrom('audit_log')
+      .where('at', '<', at - config.auditRetentionDays * DAY_MS)
+      .executeTakeFirst()
     const sessions = await db.deleteFrom('sessions').where('expires_at', '<=', at).executeTakeFirst()
     return {
       calls: Number(calls.numDeletedRows),
@@ -79,9 +97,10 @@ export function createRecords(
 
   return {
     database,
-    recordEvents: (events) => recordEvents(db, events, now()),
-    answeredBy: (id, ext, user) => recordAnsweredBy(db, id, ext, user),
+    recordEvents: (events, snapshotOf) => recordEvents(db, events, now(), snapshotOf),
     async audit(e) {
+      if (e.action === 'answer' && e.outcome === 'ok' && e.user && e.uniqueCallId && e.extension)
+        await recordAnsweredBy(db, e.uniqueCallId, e.extension, e.user)
       const at = typeof e.at === 'number' ? e.at : Date.parse(e.at)
       await db
         .insertInto('audit_log')
@@ -100,7 +119,12 @@ export function createRecords(
     },
     history: (exts, limit) => history(db, exts, limit),
     async report(exts, from, to) {
-      const r = await report(db, { exts, ...range(from, to), serviceLevelS: config.serviceLevelS, listed: opts.listed ?? [] })
+      const r = await report(db, {
+        exts,
+        ...range(from, to),
+        serviceLevelS: config.serviceLevelS,
+        listed: opts.listed ?? [],
+      })
       return { from, to, timeZone: tz, serviceLevelS: config.serviceLevelS, ...r }
     },
     today: () => today(tz, now()),
