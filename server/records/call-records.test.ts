@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Database } from '../db/database.ts'
 import { migrate } from '../db/database.ts'
-import { KINDS, skipKind, useTestDatabases } from '../db/testing/databases.ts'
+import { KINDS, skipKind, testDatabases } from '../db/testing/databases.ts'
 import type { LogEvent } from '../feed/event-log.ts'
 import { diffSnapshot } from '../feed/upstream.ts'
 import { recordEvents } from './call-records.ts'
@@ -21,7 +21,7 @@ const rows = (d: Database) =>
   d.db.selectFrom('call_records').selectAll().orderBy('unique_call_id').orderBy('extension').execute()
 
 describe.each(KINDS)('call records on %s', (kind) => {
-  const dbs = useTestDatabases()
+  const dbs = testDatabases()
   describe.skipIf(skipKind(kind))('', () => {
     it('migrations: the tables are there, and running them again changes nothing', async () => {
       const d = await dbs.open(kind)

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { dbSessionStore } from '../auth/db-sessions.ts'
 import type { RecordsConfig } from '../config.ts'
 import { openDatabase } from '../db/database.ts'
-import { KINDS, skipKind, useTestDatabases } from '../db/testing/databases.ts'
+import { KINDS, skipKind, testDatabases } from '../db/testing/databases.ts'
 import type { LogEvent } from '../feed/event-log.ts'
 import { recordEvents } from './call-records.ts'
 import { csvField } from './csv.ts'
@@ -33,7 +33,7 @@ const text = async (it: AsyncIterable<string>) => {
 }
 
 describe.each(KINDS)('records queries on %s', (kind) => {
-  const dbs = useTestDatabases()
+  const dbs = testDatabases()
   describe.skipIf(skipKind(kind))('', () => {
     const T0 = dayStart(DAY, TZ) + 9 * 3600_000 // 09:00 in Sydney
     const setup = async (now = T0 + 3 * 3600_000) => {

@@ -12,7 +12,7 @@ export const KINDS: Kind[] = ['sqlite', 'postgres']
 
 if (SKIP_POSTGRES) console.warn(SKIP_POSTGRES)
 
-export function useTestDatabases() {
+export function testDatabases() {
   let pg: TestPostgres | null = null
   const opened: Database[] = []
   const dirs: string[] = []
