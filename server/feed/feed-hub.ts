@@ -49,8 +49,12 @@ export function createFeedHub(o: FeedHubOptions): FeedHubInternals {
   const recorded =
     (write: (w: UpstreamWrite) => Promise<void>) =>
     async (w: UpstreamWrite): Promise<void> => {
+      // A new log, or the first write of all, is the whole state: calls missing from it ended meanwhile.
       if (o.record && w.kind !== 'failure')
-        await o.record(w.kind === 'new-log' ? w.state : w.events, w.kind === 'new-log' ? w.list : undefined)
+        await o.record(
+          w.kind === 'new-log' ? w.state : w.events,
+          w.kind === 'new-log' || !log.started ? (w.list ?? list) : undefined,
+        )
       return write(w)
     }
   const wanted = new Set(sortedList(o.extensions))
