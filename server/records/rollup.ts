@@ -154,14 +154,16 @@ export function refresher(db: Kysely<Schema>, serviceLevelS: number): () => Prom
   let chain: Promise<void> = Promise.resolve()
   let queued: Promise<void> | null = null
   const slMs = serviceLevelS * 1000
+  let checked = false
   async function run() {
-    // Hours figured with another service level (the setting changed) are figured again.
-    await db
+    // Hours figured with another service level (the setting changed since) are figured again; once a process.
+    if (!checked) await db
       .insertInto('call_hours_dirty')
       .columns(['hour'])
       .expression(db.selectFrom('call_hours').select('hour').distinct().where('sl_s', '<>', serviceLevelS))
       .onConflict((oc) => oc.column('hour').doNothing())
       .execute()
+    checked = true
     const dirty = await db.selectFrom('call_hours_dirty').select('hour').execute()
     for (const { hour } of dirty) {
       const h = Number(hour)
