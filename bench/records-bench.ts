@@ -279,7 +279,7 @@ ${feedRows.join('\n')}
 `
 writeFileSync(
   new URL(quick ? './out/records-results.md' : './records-results.md', import.meta.url),
-  await format(md, { parser: 'markdown' }),
+  await format(md, { parser: 'markdown', printWidth: 120, singleQuote: true, semi: false }),
 )
 process.stdout.write(md)
 process.exit(0)
