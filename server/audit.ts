@@ -25,6 +25,9 @@ export interface AuditEntry {
   code?: number
   /** Why: our refusal's sentence, or the PBX's Message (already key-scrubbed by the PBX client). */
   message?: string
+  /** An answer's call and extension: the records name who answered when the PBX took it. */
+  uniqueCallId?: string
+  extension?: string
 }
 
 /** The logger's method for the audit level; absent on a logger built without it (tests with Fastify's own). */
@@ -46,5 +49,7 @@ export function audit(
   }
   const log = request.log as unknown as AuditLog
   log.audit?.({ audit: line }, `audit ${line.action} ${line.outcome}`)
+  const call = { uniqueCallId: entry.uniqueCallId, extension: entry.extension }
+  request.server.auditSink?.({ at: Date.now(), ...line, ...(call.uniqueCallId !== undefined ? call : {}) })
   return line
 }

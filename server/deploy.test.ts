@@ -68,7 +68,7 @@ describe('compose.yaml', () => {
     expect(server).toContain('SESSION_SECRET_FILE: /run/secrets/session-secret')
     expect(compose).not.toMatch(/SESSION_SECRET:/)
     expect(compose).toMatch(/session-secret:\n\s+file: \.\/secrets\/session-secret/)
-    expect(server).toContain("volumes: ['switchboard-users:/var/lib/switchboard:ro']")
+    expect(server).toContain("'switchboard-users:/var/lib/switchboard:ro'")
     // Only the on-demand CLI service writes it.
     const users = compose.slice(compose.indexOf('  users:'), compose.indexOf('\nnetworks:'))
     expect(users).toContain("volumes: ['switchboard-users:/var/lib/switchboard']")

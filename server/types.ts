@@ -42,6 +42,8 @@ export interface KnownCall {
   legs: ReadonlyMap<string, string>
 }
 
+import type { AuditEntry } from './audit.ts'
+
 declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the auth plugin's onRequest hook; null when not signed in. */
@@ -51,6 +53,10 @@ declare module 'fastify' {
      * cookie, never the cookie itself); null without one. Per-session limits key on it.
      */
     sessionId: string | null
+  }
+  interface FastifyInstance {
+    /** Where audit() also writes each entry (the database's audit_log); null without one. */
+    auditSink: ((entry: AuditEntry & { at: number }) => void) | null
   }
 }
 

@@ -47,6 +47,8 @@ export interface AuthPluginOptions {
   publicUrl?: string
   /** An ioredis connection (REDIS_URL), owned by the caller: sessions and failure counts are shared there. */
   redis?: Redis
+  /** Without Redis: where sessions live instead of memory (the database: a restart keeps people signed in). */
+  sessionStore?: SessionStore
   /** The built-in simulated PBX answers (GET /api/session says so). */
   simulated?: boolean
   /** The local developer's default lists (SWITCHBOARD_EXTENSIONS, SWITCHBOARD_MY_EXTENSIONS, or the demo's). */
@@ -216,7 +218,7 @@ async function authPluginImpl(app: FastifyInstance, opts: AuthPluginOptions) {
   const hashing = new HashQueue(opts.hashQueue ?? DEFAULT_HASH_QUEUE)
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
 
-  const store: SessionStore = opts.redis ? redisStore(opts.redis) : memoryStore()
+  const store: SessionStore = opts.redis ? redisStore(opts.redis) : (opts.sessionStore ?? memoryStore())
   const users = localDev ? null : await UsersSource.open(opts.usersFile!, app.log, opts.usersCheckMs, opts.onUsers)
   // The file as read now (it may have changed since the runtime read it for the feed's first list).
   if (users) opts.onUsers?.(users.current)

@@ -24,6 +24,15 @@ const CAROL = { name: 'carol', pass: 'carol-password', watch: ['600'] }
 async function setup() {
   const users = await tempUsersFile([ALICE])
   cleanups.push(users.cleanup)
+  // Each account hashed once, as the CLI leaves an account alone when another is added (a new hash is a new
+  // password, which ends that account's sessions).
+  const hashed = (await usersData([ALICE, CAROL])).users
+  const setUsers = async (list: (typeof ALICE)[]) =>
+    writeUsersFile(users.file, {
+      ...(await usersData([])),
+      users: hashed.filter((u) => list.some((l) => l.name === u.name)),
+    })
+  await setUsers([ALICE])
   const sim = new PbxSimulator({ answerDelayMs: 10 })
   const feed: FeedHubInternals = createFeedHub({
     callPbx: simCallPbx(sim),
@@ -53,7 +62,6 @@ async function setup() {
       headers: { ...panel(), 'content-type': 'application/json' },
       payload: { username, password },
     })
-  const setUsers = async (list: (typeof ALICE)[]) => writeUsersFile(users.file, await usersData(list))
   return { sim, feed, upstreamList, subscribe, login, setUsers }
 }
 

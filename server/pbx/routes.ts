@@ -105,6 +105,7 @@ export async function pbxRoutes(app: FastifyInstance, opts: PbxRoutesOptions) {
     what: string,
     method: Exclude<PbxMethod, 'subscribe'>,
     params: Record<string, string>,
+    call: { uniqueCallId?: string; extension?: string } = {},
   ) {
     try {
       const r = await callPbx(method, params, { timeoutMs: limits.pbxTimeoutMs })
@@ -113,6 +114,7 @@ export async function pbxRoutes(app: FastifyInstance, opts: PbxRoutesOptions) {
       if (method === 'dial' && (typeof r.SessionID === 'string' || typeof r.SessionID === 'number'))
         out.SessionID = r.SessionID
       audit(request, {
+        ...call,
         action,
         what,
         outcome: r.Code < 0 ? 'pbx-refused' : 'ok',
@@ -229,7 +231,15 @@ export async function pbxRoutes(app: FastifyInstance, opts: PbxRoutesOptions) {
     if (refusal) return no(403, refusal)
     if (feed.call(uniqueId)?.legs.get(at.ext) !== 'Ringing')
       return no(403, `That call is not ringing on extension ${at.ext}`)
-    return send(request, reply, 'answer', what, 'answer', { uniqueId, exten: at.channel, answerString })
+    return send(
+      request,
+      reply,
+      'answer',
+      what,
+      'answer',
+      { uniqueId, exten: at.channel, answerString },
+      { uniqueCallId: uniqueId, extension: at.ext },
+    )
   })
 
   route('hangup', async (request, reply, q) => {
