@@ -123,6 +123,23 @@ describe('cross-site requests', () => {
   })
 })
 
+describe('POST /api/feed/retry (Retry now)', () => {
+  it('asks the feed to try the PBX now (204) for a signed-in user; refuses a stranger and a cross-site post', async () => {
+    const { app, feed } = await make()
+    const url = '/api/feed/retry'
+    expect((await app.inject({ method: 'POST', url, headers: panel() })).statusCode).toBe(401)
+    const cross = await app.inject({
+      method: 'POST',
+      url,
+      headers: { ...panel('alice'), 'sec-fetch-site': 'cross-site' },
+    })
+    expect([cross.statusCode, cross.json().error]).toEqual([403, 'cross-site'])
+    expect(feed.retries).toBe(0)
+    expect((await app.inject({ method: 'POST', url, headers: panel('alice') })).statusCode).toBe(204)
+    expect(feed.retries).toBe(1)
+  })
+})
+
 describe('every route is checked', () => {
   it('every registered route but the public ones answers 401 to a stranger, and the PBX hears nothing', async () => {
     const routes: { method: string; url: string }[] = []
