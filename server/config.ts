@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs'
 import { isIP } from 'node:net'
 import path from 'node:path'
 import { z } from 'zod'
+import { extKey } from '../src/features/pbx/extension.ts'
 
 /** The PBX the server talks to: a real Noojee PBX, or the built-in simulated one. */
 export type PbxConfig =
@@ -83,7 +84,7 @@ const blank = (v: string | undefined) => (v === undefined || v.trim() === '' ? u
 /** Extension lists: `400,410` or ranges `400-405`, tech prefixes (SIP/400) stripped. */
 function extensionList(raw: string): string[] {
   const out: string[] = []
-  for (const part of raw.split(',').map((s) => s.trim().replace(/^[A-Za-z][A-Za-z0-9]*\//, ''))) {
+  for (const part of raw.split(',').map((s) => extKey(s.trim()))) {
     if (!part) continue
     const range = /^(\d+)-(\d+)$/.exec(part)
     if (range) {
