@@ -71,8 +71,8 @@ export function startUpstream(o: UpstreamOptions): Upstream {
       stopped.signal.addEventListener('abort', done, { once: true })
     })
   const offClose = o.callPbx.onClose?.(() => {
+    // No wake: the request after the pacing wait is computed afresh (the minimum period still holds).
     input({ kind: 'closed' })
-    wake?.()
   })
 
   /** The one place the leader's writes go (memory or Redis): every event appended passes here. */
@@ -103,6 +103,8 @@ export function startUpstream(o: UpstreamOptions): Upstream {
     req = requestFor(st, Date.now())
     if (req.kind === 'wait' || req.sent.list !== o.wanted().join(',')) return
     const { sent } = req
+    // Nothing to watch (the local developer before any browser), once its empty log exists: wait for a list.
+    if (!sent.list && st.cursor !== null) return sleep(60_000)
     current = new AbortController()
     const signal = AbortSignal.any([stopped.signal, current.signal])
     const before = st
