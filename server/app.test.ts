@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
+import { feedDownSchema } from '../src/features/pbx/feed-contract.ts'
+import { downReply } from './feed/event-log.ts'
 import { PbxCallError } from './pbx/pbx-client.ts'
 import { panel, TEST_KEY, testApp, testConfig } from './test-helpers.ts'
 
@@ -120,6 +122,33 @@ describe('cross-site requests', () => {
     })
     expect(r.statusCode).toBe(404)
     expect(r.headers['access-control-allow-origin']).toBeUndefined()
+  })
+})
+
+describe('subscribe while the PBX feed is down', () => {
+  it("answers 503 feed-down with Retry-After and the server's words, as the feed gives it", async () => {
+    const { app, feed } = await make()
+    feed.reply = downReply(
+      {
+        error: 'feed-down',
+        reason: 'key-refused',
+        message: 'The PBX refused the API key',
+        retryAt: Date.now() + 60_000,
+      },
+      Date.now(),
+    )
+    const r = await app.inject({
+      method: 'POST',
+      url: '/api/pbx/subscribe?exten=400&lastSequenceNumber=12&timeOut=25',
+      headers: panel('alice'),
+    })
+    expect(r.statusCode).toBe(503)
+    expect(r.headers['retry-after']).toBe('5')
+    expect(r.headers['content-type']).toMatch(/^application\/json/)
+    expect(feedDownSchema.parse(r.json())).toMatchObject({
+      reason: 'key-refused',
+      message: 'The PBX refused the API key',
+    })
   })
 })
 
