@@ -83,8 +83,6 @@ export class EventLog {
   head = 0
   phase: LogPhase = { phase: 'waiting' }
   covered: ReadonlySet<string> = new Set()
-  /** Counts entries applied: a writer can wait for the next one. */
-  version = 0
 
   private ring: (Stored | undefined)[]
   private size = 0
@@ -110,7 +108,6 @@ export class EventLog {
 
   apply(entry: LogEntry): void {
     if (this.phase.phase === 'closed') return
-    this.version++
     if (entry.kind === 'status') {
       this.setDown(entry.down)
     } else if (entry.kind === 'new-log') {
