@@ -6,6 +6,7 @@ import { isIP } from 'node:net'
 import path from 'node:path'
 import { z } from 'zod'
 import { checkEntry, expandEntries } from './auth/extension-list.ts'
+import { extKey } from '../src/features/pbx/extension.ts'
 
 /** The PBX the server talks to: a real Noojee PBX, or the built-in simulated one. */
 export type PbxConfig =
@@ -40,6 +41,8 @@ export interface Config {
   groups: Record<string, string[]>
   /** For the feed hub (server/feed/): shared event log and sessions across instances. */
   redisUrl: string | null
+  /** SWITCHBOARD_RECONCILE_S: the feed checks the PBX's snapshot against its log at least this often (seconds). */
+  reconcileS?: number
   /** The built panel (index.html and assets). */
   distDir: string
   limits: Limits
@@ -115,7 +118,7 @@ const blank = (v: string | undefined) => (v === undefined || v.trim() === '' ? u
 /** Extension lists: `400,410` or ranges `400-405`, tech prefixes (SIP/400) stripped. */
 function extensionList(raw: string, name = 'SWITCHBOARD_EXTENSIONS'): string[] {
   const out: string[] = []
-  for (const part of raw.split(',').map((s) => s.trim().replace(/^[A-Za-z][A-Za-z0-9]*\//, ''))) {
+  for (const part of raw.split(',').map((s) => extKey(s.trim()))) {
     if (!part) continue
     const range = /^(\d+)-(\d+)$/.exec(part)
     if (range) {
@@ -316,6 +319,13 @@ export function parseConfig(env: Env, opts: ParseOptions): { config: Config; war
       warnings.push('SESSION_SECRET is not set: a new one was generated, so everyone signs in again after a restart')
   }
 
+  const reconcileRaw = blank(env.SWITCHBOARD_RECONCILE_S) ?? '60'
+  const reconcile = z.coerce.number().int().min(5).max(3600).safeParse(reconcileRaw)
+  if (!reconcile.success)
+    throw new ConfigError(
+      `SWITCHBOARD_RECONCILE_S must be a whole number of seconds from 5 to 3600 (got "${reconcileRaw}")`,
+    )
+
   const homeCountryCode = blank(env.SWITCHBOARD_HOME_COUNTRY_CODE)?.replace(/^\+/, '') ?? '61'
   if (!/^[1-9]\d{0,2}$/.test(homeCountryCode))
     throw new ConfigError(
@@ -353,6 +363,7 @@ export function parseConfig(env: Env, opts: ParseOptions): { config: Config; war
       myExtensions: extensionList(env.SWITCHBOARD_MY_EXTENSIONS ?? '', 'SWITCHBOARD_MY_EXTENSIONS'),
       groups: groupList(env.SWITCHBOARD_GROUPS ?? ''),
       redisUrl: redisRaw ?? null,
+      reconcileS: reconcile.data,
       distDir: path.resolve(root, 'dist'),
       limits: { ...DEFAULT_LIMITS },
       dial: { homeCountryCode, allowFeatureCodes: featureCodes === '1' },

@@ -73,6 +73,7 @@ export async function startRuntime(
       records
         .recordEvents(events, snapshotOf)
         .catch((e: Error) => logger.error({ err: e.message }, 'call records not written')),
+    reconcileMs: (config.reconcileS ?? 60) * 1000,
   })
   return {
     callPbx,

@@ -2,10 +2,12 @@
 // straight into this process's event log; with Redis, the leader's loop writes to a Redis Stream that
 // every instance's log reads (redis-feed.ts).
 import type { Logger } from 'pino'
+import { extKey } from '../../src/features/pbx/extension.ts'
 import type { CallPbx, FeedHub, FeedReply } from '../types.ts'
 import { EventLog, type LogEvent } from './event-log.ts'
 import { startRedisFeed, type RedisFeed } from './redis-feed.ts'
-import { startUpstream, type Upstream, type UpstreamWrite } from './upstream.ts'
+import type { UpstreamWrite } from './upstream.ts'
+import { startUpstream, type Upstream } from './upstream-loop.ts'
 
 export interface FeedHubOptions {
   callPbx: CallPbx
@@ -27,13 +29,12 @@ export interface FeedHubOptions {
    * appended — a leader killed in between is followed by one that polls them again (the writes are idempotent).
    */
   record?: (events: LogEvent[], snapshotOf?: readonly string[]) => Promise<void>
+  /** SWITCHBOARD_RECONCILE_S in ms: a check snapshot diffed into events at least this often. */
+  reconcileMs?: number
 }
 
-/** How long a browser's poll waits for the try it brought forward. */
-const NUDGE_WAIT_MS = 10_000
-
-const bare = (ext: string) => ext.trim().replace(/^[A-Za-z][A-Za-z0-9]*\//, '')
-const sortedList = (exts: Iterable<string>) => [...new Set([...exts].map(bare).filter(Boolean))].sort()
+const sortedList = (exts: Iterable<string>) =>
+  [...new Set([...exts].map((e) => extKey(e.trim())).filter(Boolean))].sort()
 
 export interface FeedHubInternals extends FeedHub {
   /** For tests and benchmarks. */
@@ -84,20 +85,16 @@ export function createFeedHub(o: FeedHubOptions): FeedHubInternals {
           write: recorded(write),
           logger,
           initial,
+          reconcileMs: o.reconcileMs,
         }),
     })
   } else {
     const write = async (w: UpstreamWrite) => {
-      if (w.kind === 'failure') log.apply({ kind: 'status', failure: w.reply })
-      else if (w.kind === 'new-log' || !log.started)
+      if (w.kind === 'failure') log.apply({ kind: 'status', down: w.down })
+      else if (w.kind === 'new-log')
         // A new log's numbers start above every cursor the old one issued.
-        log.apply({
-          kind: 'new-log',
-          base: Math.max(Date.now(), log.head + 1),
-          state: w.kind === 'new-log' ? w.state : w.events,
-          list: w.list ?? list,
-        })
-      else log.apply({ kind: 'events', first: log.head + 1, events: w.events, list: w.list, verifying: w.verifying })
+        log.apply({ kind: 'new-log', base: Math.max(Date.now(), log.head + 1), state: w.state, list: w.list })
+      else log.apply({ kind: 'events', first: log.head + 1, events: w.events, list: w.list })
     }
     upstream = startUpstream({
       callPbx: o.callPbx,
@@ -105,6 +102,7 @@ export function createFeedHub(o: FeedHubOptions): FeedHubInternals {
       stateOf: (e) => log.stateOf(e),
       write: recorded(write),
       logger,
+      reconcileMs: o.reconcileMs,
     })
   }
 
@@ -126,8 +124,6 @@ export function createFeedHub(o: FeedHubOptions): FeedHubInternals {
           else upstream?.relist()
         }
       }
-      // Failing: this browser's retry may be the moment to try the PBX again (Retry now after a refused key).
-      if (log.failure && (upstream ?? redis)?.nudge()) await log.nextEntry(NUDGE_WAIT_MS, req.signal)
       return log.poll({ ...req, exts }, { forCursorMs: redis ? 3000 : 0 })
     },
     setWatched(exts) {
@@ -145,8 +141,9 @@ export function createFeedHub(o: FeedHubOptions): FeedHubInternals {
       if (redis) redis.relist()
       else upstream?.relist()
     },
+    retry: () => (redis ? redis.retry() : upstream?.retry()),
     call: (id) => log.call(id),
-    ready: () => log.started && !log.failure && !log.closed && (redis ? redis.ready() : true),
+    ready: () => log.phase.phase === 'live' && (redis ? redis.ready() : true),
     async close() {
       log.close()
       await upstream?.stop()

@@ -1,346 +1,291 @@
-// The one upstream loop: one subscribe for the union of watched extensions, owning what the PBX
-// contract makes hard (the browser's call-queries.ts + feed-store.ts did this per browser until now):
-// the cursor, the 100 ms minimum period from the previous reply, backoff, refused keys (retried once a
-// minute), restart detection (a lower seq; or, after any outage, a check snapshot whose seq is below
-// our cursor — a restarted PBX may echo an old cursor back), and snapshots diffed into events.
-import type { Logger } from 'pino'
-import { parseEvent, rawEventsOf, subscribeSchema } from '../../src/features/pbx/pbx-schemas.ts'
+// The one upstream: one subscribe for the union of watched extensions. What the PBX contract makes hard
+// (the cursor, the 100 ms period, backoff, refused keys and cursors, restarts, snapshots diffed into events)
+// is one pure transition, step(state, input) → { state, write } and requestFor(state, now), tested as a
+// table (upstream.test.ts); upstream-loop.ts is the thin loop that does the I/O.
+import type { FeedDown } from '../../src/features/pbx/feed-contract.ts'
+import { subscribeSchema } from '../../src/features/pbx/pbx-schemas.ts'
 import { fullJitterDelay } from '../../src/lib/backoff.ts'
-import type { CallPbx, FeedReply, PbxEvent } from '../types.ts'
-import { ENDED, type LogEvent } from './event-log.ts'
-import { AUTH_WORDS, failureReply, isKeyRefusal, isRefusal, refusalReply, wrongShapeReply } from './failure.ts'
+import type { LogEvent } from './event-log.ts'
+import { diffSnapshot, downOf, listOf, readEvents, unseenCall, type StateOf } from './pbx-reply.ts'
 
 /** Seconds the PBX may hold our poll. */
 export const UPSTREAM_HOLD_S = 25
-/**
- * How long past the hold we wait for the PBX: 10 s. SWITCHBOARD_UPSTREAM_SLACK_MS shortens it for the
- * simulator's e2e run (a hung PBX found in seconds, not 35 s); it is not a production setting.
- */
+/** How long past the hold we wait for the PBX (SWITCHBOARD_UPSTREAM_SLACK_MS shortens it for e2e only). */
 const slackMs = (() => {
   const v = Number(process.env.SWITCHBOARD_UPSTREAM_SLACK_MS)
   return Number.isFinite(v) && v >= 1000 ? v : 10_000
 })()
-/** Our deadline beyond the hold (and never under 3 × the slack, 30 s: a snapshot of a thousand extensions is slow). */
+/** Our deadline beyond the hold (and never under 3 × the slack: a snapshot of a thousand extensions is slow). */
 export const upstreamDeadlineMs = (timeOut: number) => Math.max(timeOut * 1000 + slackMs, 3 * slackMs)
-export const MIN_POLL_PERIOD_MS = 100
 export const KEY_RETRY_MS = 60_000
 /** Refused (negative Code) polls in a row before the cursor is given up for a snapshot. */
 export const REFUSALS_BEFORE_RESYNC = 2
-/** A browser's retry (Retry now, its own backoff) brings the upstream's next try forward, no more often than this. */
-export const NUDGE_FLOOR_MS = 1000
-
-/** What the loop writes; the writer (memory or Redis) resolves once the local log shows it. */
+/** Retry now: at most one PBX try a second, however many browsers ask. */
+export const RETRY_FLOOR_MS = 1000
+/** What the loop writes: the writer (memory or Redis) resolves once the local log shows it. */
 export type UpstreamWrite =
-  /** `verifying`: a catch-up after an outage; the check for a PBX restart follows (browsers wait for it). */
-  | { kind: 'events'; events: LogEvent[]; pbxCursor: string; list?: string[]; verifying?: boolean }
+  /** `expected`: the stored PBX cursor these events follow (Redis refuses the append unless it still is). */
+  | { kind: 'events'; events: LogEvent[]; pbxCursor: string; expected: string | null; list?: string[] }
   | { kind: 'new-log'; state: LogEvent[]; pbxCursor: string; list: string[] }
-  | { kind: 'failure'; reply: FeedReply }
+  | { kind: 'failure'; down: FeedDown }
 
 /**
- * The next request, an explicit state: a snapshot, a catch-up with the cursor at once (after a fault),
- * or a held poll. A snapshot's `why`: `start` (or a new list) and `resync` (the cursor refused) take its
- * seq and diff it into events; `check` (after an outage) only looks for a restart — when there was none
- * the cursor is kept, so what happened since the catch-up still comes as events, none lost; `restart`
- * (the PBX's seq went back) starts a new log.
+ * What to ask next. `snapshot`: `adopt` takes its seq and diffs it in (start, a new list, a refused cursor, a
+ * known restart); otherwise it is a check against our cursor. `catch-up`: the cursor with timeOut 0, after a
+ * check whose snapshot (`check`) is then diffed in. `backoff`: a failure, until `until` (or Retry now).
  */
-type Next =
-  { mode: 'snapshot'; why: 'start' | 'check' | 'resync' | 'restart' } | { mode: 'catch-up' } | { mode: 'hold' }
+export type Mode =
+  | { mode: 'snapshot'; adopt: boolean }
+  | { mode: 'catch-up'; check: LogEvent[] }
+  | { mode: 'hold' }
+  | { mode: 'backoff'; until: number; then: Exclude<Mode, { mode: 'backoff' }> }
+
+/** Why a check snapshot is due: each a sign the PBX may have restarted (docs/architecture.md), or the interval. */
+export type CheckReason = 'closed' | 'unseen-call' | 'empty-early' | 'fault' | 'interval'
 
 export interface UpstreamState {
-  next: Next
+  mode: Mode
   /** The PBX's cursor (exact digits); null before the first snapshot. */
   cursor: string | null
-  /** The extension list the cursor belongs to. */
+  /** The extension list the cursor belongs to, and the one to poll now. */
   list: string
-  /** After an outage: once caught up, a snapshot checks the PBX did not restart meanwhile. */
-  verify: boolean
+  want: string
+  /** No log yet (or none in Redis): the first snapshot starts one. */
+  newLog: boolean
   failures: number
   refusals: number
+  /** A check snapshot goes before the next catch-up or hold. */
+  checkDue: CheckReason | null
+  reconcileAt: number
+  lastTry: number
 }
 
-export interface UpstreamOptions {
-  callPbx: CallPbx
-  /** The extensions to watch now (bare, sorted); read before every poll. */
-  wanted: () => readonly string[]
-  /** The feed's call state for one extension, to diff a snapshot against. */
-  stateOf: (ext: string) => ReadonlyMap<string, { ev: PbxEvent }> | undefined
-  write: (w: UpstreamWrite) => Promise<void>
-  logger: Logger
-  /** Where to start (a new leader takes over the stored cursor). */
-  initial?: { cursor: string | null; list: string; newLog?: boolean }
+/** What the loop sent, as the reply's step reads it. */
+export interface Sent {
+  as: 'adopt' | 'check' | 'catch-up' | 'hold'
+  cursor: string
+  timeOut: number
+  list: string
+  at: number
+}
+
+export type UpstreamInput =
+  | { kind: 'reply'; sent: Sent; raw: Record<string, unknown>; now: number }
+  | { kind: 'error'; sent: Sent; error: unknown; now: number }
+  /** The PBX closed our connection (in flight or between two polls). */
+  | { kind: 'closed' }
+  | { kind: 'list'; list: string; now: number }
+  | { kind: 'retry'; now: number }
+  /** A backoff's wait ended. */
+  | { kind: 'waited'; now: number }
+  /** The write failed; `stored`: the cursor the store holds (a refused compare-and-set says it). */
+  | { kind: 'write-failed'; stored?: string; now: number }
+
+export type UpstreamRequest = { kind: 'wait'; until: number } | { kind: 'subscribe'; sent: Sent }
+
+export interface StepContext {
+  /** The log's call state for one extension (before this step's write). */
+  stateOf: StateOf
+  reconcileMs: number
   random?: () => number
 }
 
-export interface Upstream {
-  /** Stop at once (any held request is aborted). */
-  stop(): Promise<void>
-  /** The list changed (dynamic mode): give up the held poll so the next one covers it. */
-  relist(): void
-  /**
-   * A browser asks again while the upstream waits out a failure (its own backoff, or Retry now): try
-   * the PBX now, at most once a second however many browsers ask. True when a try was started.
-   */
-  nudge(): boolean
-  readonly state: UpstreamState
+export interface StepResult {
+  state: UpstreamState
+  write?: UpstreamWrite
+  /** A line for the log, when something worth saying happened. */
+  note?: { level: 'info' | 'warn'; msg: string; data?: Record<string, unknown> }
 }
 
-const listOf = (key: string) => (key ? key.split(',') : [])
-const bare = (ext: string) => ext.replace(/^[A-Za-z][A-Za-z0-9]*\//, '')
-
-/** A subscribe reply's events, each under its bare extension; unreadable ones are counted. */
-export function readEvents(data: unknown): { events: LogEvent[]; rejected: number } {
-  const events: LogEvent[] = []
-  let rejected = 0
-  if (!data || typeof data !== 'object' || Array.isArray(data)) return { events, rejected }
-  for (const [ext, list] of Object.entries(data as Record<string, unknown>)) {
-    const raws = rawEventsOf(list)
-    if (!raws) {
-      rejected++
-      continue
-    }
-    for (const raw of raws) {
-      const ev = parseEvent(raw)
-      if (ev.success) events.push({ ext: bare(ext), ev: JSON.parse(JSON.stringify(ev.data)) as PbxEvent })
-      else rejected++
-    }
-  }
-  return { events, rejected }
-}
-
-const sameEvent = (a: PbxEvent, b: PbxEvent) => JSON.stringify(a.CallData) === JSON.stringify(b.CallData)
-
-/**
- * A PBX snapshot against the feed's state, as events: a call the PBX no longer lists ended
- * (a `Hungup` the server writes: the PBX never said how it ended), a new or changed one as the PBX
- * lists it now.
- */
-export function diffSnapshot(
-  list: readonly string[],
-  snapshot: readonly LogEvent[],
-  stateOf: UpstreamOptions['stateOf'],
-): LogEvent[] {
-  const byExt = new Map<string, Map<string, PbxEvent>>()
-  for (const { ext, ev } of snapshot) {
-    if (ENDED.has(ev.CallData.status)) continue
-    const m = byExt.get(ext) ?? new Map<string, PbxEvent>()
-    m.set(ev.CallData.uniqueCallId, ev)
-    byExt.set(ext, m)
-  }
-  const out: LogEvent[] = []
-  for (const ext of list) {
-    const now = byExt.get(ext)
-    const before = stateOf(ext)
-    if (before)
-      for (const [id, { ev }] of before)
-        if (!now?.has(id)) out.push({ ext, ev: { CallData: { ...ev.CallData, status: 'Hungup', canAnswer: false } } })
-    if (now)
-      for (const [id, ev] of now) {
-        const prev = before?.get(id)
-        if (!prev || !sameEvent(prev.ev, ev)) out.push({ ext, ev })
-      }
-  }
-  return out
-}
-
-class Aborted extends Error {}
-
-export function startUpstream(o: UpstreamOptions): Upstream {
-  const log = o.logger
+export function initialState(o: {
+  cursor: string | null
+  list: string
+  newLog: boolean
+  now: number
+  reconcileMs: number
+}) {
   const st: UpstreamState = {
-    // A new leader with no log in Redis starts one; with a stored cursor, it catches up from it.
-    next: o.initial?.newLog
-      ? { mode: 'snapshot', why: 'restart' }
-      : o.initial?.cursor
-        ? { mode: 'catch-up' }
-        : { mode: 'snapshot', why: 'start' },
-    cursor: o.initial?.cursor ?? null,
-    list: o.initial?.list ?? '',
-    verify: o.initial?.cursor != null,
+    // With a stored cursor (a new leader), a check: a catch-up from it, nothing lost, nothing twice.
+    mode: { mode: 'snapshot', adopt: o.cursor === null || o.newLog },
+    cursor: o.newLog ? null : o.cursor,
+    list: o.list,
+    want: o.list,
+    newLog: o.newLog,
     failures: 0,
     refusals: 0,
+    checkDue: null,
+    reconcileAt: o.now + o.reconcileMs,
+    lastTry: 0,
   }
-  const stopped = new AbortController()
-  let current: AbortController | null = null
-  let relisting = false
-  let pacedFrom = 0
+  return st
+}
 
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve, reject) => {
-      if (stopped.signal.aborted) return reject(new Aborted())
-      const t = setTimeout(() => {
-        stopped.signal.removeEventListener('abort', onAbort)
-        resolve()
-      }, ms)
-      const onAbort = () => (clearTimeout(t), reject(new Aborted()))
-      stopped.signal.addEventListener('abort', onAbort, { once: true })
-    })
+/** The next request for a state at `now`: pure. */
+export function requestFor(st: UpstreamState, now: number): UpstreamRequest {
+  const m = st.mode
+  if (m.mode === 'backoff') return { kind: 'wait', until: m.until }
+  const sent = (as: Sent['as'], cursor: string, timeOut: number): UpstreamRequest => ({
+    kind: 'subscribe',
+    sent: { as, cursor, timeOut, list: st.want, at: now },
+  })
+  if (m.mode === 'snapshot') return sent(m.adopt || st.cursor === null ? 'adopt' : 'check', '0', 0)
+  if (st.cursor === null) return sent('adopt', '0', 0)
+  if (m.mode === 'catch-up') return sent('catch-up', st.cursor, 0)
+  if (st.checkDue || now >= st.reconcileAt) return sent('check', '0', 0)
+  // Held no longer than the next reconcile is due.
+  const timeOut = Math.min(UPSTREAM_HOLD_S, Math.max(1, Math.ceil((st.reconcileAt - now) / 1000)))
+  return sent('hold', st.cursor, timeOut)
+}
 
-  /** Ends the wait after a failure early (nudge). */
-  let backoff: { wake: () => void } | null = null
-  let lastTry = 0
-
-  async function failed(e: unknown, reply: FeedReply, refused: boolean, keyRefused: boolean) {
-    st.failures++
-    st.refusals = refused ? st.refusals + 1 : 0
-    const delay = keyRefused ? KEY_RETRY_MS : fullJitterDelay(st.failures - 1, { random: o.random })
-    log.warn({ err: e instanceof Error ? e.message : e, status: reply.status, delay }, 'PBX subscribe failed')
-    await o.write({ kind: 'failure', reply })
-    st.verify = true
-    if (st.next.mode === 'snapshot' && st.next.why === 'restart') {
-      // Still to take: the snapshot that starts the new log.
-    } else if (st.refusals >= REFUSALS_BEFORE_RESYNC && st.cursor !== null) {
-      log.info('%d refused polls in a row: the next asks for the current state', st.refusals)
-      st.next = { mode: 'snapshot', why: 'resync' }
-    } else st.next = st.cursor === null ? { mode: 'snapshot', why: 'start' } : { mode: 'catch-up' }
-    await Promise.race([sleep(delay), new Promise<void>((wake) => (backoff = { wake }))])
-    backoff = null
-  }
-
-  async function once(): Promise<void> {
-    relisting = false
-    const wait = pacedFrom + MIN_POLL_PERIOD_MS - Date.now()
-    if (wait > 0) await sleep(wait)
-    const wanted = o.wanted()
-    const listKey = wanted.join(',')
-    if (listKey !== st.list && !(st.next.mode === 'snapshot' && st.next.why !== 'check'))
-      st.next = { mode: 'snapshot', why: 'start' }
-    const next = st.next
-    lastTry = Date.now()
-    const sent = next.mode === 'snapshot' ? '0' : st.cursor!
-    const timeOut = next.mode === 'hold' ? UPSTREAM_HOLD_S : 0
-    current = new AbortController()
-    const signal = AbortSignal.any([stopped.signal, current.signal])
-    let raw: Record<string, unknown> & { Code: number }
-    try {
-      if (wanted.length === 0) {
-        // Nothing to watch yet (dynamic mode before any browser): an empty, covering log.
-        raw = { Code: 0, Data: {}, seq: st.cursor ?? 0 }
-      } else
-        raw = await o.callPbx(
-          'subscribe',
-          { exten: listKey, lastSequenceNumber: sent, timeOut: String(timeOut) },
-          { signal, timeoutMs: upstreamDeadlineMs(timeOut) },
-        )
-    } catch (e) {
-      pacedFrom = Date.now()
-      if (stopped.signal.aborted) throw new Aborted()
-      if (relisting) {
-        relisting = false
-        return
-      }
-      return failed(e, failureReply(e), isRefusal(e), isKeyRefusal(e))
-    } finally {
-      current = null
-    }
-    pacedFrom = Date.now()
-    if (stopped.signal.aborted) throw new Aborted()
-    const code = typeof raw.Code === 'number' ? raw.Code : Number(raw.Code)
-    if (code < 0) {
-      const message = typeof raw.Message === 'string' ? raw.Message : undefined
-      const keyRefused = AUTH_WORDS.test(message ?? '')
-      return failed(raw, refusalReply(code, message), !keyRefused, keyRefused)
-    }
-    const parsed = subscribeSchema.safeParse(raw)
-    if (!parsed.success) return failed(raw, wrongShapeReply(code), false, false)
-    const seq = String(parsed.data.seq)
-    const { events, rejected } = readEvents(parsed.data.Data)
-    if (rejected) log.warn({ rejected }, 'PBX events that could not be read were skipped')
-    st.failures = 0
-    st.refusals = 0
-    if (next.mode === 'snapshot') {
-      const restarted =
-        next.why === 'restart' || (st.cursor !== null && st.list === listKey && BigInt(seq) < BigInt(st.cursor))
-      if (!restarted && next.why === 'check') {
-        // No restart: the cursor still holds, and what happened since the catch-up comes as events. Said to
-        // the log (an entry with no events), so the browsers' polls held for the check go on.
-        await o.write({ kind: 'events', events: [], pbxCursor: st.cursor! })
-        st.verify = false
-        st.next = { mode: 'hold' }
-        return
-      }
-      if (restarted) {
-        log.warn({ seq, cursor: st.cursor }, 'the PBX restarted: a new log')
-        await o.write({ kind: 'new-log', state: events, pbxCursor: seq, list: [...wanted] })
-      } else
-        await o.write({
-          kind: 'events',
-          // Over the old list too: calls on an extension no longer watched end (no one may see it now, and
-          // watched again later, its snapshot starts it afresh).
-          events: diffSnapshot([...new Set([...wanted, ...listOf(st.list)])], events, o.stateOf),
-          pbxCursor: seq,
-          list: [...wanted],
-        })
-      st.list = listKey
-      st.cursor = seq
-      st.verify = false
-      st.next = { mode: 'hold' }
-      return
-    }
-    if (BigInt(seq) < BigInt(sent)) {
-      log.warn({ seq, sent }, "the PBX's sequence went back: it restarted")
-      st.next = { mode: 'snapshot', why: 'restart' }
-      return
-    }
-    if (seq === sent && events.length > 0) {
-      // Events come only with a seq beyond the cursor: this is a replayed reply.
-      log.warn({ seq }, 'a reply repeated its seq with events: ignored as a replay')
-      await o.write({ kind: 'events', events: [], pbxCursor: seq, ...(st.verify ? { verifying: true } : {}) })
-      return
-    }
-    // After an outage the browsers wait for the check that follows: a restart that echoed our cursor is found
-    // before any browser's catch-up is answered from the old log (its check would then miss the restart).
-    await o.write({ kind: 'events', events, pbxCursor: seq, ...(st.verify ? { verifying: true } : {}) })
-    st.cursor = seq
-    st.next = st.verify ? { mode: 'snapshot', why: 'check' } : { mode: 'hold' }
-    if (st.verify) log.info('caught up after a fault: a snapshot checks the PBX did not restart meanwhile')
-    st.verify = false
-  }
-
-  const done = (async () => {
-    while (!stopped.signal.aborted) {
-      try {
-        await once()
-      } catch (e) {
-        if (e instanceof Aborted || stopped.signal.aborted) break
-        // A write that failed (Redis down, fenced): the caller decides; the loop pauses and goes on.
-        log.error({ err: e instanceof Error ? e.message : String(e) }, 'feed write failed')
-        st.next =
-          st.cursor === null
-            ? { mode: 'snapshot', why: st.next.mode === 'snapshot' ? st.next.why : 'start' }
-            : st.next.mode === 'hold'
-              ? { mode: 'catch-up' }
-              : st.next
-        st.verify = true
-        try {
-          await sleep(1000)
-        } catch {
-          break
-        }
-      }
-    }
-  })()
-
+function failed(st: UpstreamState, e: unknown, now: number, ctx: StepContext): StepResult {
+  const { down, refused } = downOf(e)
+  const failures = st.failures + 1
+  const refusals = refused ? st.refusals + 1 : 0
+  const delay = down.reason === 'key-refused' ? KEY_RETRY_MS : fullJitterDelay(failures - 1, { random: ctx.random })
+  // After an outage a check: a restart meanwhile (its connections closed, its seq reset) is seen at once.
+  const adopt =
+    st.cursor === null || refusals >= REFUSALS_BEFORE_RESYNC || (st.mode.mode === 'snapshot' && st.mode.adopt)
+  const retryAt = now + delay
   return {
-    state: st,
-    async stop() {
-      stopped.abort()
-      await done
+    state: {
+      ...st,
+      failures,
+      refusals,
+      checkDue: 'fault',
+      mode: { mode: 'backoff', until: retryAt, then: { mode: 'snapshot', adopt } },
     },
-    nudge() {
-      if (!backoff) return false
-      // Within a second of the last try, the next one is brought forward to a second after it: a Retry
-      // now clicked just after the failure showed still gets its try (refusing it left a 60 s wait).
-      const wait = lastTry + NUDGE_FLOOR_MS - Date.now()
-      const b = backoff
-      if (wait <= 0) b.wake()
-      else setTimeout(() => b.wake(), wait)
-      return true
-    },
-    relist() {
-      if (current) {
-        relisting = true
-        current.abort()
+    write: { kind: 'failure', down: { ...down, retryAt } },
+    note: { level: 'warn', msg: 'PBX subscribe failed', data: { reason: down.reason, message: down.message, delay } },
+  }
+}
+
+/** The transition: pure (no I/O, no clock, no randomness but ctx's). */
+export function step(st: UpstreamState, input: UpstreamInput, ctx: StepContext): StepResult {
+  switch (input.kind) {
+    case 'closed':
+      // Between two polls or in flight: either way the next request checks (a cut poll also fails first).
+      return st.mode.mode === 'hold' || st.mode.mode === 'catch-up'
+        ? { state: { ...st, checkDue: 'closed' } }
+        : { state: st }
+    case 'list': {
+      if (input.list === st.want) return { state: st }
+      const snap: Mode = { mode: 'snapshot', adopt: true }
+      const mode: Mode = st.mode.mode === 'backoff' ? { ...st.mode, then: snap } : snap
+      return { state: { ...st, want: input.list, mode } }
+    }
+    case 'waited':
+      return st.mode.mode === 'backoff' && input.now >= st.mode.until
+        ? { state: { ...st, mode: st.mode.then } }
+        : { state: st }
+    case 'retry': {
+      const m = st.mode
+      if (m.mode !== 'backoff') return { state: st }
+      return {
+        state: { ...st, mode: { ...m, until: Math.min(m.until, Math.max(input.now, st.lastTry + RETRY_FLOOR_MS)) } },
       }
-    },
+    }
+    case 'write-failed': {
+      // Continue from the stored cursor (a retried append is refused there, never written twice), with a check.
+      const cursor = input.stored ?? st.cursor
+      const then: Mode = { mode: 'snapshot', adopt: cursor === null || (st.mode.mode === 'snapshot' && st.mode.adopt) }
+      return { state: { ...st, cursor, checkDue: 'fault', mode: { mode: 'backoff', until: input.now + 1000, then } } }
+    }
+    case 'error':
+      return failed({ ...st, lastTry: input.sent.at }, input.error, input.now, ctx)
+    case 'reply':
+      return replied({ ...st, lastTry: input.sent.at }, input.sent, input.raw, input.now, ctx)
+  }
+}
+
+function replied(
+  st: UpstreamState,
+  sent: Sent,
+  raw: Record<string, unknown>,
+  now: number,
+  ctx: StepContext,
+): StepResult {
+  const code = typeof raw.Code === 'number' ? raw.Code : Number(raw.Code)
+  if (!(code >= 0)) return failed(st, { Code: code, Message: raw.Message }, now, ctx)
+  const parsed = subscribeSchema.safeParse(raw)
+  if (!parsed.success) return failed(st, { kind: 'not-json', message: 'its reply is not a subscribe reply' }, now, ctx)
+  const seq = String(parsed.data.seq)
+  const { events } = readEvents(parsed.data.Data)
+  const wasDown = st.failures > 0
+  const ok: UpstreamState = { ...st, failures: 0, refusals: 0 }
+  const lower = st.cursor !== null && BigInt(seq) < BigInt(st.cursor)
+  const hold = (s: UpstreamState, write?: UpstreamWrite, note?: StepResult['note']): StepResult => ({
+    state: { ...s, mode: { mode: 'hold' } },
+    ...(write ? { write } : {}),
+    ...(note ? { note } : {}),
+  })
+  const checked = (s: UpstreamState) => ({ ...s, checkDue: null, reconcileAt: now + ctx.reconcileMs })
+
+  if (sent.as === 'adopt' || (sent.as === 'check' && (lower || st.list !== sent.list))) {
+    const fresh = checked({ ...ok, cursor: seq, list: sent.list, newLog: false })
+    const list = listOf(sent.list)
+    if (st.newLog)
+      return hold(fresh, { kind: 'new-log', state: diffSnapshot(list, events, () => undefined), pbxCursor: seq, list })
+    // Over the old list too: calls on an extension no longer watched end.
+    const diff = diffSnapshot([...new Set([...list, ...listOf(st.list)])], events, ctx.stateOf)
+    const restarted = sent.as === 'check' && lower
+    return hold(
+      fresh,
+      { kind: 'events', events: diff, pbxCursor: seq, expected: st.cursor, list },
+      restarted
+        ? { level: 'warn', msg: 'the PBX restarted: its snapshot diffed in', data: { seq, events: diff.length } }
+        : undefined,
+    )
+  }
+  // A check at our cursor settles at once; past it, a catch-up to its seq first.
+  if (sent.as === 'check')
+    return seq === st.cursor
+      ? settle(checked(ok), events, [], seq, ctx)
+      : { state: { ...checked(ok), mode: { mode: 'catch-up', check: events } } }
+  // A catch-up or a hold, from our cursor.
+  if (lower)
+    return {
+      state: { ...ok, mode: { mode: 'snapshot', adopt: true } },
+      note: { level: 'warn', msg: "the PBX's seq went back: it restarted", data: { seq, sent: sent.cursor } },
+    }
+  if (seq === sent.cursor && events.length > 0)
+    return hold(ok, wasDown ? { kind: 'events', events: [], pbxCursor: seq, expected: st.cursor } : undefined, {
+      level: 'warn',
+      msg: 'a reply repeated its seq with events: ignored as a replay',
+    })
+  let checkDue = ok.checkDue
+  if (events.length && unseenCall(events, ctx.stateOf)) checkDue = 'unseen-call'
+  else if (!events.length && sent.as === 'hold' && now - sent.at < sent.timeOut * 1000 - 1000) checkDue = 'empty-early'
+  const next = { ...ok, checkDue }
+  if (st.mode.mode === 'catch-up') return settle(next, st.mode.check, events, seq, ctx)
+  const moved = events.length > 0 || wasDown || seq !== st.cursor
+  return hold(
+    { ...next, cursor: seq },
+    moved ? { kind: 'events', events, pbxCursor: seq, expected: st.cursor } : undefined,
+  )
+}
+
+/** A check: what its snapshot says and the log (with the catch-up's events, which are newer) does not, diffed in. */
+function settle(
+  st: UpstreamState,
+  snapshot: LogEvent[],
+  events: LogEvent[],
+  seq: string,
+  ctx: StepContext,
+): StepResult {
+  const touched = new Set(events.map((e) => `${e.ext}|${e.ev.CallData.uniqueCallId}`))
+  const diff = diffSnapshot(listOf(st.list), snapshot, ctx.stateOf, touched)
+  const all = [...events, ...diff]
+  return {
+    state: { ...st, cursor: seq, mode: { mode: 'hold' } },
+    write: { kind: 'events', events: all, pbxCursor: seq, expected: st.cursor },
+    ...(diff.length
+      ? {
+          note: {
+            level: 'warn' as const,
+            msg: 'a check found calls the log missed: diffed in',
+            data: { events: diff.length },
+          },
+        }
+      : {}),
   }
 }

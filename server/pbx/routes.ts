@@ -2,6 +2,7 @@
 // knows from the query string, checks them against the user's rights (can()) and what the feed has seen, and
 // calls the PBX through the one client; nothing of the browser's request is forwarded.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { FEED_RETRY_PATH } from '../../src/features/pbx/feed-contract.ts'
 import { audit, type AuditAction, type AuditOutcome } from '../audit.ts'
 import { can, dialledNumber, legOnCall } from '../auth/rights.ts'
 import type { Config } from '../config.ts'
@@ -215,6 +216,13 @@ export async function pbxRoutes(app: FastifyInstance, opts: PbxRoutesOptions) {
       bump(held.byUser, user, -1)
       bump(held.bySession, session, -1)
     }
+  })
+
+  // Retry now: the upstream tries the PBX now while the feed is down (at most once a second, server-wide).
+  app.post(FEED_RETRY_PATH, { config: { access: 'user' } }, async (request, reply) => {
+    if (!request.user) return reply.code(401).send(errorBody('unauthenticated', 'Sign in to use Switchboard'))
+    feed.retry()
+    return reply.code(204).send()
   })
 
   route('answer', async (request, reply, q) => {

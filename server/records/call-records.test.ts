@@ -6,7 +6,7 @@ import type { Database } from '../db/database.ts'
 import { migrate } from '../db/database.ts'
 import { KINDS, skipKind, testDatabases } from '../db/testing/databases.ts'
 import type { LogEvent } from '../feed/event-log.ts'
-import { diffSnapshot } from '../feed/upstream.ts'
+import { diffSnapshot } from '../feed/pbx-reply.ts'
 import { recordEvents } from './call-records.ts'
 import { history } from './queries.ts'
 
