@@ -1,8 +1,8 @@
 // A signed-in agent's call history, as the server recorded it (GET /api/history): the same in every browser.
 import { queryOptions } from '@tanstack/react-query'
 import { z } from 'zod/mini'
+import { catchUpInterval, lastEnded } from '../calls/call-ends.ts'
 import { extKey } from '../calls/call-model.ts'
-import type { CallModel } from '../calls/call-model.ts'
 import { useFeed } from '../calls/feed-store.ts'
 import { getJson } from '../session/server-api.ts'
 import { useSettings } from '../settings/settings-store.ts'
@@ -61,25 +61,6 @@ export function fromRecord(r: CallRecord): HistoryEntry | null {
 
 export const entriesOf = (calls: readonly CallRecord[]): HistoryEntry[] =>
   calls.map(fromRecord).filter((e): e is HistoryEntry => e !== null)
-
-/** A call's record reaches the database up to a second or so after the browser saw it end. */
-export const RECORD_LAG_MS = 2000
-
-/**
- * Ask again in a second while the data may predate a call that ended (`lastEndAt`) within the record lag;
- * otherwise no timer: the next refresh comes with the next call that ends.
- */
-export const catchUpInterval = (lastEndAt: number, fetchedAt: number): number | false =>
-  lastEndAt > 0 && lastEndAt > fetchedAt - RECORD_LAG_MS ? 1000 : false
-
-/** When the latest call on these extensions (all of them: `null`) ended, as the feed saw it; 0 if none. */
-export function lastEnded(model: CallModel, exts: readonly string[] | null): number {
-  const mine = exts && new Set(exts.map(extKey))
-  let last = 0
-  for (const [key, tomb] of Object.entries(model.ended))
-    if (tomb.at > last && (!mine || mine.has(key.slice(0, key.indexOf('|'))))) last = tomb.at
-  return last
-}
 
 const selectEntries = (d: { calls: readonly CallRecord[] }) => entriesOf(d.calls)
 

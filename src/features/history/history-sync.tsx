@@ -1,9 +1,9 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useEffect } from 'react'
-import { useFeed } from '../calls/feed-store.ts'
+import { onCallEnded } from '../calls/call-ends.ts'
 import { useSessionUser } from '../session/session-store.ts'
 import { useSettings } from '../settings/settings-store.ts'
-import { historyQueries, lastEnded } from './history-api.ts'
+import { historyQueries } from './history-api.ts'
 import { missedSince, type HistoryEntry } from './history-model.ts'
 import { keptByServer, startHistory, useHistory } from './history-store.ts'
 import { useMissedTitle } from './missed-title.ts'
@@ -33,12 +33,10 @@ function useRefreshOnCallEnd(enabled: boolean) {
   const client = useQueryClient()
   useEffect(() => {
     if (!enabled) return
-    return useFeed.subscribe((s, prev) => {
-      if (s.model.ended === prev.model.ended) return
-      const mine = useSettings.getState().myExtensions
-      if (lastEnded(s.model, mine) > lastEnded(prev.model, mine))
-        void client.invalidateQueries({ queryKey: historyQueries.all() })
-    })
+    return onCallEnded(
+      () => useSettings.getState().myExtensions,
+      () => void client.invalidateQueries({ queryKey: historyQueries.all() }),
+    )
   }, [enabled, client])
 }
 

@@ -2,19 +2,22 @@
 import { create } from 'zustand'
 import { useSettings, type View } from './settings-store.ts'
 
-const isView = (v: string | null): v is View => v === 'agent' || v === 'grid' || v === 'wall'
+/** On screen: a view, or a supervisor's Reports — only ever through the URL (`?view=reports`), never stored. */
+export type ShownView = View | 'reports'
 
-const readUrl = (): View | null => {
+const isView = (v: string | null): v is ShownView => v === 'agent' || v === 'grid' || v === 'wall' || v === 'reports'
+
+const readUrl = (): ShownView | null => {
   const v = new URLSearchParams(window.location.search).get('view')
   return isView(v) ? v : null
 }
 
-export const useUrlView = create<{ fromUrl: View | null }>()(() => ({ fromUrl: readUrl() }))
+export const useUrlView = create<{ fromUrl: ShownView | null }>()(() => ({ fromUrl: readUrl() }))
 
 if (typeof window !== 'undefined')
   window.addEventListener('popstate', () => useUrlView.setState({ fromUrl: readUrl() }))
 
-export function useView(): View {
+export function useView(): ShownView {
   const fromUrl = useUrlView((s) => s.fromUrl)
   const stored = useSettings((s) => s.view)
   return fromUrl ?? stored
@@ -28,4 +31,12 @@ export function chooseView(view: View): void {
   url.searchParams.set('view', view)
   window.history.replaceState(null, '', url.toString().replace(/%2C/g, ','))
   useUrlView.setState({ fromUrl: view })
+}
+
+/** Reports in the URL (a reload or a shared link shows them again; Back leaves them). */
+export function openReports(): void {
+  const url = new URL(window.location.href)
+  url.searchParams.set('view', 'reports')
+  window.history.pushState(null, '', url.toString().replace(/%2C/g, ','))
+  useUrlView.setState({ fromUrl: 'reports' })
 }

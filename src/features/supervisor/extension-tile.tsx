@@ -1,4 +1,5 @@
 import { memo, useMemo, type ReactNode } from 'react'
+import { ExtensionExtraSlot } from '../../components/ui/extension-extra.tsx'
 import { formatDuration } from '../../lib/time.ts'
 import { useNow } from '../../lib/use-now.ts'
 import type { Call } from '../calls/call-model.ts'
@@ -79,6 +80,7 @@ function Frame({
       <p className="flex justify-between tabular-nums">
         <span>{time}</span>
         {extras}
+        <ExtensionExtraSlot ext={ext} />
       </p>
     </li>
   )

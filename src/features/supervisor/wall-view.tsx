@@ -1,4 +1,5 @@
 import { useLayoutEffect, useMemo, useRef, useState } from 'react'
+import { ExtensionExtraSlot } from '../../components/ui/extension-extra.tsx'
 import { formatDuration } from '../../lib/time.ts'
 import { useNow } from '../../lib/use-now.ts'
 import { extKey, type Call } from '../calls/call-model.ts'
@@ -153,6 +154,7 @@ export default function WallView({ extensions }: { extensions: readonly string[]
               <span className="flex w-full justify-between gap-[0.3em] font-bold tabular-nums">
                 <span>{t.ext}</span>
                 {t.look === 'overdue' && <span className="uppercase">Overdue</span>}
+                <ExtensionExtraSlot ext={t.ext} />
               </span>
               {t.call && t.look !== 'idle' && t.look !== 'ended' && (
                 <>
