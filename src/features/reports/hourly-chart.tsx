@@ -84,11 +84,13 @@ function Bars({ hourly, timeZone }: { hourly: readonly HourRow[]; timeZone: stri
 /** The chart, its key, and the same figures as a table for anyone who cannot see it. */
 export function HourlyChart({ hourly, timeZone }: { hourly: readonly HourRow[]; timeZone: string }) {
   const zone = knownZone(timeZone)
-  const manyDays = new Set(hourly.map((h) => h.hour.slice(0, 10))).size > 1
+  const day = new Intl.DateTimeFormat([], { timeZone: zone, dateStyle: 'short' })
+  const manyDays = new Set(hourly.map((h) => hourLabel(day, h.hour))).size > 1
   const when = new Intl.DateTimeFormat([], {
     timeZone: zone,
     hour: '2-digit',
     minute: '2-digit',
+    hour12: false,
     ...(manyDays ? { day: 'numeric', month: 'short' } : {}),
   })
   return (
