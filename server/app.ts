@@ -21,6 +21,10 @@ import type { Config } from './config.ts'
 import { guardPlugin } from './guard.ts'
 import { errorBody, type ErrorWord } from './http-errors.ts'
 import { pbxRoutes } from './pbx/routes.ts'
+import { dbSessionStore } from './auth/db-sessions.ts'
+import { auditSink } from './records/audit-sink.ts'
+import type { Records } from './records/records.ts'
+import { recordsRoutes } from './records/routes.ts'
 import type { CallPbx, FeedHub } from './types.ts'
 
 export interface AppDeps {
@@ -35,6 +39,8 @@ export interface AppDeps {
   serveDist?: boolean
   /** Tests: a stand-in for the auth plugin (same contract: decorates request.user and app.auth). */
   auth?: FastifyPluginAsync<AuthPluginOptions>
+  /** Call records, audit rows and (without Redis) sessions in the database (server/records/). */
+  records?: Records
 }
 
 /** Everything a browser may load besides the API: the panel's own origin, nothing inline, never framed. */
@@ -185,6 +191,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     simulated,
     onUsers: (users) => deps.feed.setWatched([...config.extensions, ...watchedByUsers(users)]),
     ...(deps.redis ? { redis: deps.redis } : {}),
+    ...(deps.records && !deps.redis ? { sessionStore: dbSessionStore(deps.records.database.db) } : {}),
   })
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, request, reply) => {
@@ -211,7 +218,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     return { ready: true }
   })
 
-  await app.register(pbxRoutes, { config, callPbx: deps.callPbx, feed: deps.feed, simulated })
+  await app.register(pbxRoutes, {
+    config,
+    callPbx: deps.callPbx,
+    feed: deps.feed,
+    simulated,
+    ...(deps.records ? { auditSink: auditSink(deps.records, app.log) } : {}),
+  })
+  await app.register(recordsRoutes, { records: deps.records })
 
   if (deps.simUrl) {
     const simUrl = deps.simUrl

@@ -38,6 +38,23 @@ export interface Config {
   /** The built panel (index.html and assets). */
   distDir: string
   limits: Limits
+  /** Call records, audit rows and sessions (server/db/, server/records/). */
+  records: RecordsConfig
+}
+
+export interface RecordsConfig {
+  /** SWITCHBOARD_DATA_DIR: the SQLite file's folder (unused with DATABASE_URL). */
+  dataDir: string
+  /** DATABASE_URL (postgres://…): PostgreSQL instead of SQLite. */
+  databaseUrl: string | null
+  /** SWITCHBOARD_RETENTION_DAYS: call records kept this many days. */
+  retentionDays: number
+  /** SWITCHBOARD_AUDIT_RETENTION_DAYS: audit rows kept this long (never less than the calls). */
+  auditRetentionDays: number
+  /** SWITCHBOARD_SERVICE_LEVEL_S: a call answered within this many seconds counts toward the service level. */
+  serviceLevelS: number
+  /** The server's time zone (TZ): where a report's days start. */
+  timeZone: string
 }
 
 export interface Limits {
@@ -241,6 +258,8 @@ export function parseConfig(env: Env, opts: ParseOptions): { config: Config; war
   if (redisRaw && !/^rediss?:\/\//.test(redisRaw))
     throw new ConfigError('REDIS_URL must start with redis:// or rediss://')
 
+  const records = recordsConfig(env, root)
+
   return {
     config: {
       pbx,
@@ -257,7 +276,44 @@ export function parseConfig(env: Env, opts: ParseOptions): { config: Config; war
       redisUrl: redisRaw ?? null,
       distDir: path.resolve(root, 'dist'),
       limits: { ...DEFAULT_LIMITS },
+      records,
     },
     warnings,
+  }
+}
+
+function wholeNumber(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = blank(env[name])
+  if (raw === undefined) return fallback
+  if (!/^\d{1,6}$/.test(raw) || Number(raw) < min || Number(raw) > max)
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`)
+  return Number(raw)
+}
+
+function recordsConfig(env: Env, root: string): RecordsConfig {
+  const databaseUrl = blank(env.DATABASE_URL) ?? null
+  if (databaseUrl && !/^postgres(ql)?:\/\/[^/]/.test(databaseUrl))
+    throw new ConfigError(
+      'DATABASE_URL must start with postgres:// (example: postgres://switchboard@db:5432/switchboard)',
+    )
+  const retentionDays = wholeNumber(env, 'SWITCHBOARD_RETENTION_DAYS', 90, 1, 36_500)
+  const auditRetentionDays = wholeNumber(
+    env,
+    'SWITCHBOARD_AUDIT_RETENTION_DAYS',
+    Math.max(365, retentionDays),
+    1,
+    36_500,
+  )
+  if (auditRetentionDays < retentionDays)
+    throw new ConfigError(
+      `SWITCHBOARD_AUDIT_RETENTION_DAYS (${auditRetentionDays}) must be at least SWITCHBOARD_RETENTION_DAYS (${retentionDays}): the audit trail is kept as long as the calls or longer`,
+    )
+  return {
+    dataDir: path.resolve(root, blank(env.SWITCHBOARD_DATA_DIR) ?? 'data'),
+    databaseUrl,
+    retentionDays,
+    auditRetentionDays,
+    serviceLevelS: wholeNumber(env, 'SWITCHBOARD_SERVICE_LEVEL_S', 20, 1, 3600),
+    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
   }
 }

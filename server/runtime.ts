@@ -9,6 +9,8 @@ import { readUsersFile, watchedByUsers } from './auth/users-file.ts'
 import type { Config } from './config.ts'
 import { createFeedHub } from './feed/feed-hub.ts'
 import { createPbxClient } from './pbx/pbx-client.ts'
+import { openDatabase } from './db/database.ts'
+import { createRecords, type Records } from './records/records.ts'
 import type { CallPbx, FeedHub } from './types.ts'
 
 export interface Runtime {
@@ -17,6 +19,8 @@ export interface Runtime {
   /** The built-in simulated PBX's URL (its /__sim controls), when there is no NOOJEE_URL. */
   simUrl?: string
   redis?: Redis
+  /** Call records, audit rows and sessions (SQLite in SWITCHBOARD_DATA_DIR, or DATABASE_URL). */
+  records: Records
   /** Stops what start() started (the feed is closed by the app on close). */
   close(): Promise<void>
 }
@@ -38,6 +42,8 @@ export async function startRuntime(
   logger: Logger,
   opts: { sim?: Promise<SimServer> } = {},
 ): Promise<Runtime> {
+  // First: a database that cannot be opened stops the start before anything else is running.
+  const database = await openDatabase(config.records)
   let sim: SimServer | undefined
   let callPbx: CallPbx
   if (config.pbx.kind === 'simulated') {
@@ -50,14 +56,33 @@ export async function startRuntime(
     ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 })
     : undefined
   const { exts, dynamic } = await watchedExtensions(config)
-  const feed = createFeedHub({ callPbx, extensions: exts, dynamic, redis: config.redisUrl ?? undefined, logger })
+  const records = createRecords(database, config.records, {
+    listed: config.extensions,
+    onPurgeError: (e) => logger.error({ err: e.message }, 'purging old records failed'),
+  })
+  logger.info({ database: database.where }, 'records database ready')
+  void records.purge().catch((e: Error) => logger.error({ err: e.message }, 'purging old records failed'))
+  const feed = createFeedHub({
+    callPbx,
+    extensions: exts,
+    dynamic,
+    redis: config.redisUrl ?? undefined,
+    logger,
+    // A database that fails loses those records (logged), never the live feed.
+    record: (events, snapshotOf) =>
+      records
+        .recordEvents(events, snapshotOf)
+        .catch((e: Error) => logger.error({ err: e.message }, 'call records not written')),
+  })
   return {
     callPbx,
     feed,
     simUrl: sim?.url,
     redis,
+    records,
     async close() {
       redis?.disconnect()
+      await records.close()
       // A simulator passed in is shared (Vite keeps one per process); only one started here is stopped.
       if (sim && !opts.sim) await sim.close()
     },

@@ -22,6 +22,7 @@ export const USERS: Record<string, SessionUser> = {
   alice: user('alice', ['400'], ['400', '410']),
   bob: user('bob', ['410'], ['410']),
   nobody: user('nobody', [], []),
+  sue: user('sue', [], ['400', '410'], true),
 }
 
 /** Signs a request in as the user named in `x-test-user` (tests only: the real plugin reads a session cookie). */

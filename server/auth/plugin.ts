@@ -43,6 +43,8 @@ export interface AuthPluginOptions {
   publicUrl?: string
   /** An ioredis connection (REDIS_URL), owned by the caller: sessions and failure counts are shared there. */
   redis?: Redis
+  /** Without Redis: where sessions live instead of memory (the database: a restart keeps people signed in). */
+  sessionStore?: SessionStore
   /** The built-in simulated PBX answers (GET /api/session says so). */
   simulated?: boolean
   /** Idle session lifetime; default 12 h. */
@@ -148,7 +150,7 @@ async function authPluginImpl(app: FastifyInstance, opts: AuthPluginOptions) {
   const idleMs = opts.sessionIdleMs ?? 12 * 3600_000
   const limits = opts.loginLimits ?? { perUser: 5, perIp: 20, windowMs: 15 * 60_000 }
 
-  const store: SessionStore = opts.redis ? redisStore(opts.redis) : memoryStore()
+  const store: SessionStore = opts.redis ? redisStore(opts.redis) : (opts.sessionStore ?? memoryStore())
   const users = localDev ? null : await UsersSource.open(opts.usersFile!, app.log, opts.usersCheckMs, opts.onUsers)
   // The file as read now (it may have changed since the runtime read it for the feed's first list).
   if (users) opts.onUsers?.(users.current)

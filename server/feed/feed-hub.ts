@@ -3,7 +3,7 @@
 // every instance's log reads (redis-feed.ts).
 import type { Logger } from 'pino'
 import type { CallPbx, FeedHub, FeedReply } from '../types.ts'
-import { EventLog } from './event-log.ts'
+import { EventLog, type LogEvent } from './event-log.ts'
 import { startRedisFeed, type RedisFeed } from './redis-feed.ts'
 import { startUpstream, type Upstream, type UpstreamWrite } from './upstream.ts'
 
@@ -22,6 +22,11 @@ export interface FeedHubOptions {
   capacity?: number
   /** Redis lock time-to-live: a dead leader is replaced within about this long. */
   lockTtlMs?: number
+  /**
+   * Call records (server/records/): each reply's events, or a new log's state with its list, before they are
+   * appended — a leader killed in between is followed by one that polls them again (the writes are idempotent).
+   */
+  record?: (events: LogEvent[], snapshotOf?: readonly string[]) => Promise<void>
 }
 
 /** How long a browser's poll waits for the try it brought forward. */
@@ -41,6 +46,17 @@ export interface FeedHubInternals extends FeedHub {
 
 export function createFeedHub(o: FeedHubOptions): FeedHubInternals {
   const log = new EventLog(o.capacity)
+  const recorded =
+    (write: (w: UpstreamWrite) => Promise<void>) =>
+    async (w: UpstreamWrite): Promise<void> => {
+      // A new log, or the first write of all, is the whole state: calls missing from it ended meanwhile.
+      if (o.record && w.kind !== 'failure')
+        await o.record(
+          w.kind === 'new-log' ? w.state : w.events,
+          w.kind === 'new-log' || !log.started ? (w.list ?? list) : undefined,
+        )
+      return write(w)
+    }
   const wanted = new Set(sortedList(o.extensions))
   let list = sortedList(wanted)
   const logger = o.logger.child({ part: 'feed' })
@@ -65,7 +81,7 @@ export function createFeedHub(o: FeedHubOptions): FeedHubInternals {
           callPbx: o.callPbx,
           wanted: () => list,
           stateOf: (e) => log.stateOf(e),
-          write,
+          write: recorded(write),
           logger,
           initial,
         }),
@@ -83,7 +99,13 @@ export function createFeedHub(o: FeedHubOptions): FeedHubInternals {
         })
       else log.apply({ kind: 'events', first: log.head + 1, events: w.events, list: w.list, verifying: w.verifying })
     }
-    upstream = startUpstream({ callPbx: o.callPbx, wanted: () => list, stateOf: (e) => log.stateOf(e), write, logger })
+    upstream = startUpstream({
+      callPbx: o.callPbx,
+      wanted: () => list,
+      stateOf: (e) => log.stateOf(e),
+      write: recorded(write),
+      logger,
+    })
   }
 
   return {

@@ -7,6 +7,7 @@ import { can } from '../auth/rights.ts'
 import type { Config } from '../config.ts'
 import { errorBody } from '../http-errors.ts'
 import type { Action, CallPbx, FeedHub, PbxMethod, SessionUser } from '../types.ts'
+import { auditEntry, type AuditEntry } from '../records/audit-sink.ts'
 import { isSafeValue, PbxCallError } from './pbx-client.ts'
 
 export interface PbxRoutesOptions {
@@ -14,6 +15,8 @@ export interface PbxRoutesOptions {
   callPbx: CallPbx
   feed: FeedHub
   simulated: boolean
+  /** Each audit entry as a row too (server/records/audit-sink.ts). */
+  auditSink?: (entry: AuditEntry) => void
 }
 
 /** An extension as the panel writes it (`410`, `SIP/410`); rights are kept on the bare one. */
@@ -64,8 +67,10 @@ export async function pbxRoutes(app: FastifyInstance, opts: PbxRoutesOptions) {
   })
 
   /** One audit line per action, refused or not: who, what, where, and what the PBX said. */
-  const audit = (request: FastifyRequest, action: PbxMethod, fields: Record<string, unknown>) =>
+  const audit = (request: FastifyRequest, action: PbxMethod, fields: Record<string, unknown>) => {
     request.log.info({ audit: { user: request.user?.name ?? null, action, ...fields } }, `audit ${action}`)
+    opts.auditSink?.(auditEntry(request.user?.name ?? null, request.ip, action, fields))
+  }
 
   /** The one rights check: signed in, and may do `action` on `ext`. Sends the refusal and returns false otherwise. */
   function allowed(
