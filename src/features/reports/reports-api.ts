@@ -37,7 +37,6 @@ const figuresSchema = z.object({
   date: z.string(),
   figures: z.record(z.string(), z.object({ answered: z.number(), missed: z.number() })),
 })
-export type Figures = z.infer<typeof figuresSchema>
 
 /** A range of days (YYYY-MM-DD, the server's time zone); none: the server's today. */
 export interface DayRange {
