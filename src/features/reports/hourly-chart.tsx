@@ -20,34 +20,67 @@ const hourLabel = (f: Intl.DateTimeFormat, iso: string) => {
   return Number.isNaN(t) ? iso : f.format(t)
 }
 
-/** Every hour from the first to the last with calls (empty hours as zeros), as uPlot's columns. */
+/** Empty hours either side of the calls: a single busy hour still reads as a bar among hours, not a wall. */
+const PAD_HOURS = 2
+
+/** Every hour from a little before the first to a little after the last with calls (empty ones as zeros), as uPlot's columns. */
 export function hourColumns(hourly: readonly HourRow[]): [number[], number[], number[]] {
   const at = new Map(hourly.map((h) => [Math.floor(Date.parse(h.hour) / 1000 / HOUR_S) * HOUR_S, h]))
   const keys = [...at.keys()].filter(Number.isFinite).sort((a, b) => a - b)
   const cols: [number[], number[], number[]] = [[], [], []]
   if (!keys.length) return cols
-  for (let t = keys[0]; t <= keys[keys.length - 1]; t += HOUR_S) {
-    cols[0].push(t)
+  const last = keys[keys.length - 1] + PAD_HOURS * HOUR_S
+  for (let t = keys[0] - PAD_HOURS * HOUR_S; t <= last; t += HOUR_S) {
+    // Each bar pair in the middle of its hour, between the hour's ticks.
+    cols[0].push(t + HOUR_S / 2)
     cols[1].push(at.get(t)?.answered ?? 0)
     cols[2].push(at.get(t)?.missed ?? 0)
   }
   return cols
 }
 
+/** A computed colour (`rgb(…)`, or Tailwind's `oklch(…)`) at a fraction of its strength, for grid lines. */
+export function faint(color: string, alpha: number): string {
+  const rgb = /^rgb\(([^)]*)\)$/.exec(color)
+  if (rgb) return `rgba(${rgb[1]}, ${alpha})`
+  return /^[a-z]+\([^/)]*\)$/.test(color) ? color.replace(/\)$/, ` / ${alpha})`) : color
+}
+
 function options(width: number, zone: string, ink: string, lib: typeof uPlot): uPlot.Options {
   const bars = lib.paths.bars!
-  const axis = { stroke: ink, grid: { stroke: `${ink}33` }, ticks: { stroke: `${ink}33` } }
+  const axis = {
+    stroke: ink,
+    grid: { stroke: faint(ink, 0.2), width: 1 },
+    ticks: { stroke: faint(ink, 0.2), width: 1 },
+  }
   return {
     width,
     height: 220,
     legend: { show: false },
     tzDate: (ts) => lib.tzDate(new Date(ts * 1000), zone),
     scales: { y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
-    axes: [axis, { ...axis, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] }],
+    // Whole hours (or days) on the time axis, whole calls on the count axis.
+    axes: [
+      { ...axis, incrs: [1, 2, 3, 6, 12, 24, 48, 168].map((h) => h * HOUR_S) },
+      { ...axis, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] },
+    ],
+    // Bars only: no dots on the hours.
     series: [
       {},
-      { label: 'Answered', fill: COLORS.answered, stroke: COLORS.answered, paths: bars({ size: [0.4], align: -1 }) },
-      { label: 'Missed', fill: COLORS.missed, stroke: COLORS.missed, paths: bars({ size: [0.4], align: 1 }) },
+      {
+        label: 'Answered',
+        fill: COLORS.answered,
+        stroke: COLORS.answered,
+        paths: bars({ size: [0.4], align: -1 }),
+        points: { show: false },
+      },
+      {
+        label: 'Missed',
+        fill: COLORS.missed,
+        stroke: COLORS.missed,
+        paths: bars({ size: [0.4], align: 1 }),
+        points: { show: false },
+      },
     ],
   }
 }

@@ -29,13 +29,15 @@ const cells = (r: ReportRow) => [
   duration(r.talkS),
 ]
 
+const BODY = 'bg-white dark:bg-slate-900'
 const th = 'px-2 py-1.5 text-left font-semibold whitespace-nowrap'
 const td = 'px-2 py-1.5 text-right tabular-nums whitespace-nowrap'
 
-function Row({ label, row, className = '' }: { label: string; row: ReportRow; className?: string }) {
+/** The row's name stays in view while the figures scroll sideways (a phone). */
+function Row({ label, row, bg, rule = 'border-t' }: { label: string; row: ReportRow; bg: string; rule?: string }) {
   return (
-    <tr className={`border-t border-slate-200 dark:border-slate-700 ${className}`}>
-      <th scope="row" className={th}>
+    <tr className={`${rule} border-slate-200 dark:border-slate-700 ${bg}`}>
+      <th scope="row" className={`${th} sticky left-0 ${bg}`}>
         {label}
       </th>
       {cells(row).map((v, i) => (
@@ -74,11 +76,11 @@ export function ReportTable({ report }: { report: Report }) {
               </td>
             </tr>
           ) : (
-            report.rows.map((r) => <Row key={r.extension} label={r.extension} row={r} />)
+            report.rows.map((r) => <Row key={r.extension} label={r.extension} row={r} bg={BODY} />)
           )}
         </tbody>
         <tfoot>
-          <Row label="Queue calls" row={report.queue} className="border-t-2 bg-slate-50 dark:bg-slate-800/60" />
+          <Row label="Queue calls" row={report.queue} bg="bg-slate-50 dark:bg-slate-800" rule="border-t-2" />
         </tfoot>
       </table>
     </div>

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { useSession } from '../session/session-store.ts'
 import { useUrlView } from '../settings/view-mode.ts'
 import { agentUser, sessionOf } from '../../testing/session.ts'
+import { faint, hourColumns, knownZone } from './hourly-chart.tsx'
 import { ReportsButton } from './reports-button.tsx'
 import type { Report, ReportRow } from './reports-api.ts'
 import ReportsView from './reports-view.tsx'
@@ -166,5 +167,35 @@ describe('the Reports button', () => {
     useSession.setState({ state: { status: 'signed-in', session: sessionOf(agentUser()) } })
     render(<ReportsButton />)
     expect(screen.queryByRole('button', { name: 'Reports' })).toBeNull()
+  })
+})
+
+describe('the chart’s data', () => {
+  it('puts each hour’s bars mid-hour, with empty hours around and between the busy ones', () => {
+    const h = (hour: string, answered: number, missed: number) => ({
+      hour,
+      offered: answered + missed,
+      answered,
+      missed,
+    })
+    const [x, answered, missed] = hourColumns([
+      h('2026-12-07T01:00:00.000Z', 1, 0),
+      h('2026-12-07T03:00:00.000Z', 2, 1),
+    ])
+    const at = (iso: string) => Date.parse(iso) / 1000 + 1800
+    expect(x).toEqual(
+      ['T23', 'T00', 'T01', 'T02', 'T03', 'T04', 'T05'].map((_, i) => at('2026-12-06T23:00:00Z') + i * 3600),
+    )
+    expect(answered).toEqual([0, 0, 1, 0, 2, 0, 0])
+    expect(missed).toEqual([0, 0, 0, 0, 1, 0, 0])
+    expect(hourColumns([])).toEqual([[], [], []])
+  })
+
+  it('fades the text colour for grid lines, whatever notation the browser computed', () => {
+    expect(faint('rgb(1, 2, 3)', 0.2)).toBe('rgba(1, 2, 3, 0.2)')
+    expect(faint('oklch(0.5 0.1 250)', 0.2)).toBe('oklch(0.5 0.1 250 / 0.2)')
+    expect(faint('oklch(0.5 0.1 250 / 0.5)', 0.2)).toBe('oklch(0.5 0.1 250 / 0.5)')
+    expect(knownZone('Not/AZone')).toBe('UTC')
+    expect(knownZone('Australia/Sydney')).toBe('Australia/Sydney')
   })
 })

@@ -14,24 +14,20 @@ function RangeForm({ range, onChange }: { range: DayRange | undefined; onChange:
   const set = (k: keyof DayRange, v: string) => range && v && onChange({ ...range, [k]: v })
   return (
     <div role="group" aria-label="Date range" className="flex flex-wrap items-center gap-2 text-sm">
-      <label htmlFor={`${id}-from`}>From</label>
-      <input
-        id={`${id}-from`}
-        type="date"
-        className={field}
-        value={range?.from ?? ''}
-        disabled={!range}
-        onChange={(e) => set('from', e.target.value)}
-      />
-      <label htmlFor={`${id}-to`}>To</label>
-      <input
-        id={`${id}-to`}
-        type="date"
-        className={field}
-        value={range?.to ?? ''}
-        disabled={!range}
-        onChange={(e) => set('to', e.target.value)}
-      />
+      {(['from', 'to'] as const).map((k) => (
+        // A label stays beside its field when the row wraps (a phone).
+        <span key={k} className="flex items-center gap-2">
+          <label htmlFor={`${id}-${k}`}>{k === 'from' ? 'From' : 'To'}</label>
+          <input
+            id={`${id}-${k}`}
+            type="date"
+            className={field}
+            value={range?.[k] ?? ''}
+            disabled={!range}
+            onChange={(e) => set(k, e.target.value)}
+          />
+        </span>
+      ))}
     </div>
   )
 }

@@ -154,7 +154,9 @@ export default function WallView({ extensions }: { extensions: readonly string[]
               <span className="flex w-full justify-between gap-[0.3em] font-bold tabular-nums">
                 <span>{t.ext}</span>
                 {t.look === 'overdue' && <span className="uppercase">Overdue</span>}
-                <ExtensionExtraSlot ext={t.ext} />
+                <span className="ml-auto self-center text-[0.45em] font-semibold">
+                  <ExtensionExtraSlot ext={t.ext} />
+                </span>
               </span>
               {t.call && t.look !== 'idle' && t.look !== 'ended' && (
                 <>
