@@ -20,6 +20,9 @@ COPY --from=build --chown=root:root /app/scripts/user.mjs ./scripts/user.mjs
 # The users file lives in a volume the server can read and the CLI can write; the code is not writable.
 RUN mkdir -p /var/lib/switchboard && chown node:node /var/lib/switchboard
 ENV SWITCHBOARD_USERS_FILE=/var/lib/switchboard/users.json
+# Call records, audit rows and sessions (SQLite, unless DATABASE_URL names a PostgreSQL): their own volume.
+RUN mkdir -p /var/lib/switchboard-data && chown node:node /var/lib/switchboard-data
+ENV SWITCHBOARD_DATA_DIR=/var/lib/switchboard-data
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \

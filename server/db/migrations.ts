@@ -52,4 +52,23 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('sessions_expires_at').on('sessions').columns(['expires_at']).execute()
     },
   },
+  // Reports read hourly figures per extension, not a month of calls (bench/records-results.md).
+  '0002-call-hours': {
+    async up(db: Kysely<unknown>) {
+      let t = db.schema
+        .createTable('call_hours')
+        .addColumn('hour', 'bigint', (c) => c.notNull())
+        .addColumn('extension', 'text', (c) => c.notNull())
+        .addColumn('sl_s', 'integer', (c) => c.notNull())
+      for (const p of ['', 'q_'])
+        for (const col of ['offered', 'answered', 'missed', 'within', 'ring_n', 'ring_ms', 'ring_max', 'talk_ms'])
+          t = t.addColumn(`${p}${col}`, 'bigint', (c) => (col === 'ring_max' ? c : c.notNull()))
+      for (const col of ['c_offered', 'c_answered', 'c_missed']) t = t.addColumn(col, 'bigint', (c) => c.notNull())
+      await t.addPrimaryKeyConstraint('call_hours_pk', ['hour', 'extension']).execute()
+      await db.schema
+        .createTable('call_hours_dirty')
+        .addColumn('hour', 'bigint', (c) => c.primaryKey())
+        .execute()
+    },
+  },
 }

@@ -37,4 +37,36 @@ export interface Schema {
   call_records: CallRecordRow
   audit_log: AuditRow
   sessions: SessionRow
+  call_hours: CallHourRow
+  call_hours_dirty: DirtyHourRow
+}
+
+/** One hour's figures per extension (server/records/rollup.ts), recomputed from call_records when dirty. */
+export interface CallHourRow {
+  hour: number
+  extension: string
+  sl_s: number
+  offered: number
+  answered: number
+  missed: number
+  within: number
+  ring_n: number
+  ring_ms: number
+  ring_max: number | null
+  talk_ms: number
+  q_offered: number
+  q_answered: number
+  q_missed: number
+  q_within: number
+  q_ring_n: number
+  q_ring_ms: number
+  q_ring_max: number | null
+  q_talk_ms: number
+  c_offered: number
+  c_answered: number
+  c_missed: number
+}
+
+export interface DirtyHourRow {
+  hour: number
 }

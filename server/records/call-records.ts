@@ -5,6 +5,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { LogEvent } from '../feed/event-log.ts'
 import type { CallRecordRow, Schema } from '../db/schema.ts'
+import { markDirty } from './rollup.ts'
 
 export type Outcome = 'answered' | 'missed' | 'busy' | 'no-answer' | 'ongoing'
 
@@ -78,6 +79,7 @@ export async function recordEvents(
 ): Promise<void> {
   const rows = rowsOf(events, at)
   if (!rows.length && !snapshotOf?.length) return
+  const closed: string[] = []
   await db.transaction().execute(async (tx) => {
     // A new log's state (a restart, of the server or the PBX): a call on its extensions still open here but
     // not in the state ended while nobody was listening — it ends now, as the snapshot diff would end it.
@@ -89,7 +91,8 @@ export async function recordEvents(
         .where('ended_at', 'is', null)
         .where('extension', 'in', [...snapshotOf])
         .execute()
-      for (const r of open.filter((r) => !live.has(`${r.unique_call_id}|${r.extension}`)))
+      for (const r of open.filter((r) => !live.has(`${r.unique_call_id}|${r.extension}`))) {
+        closed.push(r.unique_call_id)
         await tx
           .updateTable('call_records')
           .set({ ended_at: at, outcome: r.answered_at !== null ? 'answered' : endOutcome('Hungup', r.direction) })
@@ -97,6 +100,7 @@ export async function recordEvents(
           .where('extension', '=', r.extension)
           .where('ended_at', 'is', null)
           .execute()
+      }
     }
     for (let i = 0; i < rows.length; i += CHUNK)
       await tx
@@ -114,6 +118,7 @@ export async function recordEvents(
           }),
         )
         .execute()
+    await markDirty(tx, [...new Set([...rows.map((r) => r.unique_call_id), ...closed])])
   })
 }
 

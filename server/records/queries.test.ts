@@ -87,6 +87,24 @@ describe.each(KINDS)('records queries on %s', (kind) => {
       ])
     })
 
+    it('figures follow later writes to an hour already figured; a half-hour zone’s day edges come from the calls', async () => {
+      const { database, records } = await setup()
+      expect((await records.report(['410'], DAY, DAY)).rows[0].offered).toBe(4)
+      await recordEvents(database.db, [ev('410', 'c4', 'Ringing')], T0 + 100_000)
+      await recordEvents(database.db, [ev('410', 'c4', 'Hungup'), ev('410', 'c1', 'Hungup')], T0 + 110_000)
+      expect((await records.report(['410'], DAY, DAY)).rows[0]).toMatchObject({ offered: 5, answered: 2, missed: 3 })
+      // Adelaide is UTC+10:30: its day starts and ends half-way through a UTC hour.
+      const adelaide = createRecords(database, config({ timeZone: 'Australia/Adelaide' }))
+      const r = await adelaide.report(['410', '420'], DAY, DAY)
+      expect(r.rows.map((x) => [x.extension, x.offered, x.answered, x.missed])).toEqual([
+        ['410', 5, 2, 3],
+        ['420', 1, 1, 0],
+      ])
+      expect(r.queue).toMatchObject({ offered: 1, answered: 1 })
+      expect(r.hourly.reduce((n, h) => n + h.offered, 0)).toBe(5)
+      await adelaide.close()
+    })
+
     it('today’s figures, in the server’s time zone', async () => {
       const { records } = await setup()
       expect(await records.figuresToday(['410', '420', '430'])).toEqual({

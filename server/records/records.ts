@@ -7,6 +7,7 @@ import type { LogEvent } from '../feed/event-log.ts'
 import type { RecordsConfig } from '../config.ts'
 import { recordAnsweredBy, recordEvents } from './call-records.ts'
 import { callsCsv } from './csv.ts'
+import { HOUR_MS, refresher } from './rollup.ts'
 import { dayStart, nextDay, today } from './days.ts'
 import {
   callsBetween,
@@ -74,6 +75,7 @@ export function createRecords(
   const { db } = database
   const now = opts.now ?? (() => Date.now())
   const tz = config.timeZone
+  const refresh = refresher(db, config.serviceLevelS)
   const range = (from: string, to: string) => ({ fromMs: dayStart(from, tz), toMs: dayStart(nextDay(to), tz) })
 
   async function purge(at = now()) {
@@ -85,6 +87,10 @@ export function createRecords(
       .deleteFrom('audit_log')
       .where('at', '<', at - config.auditRetentionDays * DAY_MS)
       .executeTakeFirst()
+    await db
+      .deleteFrom('call_hours')
+      .where('hour', '<', Math.floor((at - config.retentionDays * DAY_MS) / HOUR_MS))
+      .execute()
     const sessions = await db.deleteFrom('sessions').where('expires_at', '<=', at).executeTakeFirst()
     return {
       calls: Number(calls.numDeletedRows),
@@ -119,6 +125,7 @@ export function createRecords(
     },
     history: (exts, limit) => history(db, exts, limit),
     async report(exts, from, to) {
+      await refresh()
       const r = await report(db, {
         exts,
         ...range(from, to),
@@ -130,7 +137,8 @@ export function createRecords(
     today: () => today(tz, now()),
     async figuresToday(exts) {
       const date = today(tz, now())
-      return { date, figures: await figures(db, exts, dayStart(date, tz)) }
+      await refresh()
+      return { date, figures: await figures(db, exts, dayStart(date, tz), dayStart(nextDay(date), tz)) }
     },
     csv(exts, from, to) {
       const { fromMs, toMs } = range(from, to)

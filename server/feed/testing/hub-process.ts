@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net'
 import { buildApp } from '../../app.ts'
 import { parseConfig } from '../../config.ts'
 import { createPbxClient } from '../../pbx/pbx-client.ts'
+import { openDatabase } from '../../db/database.ts'
+import { createRecords } from '../../records/records.ts'
 import { createFeedHub } from '../feed-hub.ts'
 import { quietLogger } from './helpers.ts'
 import { httpCallPbx } from './sim-pbx.ts'
@@ -17,7 +19,16 @@ const logger = quietLogger()
 const callPbx = app
   ? createPbxClient({ url: env.PBX_URL!, apiKey: env.PBX_KEY! })
   : httpCallPbx(env.PBX_URL!, env.PBX_KEY!)
+// DATABASE_URL (PostgreSQL) or RECORDS_DIR (SQLite): this process records calls too, as `npm start` does.
+const records =
+  env.DATABASE_URL || env.RECORDS_DIR
+    ? createRecords(
+        await openDatabase({ databaseUrl: env.DATABASE_URL || null, dataDir: env.RECORDS_DIR ?? '' }),
+        parseConfig({}, { production: false }).config.records,
+      )
+    : null
 const hub = createFeedHub({
+  ...(records ? { record: (events, snapshotOf) => records.recordEvents(events, snapshotOf) } : {}),
   callPbx,
   extensions: env.EXTS!.split(','),
   redis: env.REDIS_URL || undefined,

@@ -35,6 +35,9 @@ export async function spawnHub(env: {
   LOCK_TTL_MS?: string
   /** app: browsers poll the real app (buildApp) rather than a bare HTTP front. */
   FRONT?: 'app'
+  /** Record calls (server/records/) in PostgreSQL, or in SQLite in RECORDS_DIR. */
+  DATABASE_URL?: string
+  RECORDS_DIR?: string
 }): Promise<HubProcess> {
   const script = new URL('./hub-process.mjs', import.meta.url).pathname
   // Node's flags as `npm start` runs the server; HUB_NODE_ARGS (the benchmark's profiling, e.g. --cpu-prof --cpu-prof-dir=/tmp/prof): extra node flags.
