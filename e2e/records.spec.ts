@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { createServer } from 'node:net'
 import path from 'node:path'
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test'
+import { seriousViolations } from './axe.ts'
 import { simControl } from './sim.ts'
 
 // A free port, found when the suite starts: no fixed port another run could hold.
@@ -188,6 +189,10 @@ test('a supervisor’s report and CSV hold the calls exactly as rung, and surviv
   const expected = ['401', '3', '2', '1', '67%']
   await expect(row.getByRole('rowheader')).toHaveText(expected[0])
   await expect(row.getByRole('cell')).toHaveText([...expected.slice(1), /%$/, /:/, /:/, /:/])
+  expect(await seriousViolations(page)).toEqual([])
+  await page.emulateMedia({ colorScheme: 'dark' })
+  expect(await seriousViolations(page)).toEqual([])
+  await page.emulateMedia({ colorScheme: 'light' })
 
   const download = page.waitForEvent('download')
   await page.getByRole('link', { name: 'Download CSV' }).click()
