@@ -127,3 +127,32 @@ describe('isLoopbackHost', () => {
     ['127.0.0.1.nip.io', false],
   ])('%s → %s', (h, want) => expect(isLoopbackHost(h)).toBe(want))
 })
+
+describe('records settings', () => {
+  it('defaults: ./data under the checkout, 90 days of calls, a year of audit, 20 s service level', () => {
+    expect(dev({}).config.records).toMatchObject({
+      dataDir: '/srv/sb/data',
+      databaseUrl: null,
+      retentionDays: 90,
+      auditRetentionDays: 365,
+      serviceLevelS: 20,
+    })
+    expect(dev({ SWITCHBOARD_RETENTION_DAYS: '400' }).config.records.auditRetentionDays).toBe(400)
+    expect(
+      dev({ SWITCHBOARD_DATA_DIR: '/var/sb', DATABASE_URL: 'postgres://sb@db/sb', SWITCHBOARD_SERVICE_LEVEL_S: '30' })
+        .config.records,
+    ).toMatchObject({ dataDir: '/var/sb', databaseUrl: 'postgres://sb@db/sb', serviceLevelS: 30 })
+  })
+
+  it.each([
+    [{ SWITCHBOARD_RETENTION_DAYS: '0' }, /SWITCHBOARD_RETENTION_DAYS must be a whole number from 1/],
+    [{ SWITCHBOARD_RETENTION_DAYS: '30.5' }, /SWITCHBOARD_RETENTION_DAYS/],
+    [{ SWITCHBOARD_AUDIT_RETENTION_DAYS: 'x' }, /SWITCHBOARD_AUDIT_RETENTION_DAYS/],
+    [
+      { SWITCHBOARD_RETENTION_DAYS: '100', SWITCHBOARD_AUDIT_RETENTION_DAYS: '30' },
+      /SWITCHBOARD_AUDIT_RETENTION_DAYS \(30\) must be at least SWITCHBOARD_RETENTION_DAYS \(100\)/,
+    ],
+    [{ SWITCHBOARD_SERVICE_LEVEL_S: '0' }, /SWITCHBOARD_SERVICE_LEVEL_S/],
+    [{ DATABASE_URL: 'mysql://x/y' }, /DATABASE_URL must start with postgres:\/\//],
+  ])('refuses %j', (env, message) => expect(refusal(() => dev(env))).toMatch(message))
+})

@@ -157,12 +157,13 @@ export function refresher(db: Kysely<Schema>, serviceLevelS: number): () => Prom
   let checked = false
   async function run() {
     // Hours figured with another service level (the setting changed since) are figured again; once a process.
-    if (!checked) await db
-      .insertInto('call_hours_dirty')
-      .columns(['hour'])
-      .expression(db.selectFrom('call_hours').select('hour').distinct().where('sl_s', '<>', serviceLevelS))
-      .onConflict((oc) => oc.column('hour').doNothing())
-      .execute()
+    if (!checked)
+      await db
+        .insertInto('call_hours_dirty')
+        .columns(['hour'])
+        .expression(db.selectFrom('call_hours').select('hour').distinct().where('sl_s', '<>', serviceLevelS))
+        .onConflict((oc) => oc.column('hour').doNothing())
+        .execute()
     checked = true
     const dirty = await db.selectFrom('call_hours_dirty').select('hour').execute()
     for (const { hour } of dirty) {
