@@ -23,14 +23,16 @@ const mayImport = {
   supervisor: core,
   alerts: core,
   agent: [...core, 'alerts', 'history'],
-  app: [...core, 'theme', 'history', 'supervisor', 'alerts', 'agent'],
+  // A supervisor's reports and today's figures, on the server's call records.
+  reports: core,
+  app: [...core, 'theme', 'history', 'supervisor', 'alerts', 'agent', 'reports'],
   testing: [...core, 'sim', 'server'],
   // The server and simulator share the PBX's schemas and small helpers with the panel.
   sim: ['lib', 'pbx'],
   server: ['sim', 'lib', 'pbx'],
   e2e: ['sim'],
 }
-const features = ['session', 'pbx', 'settings', 'calls', 'theme', 'history', 'supervisor', 'alerts', 'agent']
+const features = ['session', 'pbx', 'settings', 'calls', 'theme', 'history', 'supervisor', 'alerts', 'agent', 'reports']
 const elements = [
   { type: 'lib', pattern: 'src/lib' },
   { type: 'ui', pattern: 'src/components' },

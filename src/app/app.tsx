@@ -12,6 +12,7 @@ import { ViewSwitch } from '../features/supervisor/view-switch.tsx'
 import { startTheme } from '../features/theme/theme.ts'
 import { LocalDeveloperBanner, UserMenu } from '../features/session/user-menu.tsx'
 import { FirstRunPrompt } from '../features/agent/first-run-prompt.tsx'
+import { ReportsButton } from '../features/reports/reports-button.tsx'
 import { FeedDriver } from './feed-driver.tsx'
 import { KioskWall } from './kiosk-wall.tsx'
 import { MessageLine } from './message-line.tsx'
@@ -25,6 +26,9 @@ const SupervisorGrid = lazy(() =>
   import('../features/supervisor/supervisor-grid.tsx').then((m) => ({ default: m.SupervisorGrid })),
 )
 const WallView = lazy(() => import('../features/supervisor/wall-view.tsx'))
+// A supervisor's: the report (and its chart library) and the tiles' figures load with their views.
+const ReportsView = lazy(() => import('../features/reports/reports-view.tsx'))
+const LiveFigures = lazy(() => import('../features/reports/live-figures.tsx').then((m) => ({ default: m.LiveFigures })))
 const DiagnosticsPanel = lazy(() =>
   import('../features/calls/diagnostics-panel.tsx').then((m) => ({ default: m.DiagnosticsPanel })),
 )
@@ -63,6 +67,7 @@ export function App() {
           <h1 className="text-xl font-bold">Switchboard</h1>
           <div className="ml-auto flex flex-wrap items-center gap-2">
             <ViewSwitch />
+            <ReportsButton />
             <UserMenu />
             <Button onClick={() => setDiagnosticsOpen((o) => !o)} aria-expanded={diagnosticsOpen}>
               Diagnostics
@@ -90,18 +95,26 @@ export function App() {
       {view === 'agent' && <FirstRunPrompt onSetUp={() => setSettings('my-extensions')} />}
       {view === 'agent' && <AgentBar />}
       <main className="flex flex-1 flex-col gap-3">
-        {extensions.length === 0 ? (
+        {view === 'reports' ? (
+          <Suspense>
+            <ReportsView />
+          </Suspense>
+        ) : extensions.length === 0 ? (
           <div className="max-w-md rounded-xl bg-white p-4 shadow-sm dark:bg-slate-900">
             <p className="mb-3 text-sm">Choose the extensions to watch.</p>
             <ExtensionsForm label="Extensions to watch" initial={[]} onSave={chooseExtensions} />
           </div>
         ) : view === 'wall' ? (
           <Suspense>
-            <WallView extensions={extensions} />
+            <LiveFigures>
+              <WallView extensions={extensions} />
+            </LiveFigures>
           </Suspense>
         ) : view === 'grid' ? (
           <Suspense>
-            <SupervisorGrid extensions={extensions} />
+            <LiveFigures>
+              <SupervisorGrid extensions={extensions} />
+            </LiveFigures>
           </Suspense>
         ) : (
           <AgentColumns extensions={extensions} />

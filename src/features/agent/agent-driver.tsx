@@ -2,8 +2,7 @@ import { useEffect } from 'react'
 import { useQueryClient } from '@tanstack/react-query'
 import { AlertsDriver } from '../alerts/alerts-driver.tsx'
 import { useFeed } from '../calls/feed-store.ts'
-import { startHistory } from '../history/history-store.ts'
-import { startMissedTitle } from '../history/missed-title.ts'
+import { HistoryDriver } from '../history/history-sync.tsx'
 import { useAgent } from './agent-store.ts'
 import { watchDialledCall } from './dial-watch.ts'
 
@@ -29,10 +28,13 @@ function forgetEndedRecordings(): () => void {
 
 /** What must run in every view: ring alerts, the call history recorder, recordings' and dials' upkeep. */
 export function AgentDriver() {
-  useEffect(() => startHistory(), [])
-  useEffect(() => startMissedTitle(), [])
   useEffect(() => forgetEndedRecordings(), [])
   const client = useQueryClient()
   useEffect(() => watchDialledCall(client), [client])
-  return <AlertsDriver />
+  return (
+    <>
+      <AlertsDriver />
+      <HistoryDriver />
+    </>
+  )
 }

@@ -1,4 +1,6 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { cleanup, render, screen } from '@testing-library/react'
+import type { ReactNode } from 'react'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { HistoryEntry } from './history-model.ts'
 import { HistoryPanel } from './history-panel.tsx'
@@ -6,6 +8,10 @@ import { useHistory } from './history-store.ts'
 
 afterEach(cleanup)
 beforeEach(() => useHistory.setState({ entries: [], missedSeenAt: 0 }))
+
+const wrapper = ({ children }: { children: ReactNode }) => (
+  <QueryClientProvider client={new QueryClient()}>{children}</QueryClientProvider>
+)
 
 const entry = (over: Partial<HistoryEntry>): HistoryEntry => ({
   key: `410|${over.id ?? 'c1'}`,
@@ -22,7 +28,7 @@ const entry = (over: Partial<HistoryEntry>): HistoryEntry => ({
 describe('HistoryPanel', () => {
   it('says "1 call", shows no "0 missed" badge, and offers Call back only on calls that came in', () => {
     useHistory.setState({ entries: [entry({ id: 'c1' })] })
-    const { rerender } = render(<HistoryPanel onRedial={() => {}} />)
+    const { rerender } = render(<HistoryPanel onRedial={() => {}} />, { wrapper })
     expect(screen.getByText(/^1 call \(up to 500 kept\)$/)).toBeInTheDocument()
     expect(screen.queryByText(/missed/)).toBeNull()
     useHistory.setState({

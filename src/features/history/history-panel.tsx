@@ -4,6 +4,7 @@ import { PhoneText } from '../../components/ui/phone-text.tsx'
 import { formatClock, formatDuration } from '../../lib/time.ts'
 import { HISTORY_LIMIT, missedSince, talkTime, type HistoryEntry, type HistoryKind } from './history-model.ts'
 import { useHistory } from './history-store.ts'
+import { useHistoryEntries } from './history-sync.tsx'
 
 const SHOWN = 50
 
@@ -45,9 +46,12 @@ const Row = memo(function Row({ entry, onRedial }: { entry: HistoryEntry; onRedi
   )
 })
 
-/** Recent calls on my extensions, newest first; redial goes through the caller's dial action. */
+/**
+ * Recent calls on my extensions, newest first (the server's record for a signed-in user, this browser's for
+ * the local developer); redial goes through the caller's dial action.
+ */
 export function HistoryPanel({ onRedial }: { onRedial: (number: string) => void }) {
-  const entries = useHistory((s) => s.entries)
+  const { entries, server, pending, error } = useHistoryEntries()
   const seenAt = useHistory((s) => s.missedSeenAt)
   const missedSeen = useHistory((s) => s.missedSeen)
   const cleared = useHistory((s) => s.historyCleared)
@@ -70,8 +74,17 @@ export function HistoryPanel({ onRedial }: { onRedial: (number: string) => void 
           </Button>
         )}
       </div>
+      {error && (
+        <p role="alert" className="text-sm text-red-700 dark:text-red-300">
+          Cannot load your call history: {error}
+        </p>
+      )}
       {entries.length === 0 ? (
-        <p className="text-sm text-slate-500 dark:text-slate-400">No calls on your extensions yet.</p>
+        !error && (
+          <p className="text-sm text-slate-500 dark:text-slate-400">
+            {pending ? 'Loading your call history…' : 'No calls on your extensions yet.'}
+          </p>
+        )
       ) : (
         <>
           <ol aria-label="Recent calls">
@@ -84,14 +97,17 @@ export function HistoryPanel({ onRedial }: { onRedial: (number: string) => void 
               {entries.length > SHOWN
                 ? `Latest ${SHOWN} of ${entries.length}`
                 : `${entries.length} ${entries.length === 1 ? 'call' : 'calls'}`}{' '}
-              (up to {HISTORY_LIMIT} kept)
+              {!server && `(up to ${HISTORY_LIMIT} kept)`}
             </span>
-            <Button
-              variant="ghost"
-              onClick={() => window.confirm('Clear the call history on this computer?') && cleared()}
-            >
-              Clear
-            </Button>
+            {/* The server's record is not this browser's to clear. */}
+            {!server && (
+              <Button
+                variant="ghost"
+                onClick={() => window.confirm('Clear the call history on this computer?') && cleared()}
+              >
+                Clear
+              </Button>
+            )}
           </div>
         </>
       )}

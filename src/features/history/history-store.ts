@@ -2,6 +2,8 @@ import { create } from 'zustand'
 import { persist } from 'zustand/middleware'
 import { extKey } from '../calls/call-model.ts'
 import { useFeed } from '../calls/feed-store.ts'
+import type { SessionUser } from '../session/session-api.ts'
+import { useSession } from '../session/session-store.ts'
 import { useSettings } from '../settings/settings-store.ts'
 import { addEntries, HISTORY_LIMIT, sanitizeEntries, toEntry, type HistoryEntry } from './history-model.ts'
 
@@ -67,8 +69,19 @@ export function historyForgotten(): void {
   if (name) localStorage.removeItem(name)
 }
 
-/** Record calls on my extensions as they end. Returns the unsubscribe. */
+/** Signed-in users' history is the server's (any browser); the local developer's stays this browser's. */
+export const keptByServer = (user: SessionUser | undefined) => user !== undefined && user.mode !== 'local-dev'
+
+/**
+ * Record calls on my extensions as they end (the local developer). For a signed-in user the server keeps
+ * them: callers' numbers once kept here are dropped. Returns the unsubscribe.
+ */
 export function startHistory(): () => void {
+  const s = useSession.getState().state
+  if (keptByServer(s.status === 'signed-in' ? s.session.user : undefined)) {
+    if (useHistory.getState().entries.length) useHistory.setState({ entries: [] })
+    return () => {}
+  }
   const collect = () => {
     const { model } = useFeed.getState()
     const added: HistoryEntry[] = []

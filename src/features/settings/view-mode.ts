@@ -2,9 +2,12 @@
 import { create } from 'zustand'
 import { useSettings, type View } from './settings-store.ts'
 
-const isView = (v: string | null): v is View => v === 'agent' || v === 'grid' || v === 'wall'
+/** On screen: a view, or a supervisor's Reports — only ever through the URL (`?view=reports`), never stored. */
+export type ShownView = View | 'reports'
 
-const readUrl = (): View | null => {
+const isView = (v: string | null): v is ShownView => v === 'agent' || v === 'grid' || v === 'wall' || v === 'reports'
+
+const readUrl = (): ShownView | null => {
   const v = new URLSearchParams(window.location.search).get('view')
   return isView(v) ? v : null
 }
@@ -12,7 +15,7 @@ const readUrl = (): View | null => {
 /** `?kiosk=1`: the wall alone, full screen (a screen on the wall, nobody at its keyboard). */
 const readKiosk = (): boolean => new URLSearchParams(window.location.search).get('kiosk') === '1'
 
-export const useUrlView = create<{ fromUrl: View | null; kiosk: boolean }>()(() => ({
+export const useUrlView = create<{ fromUrl: ShownView | null; kiosk: boolean }>()(() => ({
   fromUrl: readUrl(),
   kiosk: readKiosk(),
 }))
@@ -34,7 +37,7 @@ export function leaveKiosk(): void {
   useUrlView.setState({ kiosk: false })
 }
 
-export function useView(): View {
+export function useView(): ShownView {
   const fromUrl = useUrlView((s) => s.fromUrl)
   const stored = useSettings((s) => s.view)
   return fromUrl ?? stored
@@ -48,4 +51,12 @@ export function chooseView(view: View): void {
   url.searchParams.set('view', view)
   window.history.replaceState(null, '', url.toString().replace(/%2C/g, ','))
   useUrlView.setState({ fromUrl: view })
+}
+
+/** Reports in the URL (a reload or a shared link shows them again; Back leaves them). */
+export function openReports(): void {
+  const url = new URL(window.location.href)
+  url.searchParams.set('view', 'reports')
+  window.history.pushState(null, '', url.toString().replace(/%2C/g, ','))
+  useUrlView.setState({ fromUrl: 'reports' })
 }

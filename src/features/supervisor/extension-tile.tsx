@@ -1,5 +1,6 @@
 import { memo, useMemo, type ReactNode } from 'react'
 import { PhoneText } from '../../components/ui/phone-text.tsx'
+import { ExtensionExtraSlot } from '../../components/ui/extension-extra.tsx'
 import { formatDuration } from '../../lib/time.ts'
 import { useNow } from '../../lib/use-now.ts'
 import type { Call } from '../calls/call-model.ts'
@@ -66,7 +67,10 @@ function Frame({
       </p>
       <p className="flex justify-between gap-1 whitespace-nowrap tabular-nums">
         <span>{time}</span>
-        <span className="flex gap-1">{extras}</span>
+        <span className="flex gap-1">
+          {extras}
+          <ExtensionExtraSlot ext={ext} />
+        </span>
       </p>
     </li>
   )

@@ -1,4 +1,5 @@
 import { memo } from 'react'
+import { ExtensionExtraSlot } from '../../components/ui/extension-extra.tsx'
 import { PhoneText } from '../../components/ui/phone-text.tsx'
 import { formatDuration } from '../../lib/time.ts'
 import type { Call } from '../calls/call-model.ts'
@@ -74,9 +75,15 @@ export const WallTile = memo(function WallTile({
             {live && t.since !== undefined ? formatDuration(now - t.since) : ''}
           </span>
         </span>
-        <span data-text data-status-words className="font-semibold whitespace-nowrap">
-          <span aria-hidden="true">{state.glyph} </span>
-          {state.word}
+        <span className="flex w-full items-baseline gap-[0.4em] whitespace-nowrap">
+          <span data-text data-status-words className="font-semibold">
+            <span aria-hidden="true">{state.glyph} </span>
+            {state.word}
+          </span>
+          {/* Today's answered and missed, when the app fills the slot (issue 24). */}
+          <span className="ml-auto text-[0.6em] font-semibold">
+            <ExtensionExtraSlot ext={t.ext} />
+          </span>
         </span>
         <span
           data-text
