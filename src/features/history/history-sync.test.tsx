@@ -87,9 +87,9 @@ describe('a signed-in agent’s call history comes from the server', () => {
     const list = await screen.findByRole('list', { name: 'Recent calls' })
     const rows = within(list).getAllByRole('listitem')
     expect(rows.map((r) => r.textContent)).toEqual([
-      expect.stringMatching(/^↗ Outbound0755501234.* on 400 · 1:00$/),
-      expect.stringMatching(/^✕ Missed0299999999.* on 400Call back$/),
-      expect.stringMatching(/^↙ Answered0298765432.* on 401 · 1:00Call back$/),
+      expect.stringMatching(/^0755501234↗ Outbound.* on 400 · 1:00$/),
+      expect.stringMatching(/^0299999999✕ Missed.* on 400Call back$/),
+      expect.stringMatching(/^0298765432↙ Answered.* on 401 · 1:00Call back$/),
     ])
     expect(screen.getByRole('region', { name: 'Call history' })).toHaveTextContent('1 missed')
     // The server's record is not this browser's: no Clear, no "kept" limit.
