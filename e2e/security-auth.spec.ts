@@ -98,6 +98,7 @@ function startServer(env: Record<string, string>) {
       NOOJEE_API_KEY: KEY,
       SWITCHBOARD_USERS_FILE: usersFile,
       SESSION_SECRET: randomUUID() + randomUUID(),
+      SWITCHBOARD_DATA_DIR: path.join(dir, 'data'),
       HOST: '127.0.0.1',
       ...env,
     },

@@ -119,6 +119,7 @@ test.beforeAll(async () => {
       NOOJEE_API_KEY: KEY,
       SWITCHBOARD_USERS_FILE: usersFile,
       SESSION_SECRET: randomUUID() + randomUUID(),
+      SWITCHBOARD_DATA_DIR: path.join(dir, 'data'),
       PORT: String(SERVER_PORT),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'debug',

@@ -82,6 +82,7 @@ test.beforeAll(async () => {
       NOOJEE_URL: '',
       NOOJEE_API_KEY: '',
       SESSION_SECRET: 'e2e-session-secret-that-is-long-enough-to-use',
+      SWITCHBOARD_DATA_DIR: path.join(dir, 'data'),
       LOG_LEVEL: 'error',
     },
     stdio: ['ignore', 'ignore', 'inherit'],

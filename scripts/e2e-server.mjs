@@ -64,6 +64,8 @@ const server = spawn(process.execPath, ['--max-semi-space-size=64', 'dist-server
     NOOJEE_API_KEY: apiKey,
     NOOJEE_API_KEY_FILE: '',
     SWITCHBOARD_USERS_FILE: usersFile,
+    // Records of this run only (issue 24), in the run's own folder, never the checkout's ./data.
+    SWITCHBOARD_DATA_DIR: path.join(dir, 'data'),
     SESSION_SECRET: randomBytes(32).toString('base64url'),
     SWITCHBOARD_GROUPS: process.env.SWITCHBOARD_GROUPS ?? 'sales=400-409;support=410,411',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',

@@ -2,13 +2,17 @@
 // `npm start` as a process: start-up refusals (one line, exit 1) and SIGTERM (not ready, held polls answered
 // at once, exit within 10 s). Node 20 cannot run TypeScript, so main.ts is bundled first (as the users CLI is).
 import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { build } from 'rolldown'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const root = path.resolve(import.meta.dirname, '..')
 const bundle = path.join(root, 'node_modules/.tmp/switchboard-main-test.mjs')
 const PORT = 8226
+const dataDir = mkdtempSync(path.join(tmpdir(), 'switchboard-main-test-'))
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
 
 beforeAll(async () => {
   await build({
@@ -23,7 +27,8 @@ beforeAll(async () => {
 function start(env: Record<string, string>) {
   const child = spawn(process.execPath, [bundle], {
     cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    // Records in a folder of the test's own, not the checkout's ./data.
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, SWITCHBOARD_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
