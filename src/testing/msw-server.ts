@@ -10,10 +10,7 @@ import { PbxSimulator, type SimOptions, type SimReply } from '../../sim/pbx-simu
 import { FEED_RETRY_PATH, type ApiError, type FeedDown } from '../features/pbx/feed-contract.ts'
 import { LOCAL_DEVELOPER, sessionHandlers, type FakeAccounts } from './session.ts'
 
-type Fault =
-  | { kind: 'reply'; status: number; body: string; contentType: string }
-  | { kind: 'reset' }
-  | { kind: 'hang' }
+type Fault = { kind: 'reply'; status: number; body: string; contentType: string } | { kind: 'reset' } | { kind: 'hang' }
 
 /** The server's faults, as tests name them. */
 export class ServerFaults {
@@ -21,6 +18,10 @@ export class ServerFaults {
   down: FeedDown | null = null
   /** POST /api/feed/retry calls received. */
   retries = 0
+  /** Every `/api/pbx/<method>` request the server received, faulted or not (the simulator logs only the rest). */
+  seen: { method: string; params: Record<string, string>; at: number }[] = []
+  /** Requests held by `hangNext`, until the client gives up or `dropConnections()`. */
+  private hung = new Set<() => void>()
   private resync: string | null | undefined = undefined
   private next = new Map<string, Fault[]>()
 
@@ -50,6 +51,25 @@ export class ServerFaults {
   hangNext(method: string): void {
     this.queue(method, { kind: 'hang' })
   }
+  /** Every request held by `hangNext` fails now as a dropped connection. */
+  dropConnections(): void {
+    for (const drop of [...this.hung]) drop()
+  }
+  get hanging(): number {
+    return this.hung.size
+  }
+  /** A reply that never comes: settle when the client gives up (so no test leaks a promise) or the connection drops. */
+  hold(signal: AbortSignal): Promise<Response> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.hung.delete(done)
+        resolve(HttpResponse.error())
+      }
+      this.hung.add(done)
+      if (signal.aborted) done()
+      else signal.addEventListener('abort', done, { once: true })
+    })
+  }
   take(method: string): Fault | undefined {
     return this.next.get(method)?.shift()
   }
@@ -62,6 +82,8 @@ export class ServerFaults {
   clear(): void {
     this.down = null
     this.retries = 0
+    this.seen = []
+    this.dropConnections()
     this.resync = undefined
     this.next.clear()
   }
@@ -102,9 +124,10 @@ export function serverHandlers(sim: PbxSimulator, faults: ServerFaults) {
     http.all('*/api/pbx/:method', async ({ request, params }) => {
       const method = String(params.method)
       const query = new URL(request.url).searchParams
+      faults.seen.push({ method, params: Object.fromEntries(query), at: Date.now() })
       const fault = faults.take(method)
       if (fault?.kind === 'reset') return HttpResponse.error()
-      if (fault?.kind === 'hang') return untilAborted(request.signal)
+      if (fault?.kind === 'hang') return faults.hold(request.signal)
       if (fault)
         return new HttpResponse(fault.body, { status: fault.status, headers: { 'Content-Type': fault.contentType } })
       if (method === 'subscribe') {
