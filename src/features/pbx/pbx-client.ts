@@ -32,12 +32,12 @@ export interface RequestOptions {
 const encodeQueryValue = (v: string) => encodeURIComponent(v).replace(/%2C/gi, ',').replace(/%2F/gi, '/')
 
 /** Parameters travel in the query string, names case-sensitive; the browser never sends apiKey. */
-export function buildUrl(path: string, params: Params): string {
+export function buildUrl(method: string, params: Params): string {
   const qs = Object.entries(params)
     .filter(([k, v]) => v !== undefined && k.toLowerCase() !== 'apikey')
     .map(([k, v]) => `${encodeURIComponent(k)}=${encodeQueryValue(String(v))}`)
     .join('&')
-  return `${path}${qs ? `?${qs}` : ''}`
+  return `${API_BASE}${method}${qs ? `?${qs}` : ''}`
 }
 
 /** A reply body as JSON, or undefined when it is not. */
@@ -73,8 +73,7 @@ function refusal(res: Response, text: string): PbxError {
 }
 
 async function post(
-  path: string,
-  params: Params,
+  url: string,
   opts: RequestOptions,
 ): Promise<{ text: string; json: unknown; simulated: boolean; receivedAt: number }> {
   // A plain timer rather than AbortSignal.timeout: fake clocks (tests, page.clock) can drive it.
@@ -85,7 +84,7 @@ async function post(
   let text: string
   let receivedAt: number
   try {
-    res = await fetch(buildUrl(path, params), {
+    res = await fetch(url, {
       method: 'POST',
       // X-Switchboard: the server refuses commands without it (no cross-site page can send it).
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...SWITCHBOARD_HEADER },
@@ -97,9 +96,13 @@ async function post(
   } catch (cause) {
     if (opts.signal?.aborted) throw new PbxError('aborted', 'Request cancelled', { cause })
     if (deadline.signal.aborted)
-      throw new PbxError('timeout', `No reply from the Switchboard server within ${Math.round(opts.timeoutMs! / 1000)} s`, {
-        cause,
-      })
+      throw new PbxError(
+        'timeout',
+        `No reply from the Switchboard server within ${Math.round(opts.timeoutMs! / 1000)} s`,
+        {
+          cause,
+        },
+      )
     // The request can fail before the browser's `offline` event lands: the browser's own word decides.
     if (typeof navigator !== 'undefined' && navigator.onLine === false)
       throw new PbxError('offline', 'This computer is offline', { cause })
@@ -166,13 +169,15 @@ export interface SubscribeParams {
 
 export async function subscribe(p: SubscribeParams, opts: RequestOptions = {}): Promise<SubscribeResult> {
   const { text, json, simulated, receivedAt } = await post(
-    `${API_BASE}subscribe`,
-    // Bare extensions, as the vendor's client sends them (`SIP/410` → `410`), each once.
-    {
-      exten: [...new Set(p.exten.map(extKey))].join(','),
-      lastSequenceNumber: p.lastSequenceNumber,
-      timeOut: p.timeOut,
-    },
+    buildUrl(
+      'subscribe',
+      // Bare extensions, as the vendor's client sends them (`SIP/410` → `410`), each once.
+      {
+        exten: [...new Set(p.exten.map(extKey))].join(','),
+        lastSequenceNumber: p.lastSequenceNumber,
+        timeOut: p.timeOut,
+      },
+    ),
     opts,
   )
   const reply = validate(subscribeSchema, json, 'subscribe')
@@ -212,11 +217,11 @@ export async function subscribe(p: SubscribeParams, opts: RequestOptions = {}): 
 }
 
 const action = async (method: string, params: Params, opts?: RequestOptions): Promise<ActionReply> =>
-  validate(actionReplySchema, (await post(`${API_BASE}${method}`, params, { timeoutMs: 15_000, ...opts })).json, method)
+  validate(actionReplySchema, (await post(buildUrl(method, params), { timeoutMs: 15_000, ...opts })).json, method)
 
 /** Retry now: asks the server to try the PBX at once (feed-contract.ts). */
 export async function requestFeedRetry(): Promise<void> {
-  await post(FEED_RETRY_PATH, {}, { timeoutMs: 15_000 })
+  await post(FEED_RETRY_PATH, { timeoutMs: 15_000 })
 }
 
 export const answer = (p: { uniqueId: string; exten: string; answerString: string }, opts?: RequestOptions) =>
