@@ -87,6 +87,10 @@ export class FakeFeed implements FeedHub {
   get heldCount() {
     return this.held.size
   }
+  retries = 0
+  retry() {
+    this.retries++
+  }
   call(id: string) {
     return this.calls.get(id)
   }

@@ -60,11 +60,17 @@ export type PbxFailureKind = 'http' | 'network' | 'timeout' | 'redirect' | 'not-
  * reply's JSON (any Code) or throws a PbxCallError (server/pbx/) carrying `kind`, `status?`, `errno?` and a
  * message that never holds the key.
  */
-export type CallPbx = (
+export type CallPbx = ((
   method: PbxMethod,
   params: Record<string, string>,
   opts?: { signal?: AbortSignal; timeoutMs?: number },
-) => Promise<Record<string, unknown> & { Code: number }>
+) => Promise<Record<string, unknown> & { Code: number }>) & {
+  /**
+   * Tells `listener` when the PBX closes a connection our subscribe used (a restarting PBX closes them all, also
+   * between two polls); returns the unsubscribe. Absent: the client cannot tell.
+   */
+  onClose?: (listener: () => void) => () => void
+}
 
 /**
  * A reply the server sends the browser as is (status, headers, body). The feed serialises a reply once for
@@ -87,6 +93,8 @@ export interface FeedHub {
   setWatched(exts: readonly string[]): void
   /** What the feed knows of a call now (rights for answer and hang-up); undefined when never seen or over. */
   call(uniqueCallId: string): KnownCall | undefined
+  /** Retry now (`POST /api/feed/retry`): while the feed is down, try the PBX now (at most once a second). */
+  retry(): void
   /** For /readyz: the PBX answered the latest upstream poll and the log is current. */
   ready(): boolean
   /** Stop polling and answer every held browser poll at once (SIGTERM). */

@@ -49,6 +49,16 @@ export type SimFault =
 
 export type AuthStyle = 'code' | 'http401' | 'html403'
 
+/**
+ * How a restarted PBX answers a cursor from before (beyond its new seq); every restart closes its connections.
+ * Default: at once, with its real, lower seq. `echoCursor`: held, then echoed back with no events — events numbered
+ * at or below it never sent. `holdStale`: held, and each new event wakes it with nothing and the cursor echoed.
+ */
+export interface RestartOptions {
+  echoCursor?: boolean
+  holdStale?: boolean
+}
+
 export interface SimOptions {
   apiKey?: string
   /** Delay between an accepted answer and its Connected event. */
@@ -107,7 +117,8 @@ export class PbxSimulator {
   private replay: SimReply | null = null
   /** Cursors up to this one are no longer known (see forgetCursors); 0: all are. */
   private forgottenUpTo = 0
-  private echoUnknownCursors = false
+  private staleCursors: 'answer' | 'echo' | 'hold' = 'answer'
+  private closeListeners = new Set<() => void>()
   private lastPollAt = new Map<string, number>()
   private readonly opts: Required<Omit<SimOptions, 'apiKey'>>
 
@@ -134,17 +145,22 @@ export class PbxSimulator {
   }
 
   /**
-   * A PBX restart: the sequence resets, active calls are gone, held polls are cut. `echoCursor`:
-   * from now on a cursor beyond its sequence is answered as if nothing happened since — held,
-   * then echoed back with no events ("seq unchanged"), events numbered below it never sent — a
-   * literal reading of the contract; by default such a cursor gets the real, lower seq at once.
+   * A PBX restart, as a real one: every connection closed (held polls cut, idle ones too: listeners told), the
+   * sequence starts again, active calls are gone. How it answers an old cursor: RestartOptions.
    */
-  restart({ echoCursor = false } = {}): void {
-    this.echoUnknownCursors = echoCursor
+  restart({ echoCursor = false, holdStale = false }: RestartOptions = {}): void {
+    this.staleCursors = echoCursor ? 'echo' : holdStale ? 'hold' : 'answer'
     this.seq = 0
     this.log = []
     this.calls.clear()
     for (const w of this.waiters) this.release(w, { kind: 'reset' })
+    for (const f of [...this.closeListeners]) f()
+  }
+
+  /** Called when the simulator closes every connection (a restart); returns the unsubscribe. */
+  onClose(listener: () => void): () => void {
+    this.closeListeners.add(listener)
+    return () => this.closeListeners.delete(listener)
   }
 
   /**
@@ -310,7 +326,7 @@ export class PbxSimulator {
         ;(data[leg.ext] ??= []).push(this.eventFor(leg, this.findCall(leg)!.uniqueCallId))
       }
       if (Object.keys(data).length > 0 || timeOut === 0) return json({ Data: data, seq: this.seq, Code: 0 })
-    } else if (last > this.seq && !this.echoUnknownCursors) {
+    } else if (last > this.seq && this.staleCursors === 'answer') {
       // A cursor this PBX never issued (it restarted): answer with where it really is.
       return json({ Data: {}, seq: this.seq, Code: 0 })
     } else {
@@ -509,6 +525,10 @@ export class PbxSimulator {
       w.flushTimer = setTimeout(() => {
         const data = this.collect(w.exts, w.after)
         if (data) this.release(w, json({ Data: data, seq: this.seq, Code: 0 }))
+        // A stale cursor held: woken with nothing, the cursor echoed back.
+        else if (this.staleCursors === 'hold' && w.after >= this.seq)
+          this.release(w, json({ Data: {}, seq: w.after, Code: 0 }))
+        else w.flushTimer = undefined
       }, this.opts.batchWindowMs)
     }
   }

@@ -2,7 +2,7 @@
 // holds and aborts behave as they will against a real Noojee PBX. `/__sim/*` is the test control.
 import { createHash } from 'node:crypto'
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import { PbxSimulator, type SimFault, type SimReply } from './pbx-simulator.ts'
 import { startDemoTraffic } from './demo-traffic.ts'
 
@@ -98,7 +98,7 @@ export async function startSimServer(opts: { apiKey: string; demo?: boolean; por
         sim.failNextSubscribe(...((body.faults ?? [body.fault]) as SimFault[]))
         return { ok: true }
       case 'restart':
-        sim.restart({ echoCursor: body.echoCursor === true })
+        sim.restart({ echoCursor: body.echoCursor === true, holdStale: body.holdStale === true })
         return { ok: true }
       case 'clearFaults':
         sim.clearFaults()
@@ -164,10 +164,20 @@ export async function startSimServer(opts: { apiKey: string; demo?: boolean; por
     }
   }
 
+  // A restart closes every connection the PBX API served (kept-alive idle ones too), as a real PBX's would.
+  const apiSockets = new Set<Socket>()
+  const offClose = sim.onClose(() => {
+    for (const s of apiSockets) s.destroy()
+    apiSockets.clear()
+  })
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://sim')
     try {
       if (url.pathname.startsWith(API)) {
+        if (!apiSockets.has(req.socket)) {
+          apiSockets.add(req.socket)
+          req.socket.once('close', () => apiSockets.delete(req.socket))
+        }
         const gone = new AbortController()
         res.on('close', () => res.writableEnded || gone.abort())
         const reply = await sim.handle(
@@ -200,6 +210,7 @@ export async function startSimServer(opts: { apiKey: string; demo?: boolean; por
     close: () =>
       new Promise((resolve) => {
         stopDemo?.()
+        offClose()
         server.closeAllConnections()
         server.close(() => resolve())
       }),

@@ -34,3 +34,19 @@ it('held polls with different lists, woken by one entry: each gets exactly its o
   log.close()
   expect(callsIn(await c)).toEqual({})
 })
+
+it('the ring edge: a held poll whose cursor falls out of the ring while it waits gets seq 0, never events twice', async () => {
+  const log = new EventLog(4)
+  log.apply({ kind: 'new-log', base: 1000, state: [], list: ['400', '410'] })
+  const signal = new AbortController().signal
+  const held = log.poll({ exts: ['400', '410'], cursor: 1000, timeoutSec: 25, signal }, { forCursorMs: 0 })
+  // Six events in one entry: the ring of four keeps 1003–1006, so cursor 1000 is outside it.
+  log.apply({
+    kind: 'events',
+    first: 1001,
+    events: ['a', 'b', 'c', 'd', 'e', 'f'].map((id, i) => ({ ext: i < 5 ? '410' : '400', ev: ev(id) })),
+  })
+  const fresh = await log.poll({ exts: ['400', '410'], cursor: 1000, timeoutSec: 25, signal }, { forCursorMs: 0 })
+  expect(JSON.parse(fresh.body as string)).toEqual({ Data: {}, seq: 0, Code: 0 })
+  expect(JSON.parse((await held).body as string), 'as poll() answers it').toEqual({ Data: {}, seq: 0, Code: 0 })
+})

@@ -2,12 +2,13 @@
 // buffer of events numbered by the log's own seq, the call state per extension, and the browsers'
 // held polls. Fed by one writer (the upstream loop in memory, or the Redis stream reader); never
 // talks to the PBX itself.
+import { ENDED_STATUSES, type FeedDown } from '../../src/features/pbx/feed-contract.ts'
 import type { FeedReply, KnownCall, PbxEvent } from '../types.ts'
 
-/** Statuses that end a leg (the contract's 14.0 Events). */
-export const ENDED: ReadonlySet<string> = new Set(['Hungup', 'Busy', 'No Answer'])
 /** A browser poll is held at most this long, whatever timeOut it asks. */
 export const MAX_HOLD_S = 25
+/** While the feed is down, browsers are told to ask again within this long: they see its recovery in seconds. */
+export const DOWN_RETRY_AFTER_MAX_S = 5
 
 /** One event of the log: the extension it came for and the event as the PBX gave it (parsed). */
 export interface LogEvent {
@@ -17,26 +18,22 @@ export interface LogEvent {
 
 /** What the writer hands the log; the Redis stream carries the same entries. */
 export type LogEntry =
+  /** Events numbered first, first + 1, …; `list`: the extensions the upstream now covers. */
+  | { kind: 'events'; first: number; events: LogEvent[]; list?: string[] }
   /**
-   * Events numbered first, first + 1, …; `list`: the extensions the upstream now covers. `verifying`: a
-   * catch-up after an outage whose check for a PBX restart is still to come (the next entry settles it).
+   * A new log (start, lost Redis): every cursor so far falls outside it. `head`: joining a log already under
+   * way (another instance's, read from Redis) at its head, with its state.
    */
-  | { kind: 'events'; first: number; events: LogEvent[]; list?: string[]; verifying?: boolean }
-  /**
-   * A new log (start, PBX restart, lost Redis): every cursor so far falls outside it. `head`: joining a
-   * log already under way (another instance's, read from Redis) at its head, with its state.
-   */
-  | {
-      kind: 'new-log'
-      base: number
-      head?: number
-      state: LogEvent[]
-      list: string[]
-      failure?: FeedReply | null
-      verifying?: boolean
-    }
-  /** The upstream failed (the reply to mirror) or answered again (null). */
-  | { kind: 'status'; failure: FeedReply | null }
+  | { kind: 'new-log'; base: number; head?: number; state: LogEvent[]; list: string[]; down?: FeedDown | null }
+  /** The upstream failed (why, for the browsers) or answered again (null). */
+  | { kind: 'status'; down: FeedDown | null }
+
+/** The log's phase: one state, never flags that must agree. */
+export type LogPhase =
+  | { phase: 'waiting' } // nothing heard from the PBX (or Redis) since start
+  | { phase: 'live' }
+  | { phase: 'down'; down: FeedDown }
+  | { phase: 'closed' }
 
 interface Stored {
   seq: number
@@ -61,9 +58,16 @@ interface Waiter {
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }
 const json = (body: string): FeedReply => ({ status: 200, headers: JSON_HEADERS, body })
 const emptyReply = (seq: number) => json(`{"Data":{},"seq":${seq},"Code":0}`)
-/** Outside the log (docs/architecture.md): a lower seq, which the panel reads as a restart. */
+/** Outside the log (feed-contract.ts RESYNC_SEQ): the panel takes a snapshot. */
 const OUTSIDE = emptyReply(0)
 const UNAVAILABLE = (message: string): FeedReply => ({ status: 503, body: { error: 'unavailable', message } })
+
+/** The feed is down: 503, the server's own words, and when to ask again (never the PBX's page or key). */
+export function downReply(down: FeedDown, now = Date.now()): FeedReply {
+  const wait = down.retryAt === undefined ? 1 : Math.ceil((down.retryAt - now) / 1000)
+  const retryAfter = Math.min(Math.max(wait, 1), DOWN_RETRY_AFTER_MAX_S)
+  return { status: 503, headers: { ...JSON_HEADERS, 'retry-after': String(retryAfter) }, body: JSON.stringify(down) }
+}
 
 export interface PollRequest {
   /** Bare extensions, already limited to what the user may watch. */
@@ -77,18 +81,9 @@ export class EventLog {
   /** The log's base: its first event is base + 1; a cursor below it belongs to another log. */
   base = 0
   head = 0
-  /** No log yet: nothing heard from the PBX (or Redis) since start. */
-  started = false
-  failure: FeedReply | null = null
-  /**
-   * Back from an outage, the upstream has caught up but not yet checked that the PBX did not restart:
-   * polls wait (bounded) for the check, so a browser's catch-up is answered from the right log — a
-   * restart's new log gives it seq 0, which the panel shows as "Resynchronised with the PBX".
-   */
-  verifying = false
+  phase: LogPhase = { phase: 'waiting' }
   covered: ReadonlySet<string> = new Set()
-  closed = false
-  /** Counts entries applied: a poll can wait for the next one. */
+  /** Counts entries applied: a writer can wait for the next one. */
   version = 0
 
   private ring: (Stored | undefined)[]
@@ -108,11 +103,16 @@ export class EventLog {
     return this.head - this.size
   }
 
+  /** A log exists (heard from the PBX, or joined in Redis). */
+  get started(): boolean {
+    return this.base > 0
+  }
+
   apply(entry: LogEntry): void {
+    if (this.phase.phase === 'closed') return
     this.version++
     if (entry.kind === 'status') {
-      this.failure = entry.failure
-      if (entry.failure) for (const w of [...this.waiters]) this.release(w, entry.failure)
+      this.setDown(entry.down)
     } else if (entry.kind === 'new-log') {
       this.base = entry.base
       this.head = entry.head ?? entry.base
@@ -122,11 +122,9 @@ export class EventLog {
       this.byCall.clear()
       for (const e of entry.state) this.setState(e.ext, e.ev, JSON.stringify(e.ev))
       this.covered = new Set(entry.list)
-      this.started = true
-      this.failure = entry.failure ?? null
-      this.verifying = entry.verifying ?? false
       // Every held cursor belongs to the old log now.
       for (const w of [...this.waiters]) this.release(w, OUTSIDE)
+      this.setDown(entry.down ?? null)
     } else {
       if (entry.first !== this.head + 1) throw new Error(`log gap: event ${entry.first} after ${this.head}`)
       const touched = new Set<string>()
@@ -138,8 +136,7 @@ export class EventLog {
         touched.add(ext)
       }
       if (entry.list) this.covered = new Set(entry.list)
-      this.failure = null
-      this.verifying = entry.verifying ?? false
+      this.setDown(null)
       if (touched.size) this.wake(touched)
     }
     for (const f of [...this.pending]) f()
@@ -156,38 +153,25 @@ export class EventLog {
     return this.byExt.get(ext)
   }
 
-  /** The whole state as events (a Redis snapshot, a new log carried over). */
-  allState(): LogEvent[] {
-    const out: LogEvent[] = []
-    for (const [ext, legs] of this.byExt) for (const { ev } of legs.values()) out.push({ ext, ev })
-    return out
-  }
-
-  /** Until the next entry is applied (a nudged upstream try's outcome), at most `ms`. */
-  async nextEntry(ms: number, signal: AbortSignal): Promise<void> {
-    const v = this.version
-    await this.until(() => this.version !== v || this.closed, ms, signal)
-  }
-
   async poll(req: PollRequest, wait: { forCursorMs: number }): Promise<FeedReply> {
     const exts = new Set(req.exts)
     const holdMs = Math.max(0, Math.min(req.timeoutSec, MAX_HOLD_S)) * 1000
     // Before the first log, for an extension being added (dynamic), or a cursor issued by another
     // instance a moment ahead of this one: wait (bounded) for the log to get there.
     const ready = () =>
-      this.closed ||
-      this.failure !== null ||
-      (this.started &&
-        !this.verifying &&
+      this.phase.phase === 'closed' ||
+      this.phase.phase === 'down' ||
+      (this.phase.phase === 'live' &&
         [...exts].every((e) => this.covered.has(e)) &&
         (req.cursor <= this.head || req.cursor > this.head + 1_000_000))
     if (!ready()) {
       const limit = this.started && req.cursor > this.head ? wait.forCursorMs : Math.max(holdMs, 5_000)
       await this.until(ready, limit, req.signal)
     }
-    if (this.closed) return UNAVAILABLE('The server is shutting down')
-    if (this.failure) return this.failure
-    if (!this.started) return UNAVAILABLE('The server has not heard from the PBX yet')
+    const p = this.phase
+    if (p.phase === 'closed') return UNAVAILABLE('The server is shutting down')
+    if (p.phase === 'down') return downReply(p.down)
+    if (p.phase === 'waiting') return UNAVAILABLE('The server has not heard from the PBX yet')
     if (req.cursor === 0) return this.snapshot(exts)
     if (req.cursor > this.head || req.cursor < this.oldestCursor) return OUTSIDE
     const found = this.since(req.cursor, exts)
@@ -212,9 +196,18 @@ export class EventLog {
 
   /** Answer every held poll at once (SIGTERM) and refuse new ones. */
   close(): void {
-    this.closed = true
+    this.phase = { phase: 'closed' }
     for (const w of [...this.waiters]) this.release(w, emptyReply(this.head))
     for (const f of [...this.pending]) f()
+  }
+
+  /** Down (held polls answered at once with why) or up again. */
+  private setDown(down: FeedDown | null): void {
+    if (down) {
+      this.phase = { phase: 'down', down }
+      const reply = downReply(down)
+      for (const w of [...this.waiters]) this.release(w, reply)
+    } else this.phase = this.started ? { phase: 'live' } : { phase: 'waiting' }
   }
 
   private until(ok: () => boolean, ms: number, signal: AbortSignal): Promise<void> {
@@ -236,7 +229,7 @@ export class EventLog {
     const id = ev.CallData.uniqueCallId
     const legs = this.byExt.get(ext) ?? new Map<string, StateLeg>()
     const calls = this.byCall.get(id) ?? new Map<string, string>()
-    if (ENDED.has(ev.CallData.status)) {
+    if (ENDED_STATUSES.has(ev.CallData.status)) {
       legs.delete(id)
       calls.delete(ext)
     } else {
@@ -295,6 +288,11 @@ export class EventLog {
           break
         }
       if (!hit) continue
+      // Its cursor fell out of the ring while it waited: answered as poll() answers it, never events twice.
+      if (w.cursor < this.oldestCursor) {
+        this.release(w, OUTSIDE)
+        continue
+      }
       let moved = since.get(w.cursor)
       if (!moved) {
         const seen = new Set<string>()

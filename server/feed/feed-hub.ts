@@ -2,6 +2,7 @@
 // straight into this process's event log; with Redis, the leader's loop writes to a Redis Stream that
 // every instance's log reads (redis-feed.ts).
 import type { Logger } from 'pino'
+import { extKey } from '../../src/features/pbx/extension.ts'
 import type { CallPbx, FeedHub, FeedReply } from '../types.ts'
 import { EventLog } from './event-log.ts'
 import { startRedisFeed, type RedisFeed } from './redis-feed.ts'
@@ -22,13 +23,12 @@ export interface FeedHubOptions {
   capacity?: number
   /** Redis lock time-to-live: a dead leader is replaced within about this long. */
   lockTtlMs?: number
+  /** SWITCHBOARD_RECONCILE_S in ms: a check snapshot diffed into events at least this often. */
+  reconcileMs?: number
 }
 
-/** How long a browser's poll waits for the try it brought forward. */
-const NUDGE_WAIT_MS = 10_000
-
-const bare = (ext: string) => ext.trim().replace(/^[A-Za-z][A-Za-z0-9]*\//, '')
-const sortedList = (exts: Iterable<string>) => [...new Set([...exts].map(bare).filter(Boolean))].sort()
+const sortedList = (exts: Iterable<string>) =>
+  [...new Set([...exts].map((e) => extKey(e.trim())).filter(Boolean))].sort()
 
 export interface FeedHubInternals extends FeedHub {
   /** For tests and benchmarks. */
@@ -68,22 +68,25 @@ export function createFeedHub(o: FeedHubOptions): FeedHubInternals {
           write,
           logger,
           initial,
+          reconcileMs: o.reconcileMs,
         }),
     })
   } else {
     const write = async (w: UpstreamWrite) => {
-      if (w.kind === 'failure') log.apply({ kind: 'status', failure: w.reply })
-      else if (w.kind === 'new-log' || !log.started)
+      if (w.kind === 'failure') log.apply({ kind: 'status', down: w.down })
+      else if (w.kind === 'new-log')
         // A new log's numbers start above every cursor the old one issued.
-        log.apply({
-          kind: 'new-log',
-          base: Math.max(Date.now(), log.head + 1),
-          state: w.kind === 'new-log' ? w.state : w.events,
-          list: w.list ?? list,
-        })
-      else log.apply({ kind: 'events', first: log.head + 1, events: w.events, list: w.list, verifying: w.verifying })
+        log.apply({ kind: 'new-log', base: Math.max(Date.now(), log.head + 1), state: w.state, list: w.list })
+      else log.apply({ kind: 'events', first: log.head + 1, events: w.events, list: w.list })
     }
-    upstream = startUpstream({ callPbx: o.callPbx, wanted: () => list, stateOf: (e) => log.stateOf(e), write, logger })
+    upstream = startUpstream({
+      callPbx: o.callPbx,
+      wanted: () => list,
+      stateOf: (e) => log.stateOf(e),
+      write,
+      logger,
+      reconcileMs: o.reconcileMs,
+    })
   }
 
   return {
@@ -104,8 +107,6 @@ export function createFeedHub(o: FeedHubOptions): FeedHubInternals {
           else upstream?.relist()
         }
       }
-      // Failing: this browser's retry may be the moment to try the PBX again (Retry now after a refused key).
-      if (log.failure && (upstream ?? redis)?.nudge()) await log.nextEntry(NUDGE_WAIT_MS, req.signal)
       return log.poll({ ...req, exts }, { forCursorMs: redis ? 3000 : 0 })
     },
     setWatched(exts) {
@@ -123,8 +124,9 @@ export function createFeedHub(o: FeedHubOptions): FeedHubInternals {
       if (redis) redis.relist()
       else upstream?.relist()
     },
+    retry: () => (redis ? redis.retry() : upstream?.retry()),
     call: (id) => log.call(id),
-    ready: () => log.started && !log.failure && !log.closed && (redis ? redis.ready() : true),
+    ready: () => log.phase.phase === 'live' && (redis ? redis.ready() : true),
     async close() {
       log.close()
       await upstream?.stop()

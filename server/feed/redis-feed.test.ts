@@ -111,6 +111,41 @@ describe('feed hub over Redis: two instances, one PBX subscription', () => {
     expect(watcher.resyncs).toBe(0)
   }, 40_000)
 
+  it('an append whose own entry reaches the reader after the timeout: retried, yet no event written twice', async () => {
+    const { sim, prefix, start, browser } = setup()
+    const a = start()
+    await expect.poll(() => a.isLeader() && a.ready()).toBe(true)
+    await expect.poll(() => sim.heldPolls).toBe(1)
+    const watcher = browser(a)
+    watcher.run()
+    await expect.poll(() => watcher.seq).toBeGreaterThan(0)
+    // The reader pauses (a slow event loop, a Redis hiccup): entries pile up unapplied past the append's timeout.
+    const apply = a.log.apply.bind(a.log)
+    let queued: Parameters<typeof apply>[0][] | null = []
+    a.log.apply = (entry) => (queued ? void queued.push(entry) : apply(entry))
+    const subscribes = () => sim.requests.filter((r) => r.method === 'subscribe').length
+    const mark = subscribes()
+    const id = sim.ring({ ext: '410', callerId: 'paused' })
+    // The reply with the call, the append timed out and retried (a catch-up from the cursor), and the poll after.
+    await expect.poll(() => subscribes() - mark, { timeout: 25_000 }).toBeGreaterThanOrEqual(3)
+    const backlog = queued
+    queued = null
+    for (const e of backlog) {
+      try {
+        apply(e)
+      } catch {
+        break
+      }
+    }
+    const { events, gaps } = await streamEvents(prefix)
+    expect(gaps).toEqual([])
+    expect(
+      events.filter((e) => e.callerId === 'paused' && e.status === 'Ringing'),
+      'rang once in the log',
+    ).toHaveLength(1)
+    await expect.poll(() => a.call(id)?.legs.get('410'), { timeout: 15_000 }).toBe('Ringing')
+  }, 40_000)
+
   it('Redis restarting: not ready meanwhile, then a clean resync; calls right afterwards', async () => {
     const { sim, start, browser } = setup()
     const a = start()

@@ -1,16 +1,17 @@
 // The feed shared through Redis (docs/architecture.md, "More than one instance"). One leader, chosen by a
 // lock (SET NX PX, renewed by a compare-and-expire script; a fencing token incremented on each
 // acquisition), runs the upstream loop and appends to a Redis Stream through a script that refuses a
-// stale fence — a paused ex-leader cannot write. The script numbers the events (the global seq), keeps
+// stale fence — a paused ex-leader cannot write — and events that do not follow the stored PBX cursor (a
+// compare-and-set: an append retried after a timeout cannot write the same events twice). The script numbers the events (the global seq), keeps
 // the call state and stores the PBX cursor in the same step, so a new leader continues exactly where the
 // last append left off: nothing lost, nothing twice. Every instance (the leader too) reads the stream
 // into its own EventLog and serves its browsers from it.
 import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
 import type { Logger } from 'pino'
-import type { FeedReply, PbxEvent } from '../types.ts'
+import { ENDED_STATUSES, type FeedDown } from '../../src/features/pbx/feed-contract.ts'
+import type { PbxEvent } from '../types.ts'
 import type { EventLog, LogEntry, LogEvent } from './event-log.ts'
-import { ENDED } from './event-log.ts'
 import type { Upstream, UpstreamWrite } from './upstream.ts'
 
 /** Stream entries kept (each a reply's events): roughly the history a new instance can be told about. */
@@ -28,12 +29,19 @@ const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`
 
-// KEYS: fence, stream, meta, state. ARGV: fence, kind, pbxCursor, list, failure (events: '1' while verifying), maxlen, base, data,
-// then per event: field (ext|id), ended (1/0), json.
+// KEYS: fence, stream, meta, state. ARGV: fence, kind, pbxCursor, list, failure, maxlen, base, data, expected
+// cursor, the head the leader's log shows (its diffs were made against that state), then per event: field
+// (ext|id), ended (1/0), json.
 const APPEND = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return redis.error_reply('FENCED stale fencing token') end
 local kind = ARGV[2]
 local meta = KEYS[3]
+if kind == 'events' then
+  local stored = redis.call('HGET', meta, 'cursor') or ''
+  if stored ~= ARGV[9] or (redis.call('HGET', meta, 'head') or '') ~= ARGV[10] then
+    return redis.error_reply('CURSOR ' .. stored)
+  end
+end
 if kind == 'failure' then
   redis.call('HSET', meta, 'failure', ARGV[5])
   redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], '*', 'kind', 'status', 'failure', ARGV[5])
@@ -45,24 +53,23 @@ if kind == 'new-log' then
   local b = tonumber(ARGV[7])
   if b <= head then b = head + 1 end
   redis.call('DEL', KEYS[4])
-  for i = 9, #ARGV, 3 do
+  for i = 11, #ARGV, 3 do
     if ARGV[i + 1] == '0' then redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 2]) end
   end
-  redis.call('HSET', meta, 'base', b, 'head', b, 'cursor', ARGV[3], 'list', ARGV[4], 'failure', '', 'verifying', '')
+  redis.call('HSET', meta, 'base', b, 'head', b, 'cursor', ARGV[3], 'list', ARGV[4], 'failure', '')
   redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], '*', 'kind', 'new-log', 'base', b, 'list', ARGV[4], 'data', ARGV[8])
   return b
 end
 if not base then return redis.error_reply('NOLOG no log in Redis') end
-local n = (#ARGV - 8) / 3
-for i = 9, #ARGV, 3 do
+local n = (#ARGV - 10) / 3
+for i = 11, #ARGV, 3 do
   if ARGV[i + 1] == '1' then redis.call('HDEL', KEYS[4], ARGV[i]) else redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 2]) end
 end
 local failed = redis.call('HGET', meta, 'failure')
-local verifying = redis.call('HGET', meta, 'verifying') or ''
-redis.call('HSET', meta, 'head', head + n, 'cursor', ARGV[3], 'failure', '', 'verifying', ARGV[5])
+redis.call('HSET', meta, 'head', head + n, 'cursor', ARGV[3], 'failure', '')
 if ARGV[4] ~= '' then redis.call('HSET', meta, 'list', ARGV[4]) end
-if n > 0 or ARGV[4] ~= '' or (failed and failed ~= '') or verifying ~= ARGV[5] then
-  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], '*', 'kind', 'events', 'first', head + 1, 'list', ARGV[4], 'data', ARGV[8], 'verifying', ARGV[5])
+if n > 0 or ARGV[4] ~= '' or (failed and failed ~= '') then
+  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], '*', 'kind', 'events', 'first', head + 1, 'list', ARGV[4], 'data', ARGV[8])
 end
 return head + n`
 
@@ -80,12 +87,19 @@ export interface RedisFeedOptions {
   ) => Upstream
 }
 
+/** An append refused because the stored PBX cursor is another: the upstream continues from `storedCursor`. */
+class CursorMoved extends Error {
+  constructor(readonly storedCursor: string) {
+    super(`the stored PBX cursor is ${storedCursor}`)
+  }
+}
+
 export interface RedisFeed {
   isLeader(): boolean
   /** The reader is connected and has caught up with the stream. */
   ready(): boolean
-  /** The leader brings its upstream's next try forward (a browser's retry while failing); false elsewhere. */
-  nudge(): boolean
+  /** Retry now: the leader's upstream tries the PBX now (from a follower, through Redis). */
+  retry(): void
   /**
    * This instance's users file changed its list: when leading, the upstream re-lists now. Every instance
    * re-reads the same users file, so the leader learns of a change from its own re-read.
@@ -114,6 +128,7 @@ export function startRedisFeed(o: RedisFeedOptions): RedisFeed {
     meta: `${o.prefix}meta`,
     state: `${o.prefix}state`,
     wanted: `${o.prefix}wanted`,
+    retry: `${o.prefix}retry`,
   }
   const logger = o.logger
   const opts = { maxRetriesPerRequest: 1, lazyConnect: false, retryStrategy: () => 200 }
@@ -150,7 +165,7 @@ export function startRedisFeed(o: RedisFeedOptions): RedisFeed {
 
   // ---- reading the stream into the local log --------------------------------------------------
 
-  const parseFailure = (s: string | undefined): FeedReply | null => (s ? (JSON.parse(s) as FeedReply) : null)
+  const parseDown = (s: string | undefined): FeedDown | null => (s ? (JSON.parse(s) as FeedDown) : null)
 
   /** Join the log in Redis at its head (its state, its failure), or wait for one (none yet). */
   async function load(): Promise<void> {
@@ -165,7 +180,7 @@ export function startRedisFeed(o: RedisFeedOptions): RedisFeed {
     if (!meta.base) return void (lastId = '0-0')
     const base = Number(meta.base)
     const head = Number(meta.head)
-    const failure = parseFailure(meta.failure)
+    const down = parseDown(meta.failure)
     // The same log: what we missed is still in the stream, read from our own last id.
     if (o.log.started && o.log.base === base && o.log.head <= head && lastId !== '$') return
     lastId = tip
@@ -178,14 +193,13 @@ export function startRedisFeed(o: RedisFeedOptions): RedisFeed {
       head,
       state,
       list: listOf(meta.list),
-      failure,
-      verifying: meta.verifying === '1',
+      down,
     })
     applied()
   }
 
   function toEntry(f: Fields): LogEntry | null {
-    if (f.kind === 'status') return { kind: 'status', failure: parseFailure(f.failure) }
+    if (f.kind === 'status') return { kind: 'status', down: parseDown(f.failure) }
     if (f.kind === 'new-log')
       return { kind: 'new-log', base: Number(f.base), state: JSON.parse(f.data) as LogEvent[], list: listOf(f.list) }
     if (f.kind === 'events')
@@ -194,7 +208,6 @@ export function startRedisFeed(o: RedisFeedOptions): RedisFeed {
         first: Number(f.first),
         events: JSON.parse(f.data) as LogEvent[],
         ...(f.list ? { list: listOf(f.list) } : {}),
-        ...(f.verifying === '1' ? { verifying: true } : {}),
       }
     return null
   }
@@ -252,24 +265,32 @@ export function startRedisFeed(o: RedisFeedOptions): RedisFeed {
       w.kind,
       w.kind === 'failure' ? '' : w.pbxCursor,
       list,
-      w.kind === 'failure' ? JSON.stringify(w.reply) : w.kind === 'events' && w.verifying ? '1' : '',
+      w.kind === 'failure' ? JSON.stringify(w.down) : '',
       String(STREAM_MAXLEN),
       base,
       JSON.stringify(events),
+      w.kind === 'events' ? (w.expected ?? '') : '',
+      String(o.log.head),
     ]
     for (const { ext, ev } of events)
-      args.push(`${ext}|${ev.CallData.uniqueCallId}`, ENDED.has(ev.CallData.status) ? '1' : '0', JSON.stringify(ev))
+      args.push(
+        `${ext}|${ev.CallData.uniqueCallId}`,
+        ENDED_STATUSES.has(ev.CallData.status) ? '1' : '0',
+        JSON.stringify(ev),
+      )
     let result: unknown
     try {
       result = await cmd.eval(APPEND, 4, k.fence, k.stream, k.meta, k.state, ...args)
     } catch (e) {
-      if (/FENCED|NOLOG/.test((e as Error).message)) void stepDown(`append refused: ${(e as Error).message}`)
-      throw e
+      const message = (e as Error).message
+      if (/FENCED|NOLOG/.test(message)) void stepDown(`append refused: ${message}`)
+      const moved = /CURSOR (\d*)/.exec(message)
+      throw moved ? new CursorMoved(moved[1]) : e
     }
     const head = Number(result)
     if (w.kind === 'new-log') await untilLog(() => o.log.base === head)
-    else if (w.kind === 'events') await untilLog(() => o.log.head >= head && !o.log.failure)
-    else await untilLog(() => o.log.failure !== null)
+    else if (w.kind === 'events') await untilLog(() => o.log.head >= head && o.log.phase.phase !== 'down')
+    else await untilLog(() => o.log.phase.phase === 'down')
   }
 
   async function stepDown(why: string): Promise<void> {
@@ -312,6 +333,8 @@ export function startRedisFeed(o: RedisFeedOptions): RedisFeed {
           o.addWanted(await cmd.smembers(k.wanted))
           if (o.wanted().join(',') !== before) leader.upstream.relist()
         }
+        // Retry now, asked on another instance.
+        if (await cmd.getdel(k.retry)) leader.upstream.retry()
       } else if (readerLive) await tryLead()
     } catch (e) {
       logger.warn({ err: (e as Error).message }, 'Redis lock check failed')
@@ -332,7 +355,10 @@ export function startRedisFeed(o: RedisFeedOptions): RedisFeed {
 
   return {
     isLeader: () => leader !== null,
-    nudge: () => leader?.upstream.nudge() ?? false,
+    retry() {
+      if (leader) leader.upstream.retry()
+      else void cmd.set(k.retry, '1', 'PX', 5000).catch(() => {})
+    },
     relist: () => leader?.upstream.relist(),
     ready: () => readerLive && !closed,
     async want(exts) {

@@ -3,6 +3,7 @@
 // is forwarded; a redirect is never followed (it would carry the key); the key never leaves in an error.
 import http from 'node:http'
 import https from 'node:https'
+import type { Socket } from 'node:net'
 import type { CallPbx, PbxFailureKind, PbxMethod } from '../types.ts'
 
 export const PBX_API_PATH = '/servicemanager/rest/CallManagementAPI/'
@@ -72,8 +73,19 @@ export function createPbxClient(opts: PbxClientOptions): CallPbx {
   const scrub = scrubber(opts.apiKey)
   const maxBytes = opts.maxReplyBytes ?? 32 * 1024 * 1024
   const basePath = base.pathname.replace(/\/+$/, '') + PBX_API_PATH
+  // The PBX closing a connection a subscribe used (a restart closes them, also between two polls): the feed checks.
+  const closeListeners = new Set<() => void>()
+  const watched = new WeakSet<object>()
+  const watch = (socket: Socket) => {
+    if (watched.has(socket)) return
+    watched.add(socket)
+    // 'end': the PBX's FIN; 'error': its reset. Our own destroy (a timeout, an abort) emits neither.
+    const closed = () => closeListeners.forEach((f) => f())
+    socket.once('end', closed)
+    socket.once('error', closed)
+  }
 
-  return (method, params, callOpts = {}) => {
+  const call: CallPbx = (method, params, callOpts = {}) => {
     const allowed = PBX_METHODS[method as PbxMethod] as readonly string[] | undefined
     if (!allowed || !Object.hasOwn(PBX_METHODS, method))
       return Promise.reject(new TypeError(`not a PBX method: ${String(method).slice(0, 40)}`))
@@ -112,6 +124,7 @@ export function createPbxClient(opts: PbxClientOptions): CallPbx {
           Accept: 'application/json',
         },
       })
+      if (method === 'subscribe') req.on('socket', watch)
       const timer = setTimeout(
         () => fail(new PbxCallError('timeout', `No reply from the PBX within ${Math.round(timeoutMs / 1000)} s`)),
         timeoutMs,
@@ -193,6 +206,12 @@ export function createPbxClient(opts: PbxClientOptions): CallPbx {
       req.end()
     })
   }
+  return Object.assign(call, {
+    onClose: (listener: () => void) => {
+      closeListeners.add(listener)
+      return () => closeListeners.delete(listener)
+    },
+  })
 }
 
 function isReply(v: unknown): v is Record<string, unknown> & { Code: number } {

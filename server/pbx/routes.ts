@@ -3,6 +3,7 @@
 // calls the PBX through the one client; nothing of the browser's request is forwarded.
 import { createHash } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { FEED_RETRY_PATH } from '../../src/features/pbx/feed-contract.ts'
 import { can } from '../auth/rights.ts'
 import type { Config } from '../config.ts'
 import { errorBody } from '../http-errors.ts'
@@ -220,6 +221,13 @@ export async function pbxRoutes(app: FastifyInstance, opts: PbxRoutesOptions) {
       bump(held.byUser, user, -1)
       bump(held.bySession, session, -1)
     }
+  })
+
+  // Retry now: the upstream tries the PBX now while the feed is down (at most once a second, server-wide).
+  app.post(FEED_RETRY_PATH, { config: { access: 'user' } }, async (request, reply) => {
+    if (!request.user) return refuse(reply, 401, 'Sign in to use Switchboard')
+    feed.retry()
+    return reply.code(204).send()
   })
 
   route('answer', async (request, reply, q) => {

@@ -52,7 +52,7 @@ const deadline = (signal: AbortSignal | undefined, timeoutMs: number | undefined
 
 /** The simulator model as the PBX, no sockets: a `reset` is a network failure, a `hang` waits for the deadline. */
 export function simCallPbx(sim: PbxSimulator, apiKey = sim.apiKey): CallPbx {
-  return async (method, params, opts = {}) => {
+  const call: CallPbx = async (method, params, opts = {}) => {
     const d = deadline(opts.signal, opts.timeoutMs)
     try {
       const q = new URLSearchParams({ ...params, apiKey })
@@ -76,6 +76,8 @@ export function simCallPbx(sim: PbxSimulator, apiKey = sim.apiKey): CallPbx {
       d.done()
     }
   }
+  // A restart closes "the connection" of each client: the upstream hears of it as from the real client.
+  return Object.assign(call, { onClose: (listener: () => void) => sim.onClose(listener) })
 }
 
 /** A PBX over HTTP (the simulator's server): for the two-process test and the benchmark. */
