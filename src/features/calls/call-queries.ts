@@ -18,19 +18,25 @@ export const pollDeadlineMs = (timeOut: number) => Math.max(timeOut * 1000 + CLI
 /** After the server's own next try (`retryAt`), this long for it to finish before asking again. */
 export const AFTER_SERVER_TRY_MS = 1000
 
+/** Retry now's try comes within a second; until it has answered, the server's `retryAt` is the old one. */
+export const RETRY_NOW_WINDOW_MS = 10_000
+
 /**
  * The wait before the next try after `failures` failed polls in a row (pure; `random` is the jitter): a feed
- * the server says is down until its next try is asked again just after that try, else full jitter.
+ * the server says is down until its next try is asked again just after that try (each second for a while after
+ * Retry now, whose try the server's old `retryAt` does not know of), else full jitter.
  */
-export const pollRetryDelay = (
+export function pollRetryDelay(
   failures: number,
   error: PbxError,
   now: number,
+  retryAskedAt = 0,
   random: () => number = Math.random,
-): number =>
-  error.retryAt !== undefined
-    ? Math.max(AFTER_SERVER_TRY_MS, error.retryAt - now + AFTER_SERVER_TRY_MS)
-    : fullJitterDelay(failures, { random })
+): number {
+  if (error.retryAt === undefined) return fullJitterDelay(failures, { random })
+  if (retryAskedAt > 0 && now - retryAskedAt < RETRY_NOW_WINDOW_MS) return AFTER_SERVER_TRY_MS
+  return Math.max(AFTER_SERVER_TRY_MS, error.retryAt - now + AFTER_SERVER_TRY_MS)
+}
 
 /** The wait the store decided at the failure (TanStack's retryDelay: reads, writes nothing). */
 export const untilNextTry = (connection: Connection, now: number): number =>
@@ -67,7 +73,7 @@ async function pollOnce(exten: readonly string[], signal: AbortSignal): Promise<
     if (error.kind !== 'aborted' && !signal.aborted) {
       const feed = useFeed.getState()
       const now = Date.now()
-      feed.pollFailed(error, now, pollRetryDelay(feed.failures, error, now))
+      feed.pollFailed(error, now, pollRetryDelay(feed.failures, error, now, feed.retryAskedAt))
       publishStatus(useFeed.getState().connection)
     }
     throw error

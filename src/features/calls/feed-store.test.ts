@@ -213,7 +213,7 @@ describe('the next request, from the feed state alone', () => {
     fail()
     expect(next()).toBe('snapshot/0')
     receive(null, reply('7'))
-    useFeed.getState().retryRequested()
+    useFeed.getState().retryRequested(T0, true)
     expect(next()).toBe('7/0')
     receive('7', reply('7'))
     expect(next()).toBe('7/25')

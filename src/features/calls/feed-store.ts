@@ -46,6 +46,8 @@ interface FeedState {
   watched: ReadonlySet<string>
   /** Failed polls in a row: the backoff's step. */
   failures: number
+  /** When Retry now last asked the server to try the PBX (0: never). */
+  retryAskedAt: number
   /** The later of the last poll sent and the last reply: the next poll waits the minimum period from it. */
   pacedFrom: number
   model: CallModel
@@ -62,8 +64,8 @@ interface FeedState {
   replyReceived: (sent: Sent, result: SubscribeResult, watched: ReadonlySet<string>, now: number) => void
   pollFailed: (error: PbxError, now: number, retryInMs: number) => void
   resyncRequested: (reason: string) => void
-  /** Retry now (or back online): the next poll asks at once with timeOut=0. */
-  retryRequested: () => void
+  /** Retry now (`asked`: the server was asked to try the PBX too) or back online: the next poll asks at once. */
+  retryRequested: (now: number, asked: boolean) => void
   wentOffline: () => void
   /** A follower tab: the leader's word on the connection. */
   statusShared: (connection: Connection) => void
@@ -81,6 +83,7 @@ const initial = {
   watching: '',
   watched: new Set<string>() as ReadonlySet<string>,
   failures: 0,
+  retryAskedAt: 0,
   pacedFrom: 0,
   model: emptyModel,
   connection: { phase: 'connecting' } as Connection,
@@ -168,8 +171,7 @@ export const useFeed = create<FeedState>()((set, get) => ({
   pollFailed: (error, now, retryInMs) => {
     recordDiag('fault', `${error.kind}${error.reason ? ` (${error.reason})` : ''}: ${error.message}`)
     const s = get()
-    const phase: Phase =
-      error.kind === 'offline' ? 'offline' : error.reason === 'key-refused' ? 'auth' : 'reconnecting'
+    const phase: Phase = error.kind === 'offline' ? 'offline' : error.reason === 'key-refused' ? 'auth' : 'reconnecting'
     const connection: Connection = { phase, error: error.message, nextRetryAt: now + retryInMs }
     set({ sync: quick(s.sync), failures: s.failures + 1, pacedFrom: Math.max(s.pacedFrom, now), connection })
   },
@@ -179,7 +181,7 @@ export const useFeed = create<FeedState>()((set, get) => ({
     set({ sync: { step: 'snapshot', reason: `Resynchronised with the PBX (${reason})` } })
   },
 
-  retryRequested: () => set((s) => ({ sync: quick(s.sync) })),
+  retryRequested: (now, asked) => set((s) => ({ sync: quick(s.sync), retryAskedAt: asked ? now : s.retryAskedAt })),
 
   wentOffline: () => set((s) => ({ sync: quick(s.sync), connection: OFFLINE })),
 

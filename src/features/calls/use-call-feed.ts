@@ -9,13 +9,13 @@ export const STALE_AFTER_MS = (POLL_TIMEOUT_S + 30) * 1000
 
 /** Retry now: the server tries the PBX at once, and the panel asks it at once, dropping any wait. */
 export function retryFeed(client: ReturnType<typeof useQueryClient>) {
-  useFeed.getState().retryRequested()
+  useFeed.getState().retryRequested(Date.now(), true)
   void retryServerFeed(client)
 }
 
 /** Back online: ask at once (the server's feed never went down for this). */
 function backOnline(client: ReturnType<typeof useQueryClient>) {
-  useFeed.getState().retryRequested()
+  useFeed.getState().retryRequested(Date.now(), false)
   void pollNow(client)
 }
 
