@@ -1,5 +1,5 @@
 import { queryOptions, type QueryClient } from '@tanstack/react-query'
-import { MIN_POLL_PERIOD_MS } from '../pbx/feed-contract.ts'
+import { MIN_POLL_PERIOD_MS, RESYNC_SEQ } from '../pbx/feed-contract.ts'
 import { requestFeedRetry, subscribe } from '../pbx/pbx-client.ts'
 import { describeError, isPbxError, PbxError } from '../pbx/pbx-error.ts'
 import { fullJitterDelay } from '../../lib/backoff.ts'
@@ -60,11 +60,13 @@ async function pollOnce(exten: readonly string[], signal: AbortSignal): Promise<
     await pause(wait, signal)
   const { sent, timeOut } = request()
   useFeed.getState().pollSent(Date.now())
-  recordDiag('request', `subscribe lastSequenceNumber=${sent.seq ?? 0} timeOut=${timeOut}`)
+  // No cursor: a snapshot, asked the way the server says to take one.
+  const cursor = sent.seq ?? String(RESYNC_SEQ)
+  recordDiag('request', `subscribe lastSequenceNumber=${cursor} timeOut=${timeOut}`)
   let result
   try {
     result = await subscribe(
-      { exten: [...exten], lastSequenceNumber: sent.seq ?? '0', timeOut },
+      { exten: [...exten], lastSequenceNumber: cursor, timeOut },
       { signal, timeoutMs: pollDeadlineMs(timeOut) },
     )
   } catch (e) {

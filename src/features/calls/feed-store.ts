@@ -159,7 +159,7 @@ export const useFeed = create<FeedState>()((set, get) => ({
       return
     }
     if (BigInt(result.seq) < BigInt(sent.seq)) {
-      // seq 0 (or any lower): the server's log no longer serves our cursor; its Message says why.
+      // The server's log no longer serves our cursor (seq 0, or any lower); its Message says why.
       recordDiag('resync', `seq ${result.seq} after our cursor ${sent.seq}: taking a snapshot`)
       set({ ...base, sync: { step: 'snapshot', reason: result.message ?? RESYNCED } })
       return
