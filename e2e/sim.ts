@@ -14,8 +14,8 @@ export function simControl(request: APIRequestContext) {
     status: (uniqueCallId: string, status: string, ext?: string) => call('status', { uniqueCallId, status, ext }),
     connect: (uniqueCallId: string, ext: string) => call('connect', { uniqueCallId, ext }),
     fault: (...faults: Record<string, unknown>[]) => call('fault', { faults }),
-    /** `echoCursor`: afterwards it answers a cursor beyond its seq with that cursor (see PbxSimulator.restart). */
-    restart: (o: { echoCursor?: boolean } = {}) => call('restart', o),
+    /** How it answers an old cursor afterwards, and when it restarts (see PbxSimulator.restart, RestartOptions). */
+    restart: (o: { echoCursor?: boolean; holdStale?: boolean; betweenPolls?: boolean } = {}) => call('restart', o),
     /** The PBX is back: drop any faults still queued. */
     clearFaults: () => call('clearFaults'),
     auth: (reject: boolean, style: 'code' | 'http401' | 'html403' = 'code') => call('auth', { reject, style }),

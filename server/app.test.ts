@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
+import { feedDownSchema } from '../src/features/pbx/feed-contract.ts'
+import { downReply } from './feed/event-log.ts'
 import { PbxCallError } from './pbx/pbx-client.ts'
 import { panel, TEST_KEY, testApp, testConfig } from './test-helpers.ts'
 
@@ -120,6 +122,50 @@ describe('cross-site requests', () => {
     })
     expect(r.statusCode).toBe(404)
     expect(r.headers['access-control-allow-origin']).toBeUndefined()
+  })
+})
+
+describe('subscribe while the PBX feed is down', () => {
+  it("answers 503 feed-down with Retry-After and the server's words, as the feed gives it", async () => {
+    const { app, feed } = await make()
+    feed.reply = downReply(
+      {
+        error: 'feed-down',
+        reason: 'key-refused',
+        message: 'The PBX refused the API key',
+        retryAt: Date.now() + 60_000,
+      },
+      Date.now(),
+    )
+    const r = await app.inject({
+      method: 'POST',
+      url: '/api/pbx/subscribe?exten=400&lastSequenceNumber=12&timeOut=25',
+      headers: panel('alice'),
+    })
+    expect(r.statusCode).toBe(503)
+    expect(r.headers['retry-after']).toBe('5')
+    expect(r.headers['content-type']).toMatch(/^application\/json/)
+    expect(feedDownSchema.parse(r.json())).toMatchObject({
+      reason: 'key-refused',
+      message: 'The PBX refused the API key',
+    })
+  })
+})
+
+describe('POST /api/feed/retry (Retry now)', () => {
+  it('asks the feed to try the PBX now (204) for a signed-in user; refuses a stranger and a cross-site post', async () => {
+    const { app, feed } = await make()
+    const url = '/api/feed/retry'
+    expect((await app.inject({ method: 'POST', url, headers: panel() })).statusCode).toBe(401)
+    const cross = await app.inject({
+      method: 'POST',
+      url,
+      headers: { ...panel('alice'), 'sec-fetch-site': 'cross-site' },
+    })
+    expect([cross.statusCode, cross.json().error]).toEqual([403, 'cross-site'])
+    expect(feed.retries).toBe(0)
+    expect((await app.inject({ method: 'POST', url, headers: panel('alice') })).statusCode).toBe(204)
+    expect(feed.retries).toBe(1)
   })
 })
 

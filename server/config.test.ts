@@ -101,6 +101,13 @@ describe('parseConfig', () => {
     )
   })
 
+  it('reads SWITCHBOARD_RECONCILE_S (60 by default) and refuses a bad one with a clear message', () => {
+    expect(dev({}).config.reconcileS).toBe(60)
+    expect(dev({ SWITCHBOARD_RECONCILE_S: '15' }).config.reconcileS).toBe(15)
+    for (const bad of ['0', '2', 'soon', '1.5', '99999'])
+      expect(() => dev({ SWITCHBOARD_RECONCILE_S: bad })).toThrow(/SWITCHBOARD_RECONCILE_S must be a whole number/)
+  })
+
   it('reads TRUST_PROXY and OIDC', () => {
     const oidc = { OIDC_ISSUER: 'https://id.example.com', OIDC_CLIENT_ID: 'c', OIDC_CLIENT_SECRET: 's' }
     const { config } = prod({

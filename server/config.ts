@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs'
 import { isIP } from 'node:net'
 import path from 'node:path'
 import { z } from 'zod'
+import { extKey } from '../src/features/pbx/extension.ts'
 
 /** The PBX the server talks to: a real Noojee PBX, or the built-in simulated one. */
 export type PbxConfig =
@@ -35,6 +36,8 @@ export interface Config {
   extensions: string[]
   /** For the feed hub (server/feed/): shared event log and sessions across instances. */
   redisUrl: string | null
+  /** SWITCHBOARD_RECONCILE_S: the feed checks the PBX's snapshot against its log at least this often (seconds). */
+  reconcileS?: number
   /** The built panel (index.html and assets). */
   distDir: string
   limits: Limits
@@ -81,7 +84,7 @@ const blank = (v: string | undefined) => (v === undefined || v.trim() === '' ? u
 /** Extension lists: `400,410` or ranges `400-405`, tech prefixes (SIP/400) stripped. */
 function extensionList(raw: string): string[] {
   const out: string[] = []
-  for (const part of raw.split(',').map((s) => s.trim().replace(/^[A-Za-z][A-Za-z0-9]*\//, ''))) {
+  for (const part of raw.split(',').map((s) => extKey(s.trim()))) {
     if (!part) continue
     const range = /^(\d+)-(\d+)$/.exec(part)
     if (range) {
@@ -237,6 +240,13 @@ export function parseConfig(env: Env, opts: ParseOptions): { config: Config; war
       warnings.push('SESSION_SECRET is not set: a new one was generated, so everyone signs in again after a restart')
   }
 
+  const reconcileRaw = blank(env.SWITCHBOARD_RECONCILE_S) ?? '60'
+  const reconcile = z.coerce.number().int().min(5).max(3600).safeParse(reconcileRaw)
+  if (!reconcile.success)
+    throw new ConfigError(
+      `SWITCHBOARD_RECONCILE_S must be a whole number of seconds from 5 to 3600 (got "${reconcileRaw}")`,
+    )
+
   const redisRaw = blank(env.REDIS_URL)
   if (redisRaw && !/^rediss?:\/\//.test(redisRaw))
     throw new ConfigError('REDIS_URL must start with redis:// or rediss://')
@@ -255,6 +265,7 @@ export function parseConfig(env: Env, opts: ParseOptions): { config: Config; war
       port: port.data,
       extensions: extensionList(env.SWITCHBOARD_EXTENSIONS ?? ''),
       redisUrl: redisRaw ?? null,
+      reconcileS: reconcile.data,
       distDir: path.resolve(root, 'dist'),
       limits: { ...DEFAULT_LIMITS },
     },

@@ -50,7 +50,14 @@ export async function startRuntime(
     ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 })
     : undefined
   const { exts, dynamic } = await watchedExtensions(config)
-  const feed = createFeedHub({ callPbx, extensions: exts, dynamic, redis: config.redisUrl ?? undefined, logger })
+  const feed = createFeedHub({
+    callPbx,
+    extensions: exts,
+    dynamic,
+    redis: config.redisUrl ?? undefined,
+    logger,
+    reconcileMs: (config.reconcileS ?? 60) * 1000,
+  })
   return {
     callPbx,
     feed,

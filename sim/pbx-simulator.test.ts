@@ -177,6 +177,29 @@ describe('restart', () => {
     expect(c.split('.')[0]).toBe(String(Math.floor(Date.now() / 1000)))
   })
 
+  it('closes every connection: its listeners told, even with no poll held', () => {
+    let closed = 0
+    const off = sim.onClose(() => closed++)
+    sim.restart()
+    expect(closed).toBe(1)
+    off()
+    sim.restart()
+    expect(closed).toBe(1)
+  })
+
+  it('holdStale: a cursor from before is held, and each new event wakes it with nothing and the cursor echoed', async () => {
+    for (let i = 0; i < 5; i++) sim.ring({ ext: '410' })
+    const old = sim.seq
+    sim.restart({ holdStale: true })
+    await vi.advanceTimersByTimeAsync(100)
+    const held = poll('410', old, 25)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(await settled(held)).toBe(false)
+    sim.ring({ ext: '410' })
+    await vi.advanceTimersByTimeAsync(10)
+    expect(body(await held)).toEqual({ Data: {}, seq: old, Code: 0 })
+  })
+
   it('by default answers a cursor from before the restart with its real, lower seq; echoCursor holds it and echoes it back', async () => {
     for (let i = 0; i < 5; i++) sim.ring({ ext: '410' })
     const old = sim.seq

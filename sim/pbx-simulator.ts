@@ -57,6 +57,8 @@ export type AuthStyle = 'code' | 'http401' | 'html403'
 export interface RestartOptions {
   echoCursor?: boolean
   holdStale?: boolean
+  /** Restart just after the next subscribe reply has left: between two polls, no request in flight. */
+  betweenPolls?: boolean
 }
 
 export interface SimOptions {
@@ -119,6 +121,7 @@ export class PbxSimulator {
   private forgottenUpTo = 0
   private staleCursors: 'answer' | 'echo' | 'hold' = 'answer'
   private closeListeners = new Set<() => void>()
+  private restartQueued: RestartOptions | null = null
   private lastPollAt = new Map<string, number>()
   private readonly opts: Required<Omit<SimOptions, 'apiKey'>>
 
@@ -148,7 +151,9 @@ export class PbxSimulator {
    * A PBX restart, as a real one: every connection closed (held polls cut, idle ones too: listeners told), the
    * sequence starts again, active calls are gone. How it answers an old cursor: RestartOptions.
    */
-  restart({ echoCursor = false, holdStale = false }: RestartOptions = {}): void {
+  restart({ echoCursor = false, holdStale = false, betweenPolls = false }: RestartOptions = {}): void {
+    if (betweenPolls) return void (this.restartQueued = { echoCursor, holdStale })
+    this.restartQueued = null
     this.staleCursors = echoCursor ? 'echo' : holdStale ? 'hold' : 'answer'
     this.seq = 0
     this.log = []
@@ -267,8 +272,16 @@ export class PbxSimulator {
       return { kind: 'http', status: 405, contentType: 'text/html', body: '<h1>405 Method Not Allowed</h1>' }
     if (p.apiKey !== this.apiKey) return this.refuseKey()
     switch (method) {
-      case 'subscribe':
-        return this.subscribe(p, signal)
+      case 'subscribe': {
+        const reply = await this.subscribe(p, signal)
+        const queued = this.restartQueued
+        // Once this reply is on its way (the client's next poll is at least the minimum period away).
+        if (queued && reply.kind === 'http' && reply.status === 200) {
+          this.restartQueued = null
+          setTimeout(() => this.restart(queued), 20)
+        }
+        return reply
+      }
       case 'answer':
         return this.answer(p)
       case 'hangup':

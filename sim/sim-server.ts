@@ -98,7 +98,11 @@ export async function startSimServer(opts: { apiKey: string; demo?: boolean; por
         sim.failNextSubscribe(...((body.faults ?? [body.fault]) as SimFault[]))
         return { ok: true }
       case 'restart':
-        sim.restart({ echoCursor: body.echoCursor === true, holdStale: body.holdStale === true })
+        sim.restart({
+          echoCursor: body.echoCursor === true,
+          holdStale: body.holdStale === true,
+          betweenPolls: body.betweenPolls === true,
+        })
         return { ok: true }
       case 'clearFaults':
         sim.clearFaults()

@@ -1,4 +1,5 @@
 // The one parser for extension lists in the users file and the CLI: "400", "SIP/401", "400-499".
+import { extKey } from '../../src/features/pbx/extension.ts'
 import type { ExtensionSet } from '../types.ts'
 
 /** A written entry: one extension (digits, optionally behind a technology prefix) or a range of digits. */
@@ -8,7 +9,7 @@ const RANGE = /^(\d{1,10})-(\d{1,10})$/
 export const MAX_RANGE = 10_000
 
 /** `SIP/410` and `410` are the same extension; rights are kept on bare extensions. */
-export const bareExt = (ext: string) => ext.replace(/^[A-Za-z][A-Za-z0-9]*\//, '')
+export const bareExt = extKey
 
 export type EntryCheck = { ok: true } | { ok: false; error: string }
 

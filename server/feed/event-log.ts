@@ -2,7 +2,7 @@
 // buffer of events numbered by the log's own seq, the call state per extension, and the browsers'
 // held polls. Fed by one writer (the upstream loop in memory, or the Redis stream reader); never
 // talks to the PBX itself.
-import { ENDED_STATUSES, type FeedDown } from '../../src/features/pbx/feed-contract.ts'
+import { ENDED_STATUSES, RESYNC_SEQ, type FeedDown } from '../../src/features/pbx/feed-contract.ts'
 import type { FeedReply, KnownCall, PbxEvent } from '../types.ts'
 
 /** A browser poll is held at most this long, whatever timeOut it asks. */
@@ -59,7 +59,7 @@ const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache
 const json = (body: string): FeedReply => ({ status: 200, headers: JSON_HEADERS, body })
 const emptyReply = (seq: number) => json(`{"Data":{},"seq":${seq},"Code":0}`)
 /** Outside the log (feed-contract.ts RESYNC_SEQ): the panel takes a snapshot. */
-const OUTSIDE = emptyReply(0)
+const OUTSIDE = emptyReply(RESYNC_SEQ)
 const UNAVAILABLE = (message: string): FeedReply => ({ status: 503, body: { error: 'unavailable', message } })
 
 /** The feed is down: 503, the server's own words, and when to ask again (never the PBX's page or key). */
@@ -83,8 +83,6 @@ export class EventLog {
   head = 0
   phase: LogPhase = { phase: 'waiting' }
   covered: ReadonlySet<string> = new Set()
-  /** Counts entries applied: a writer can wait for the next one. */
-  version = 0
 
   private ring: (Stored | undefined)[]
   private size = 0
@@ -110,7 +108,6 @@ export class EventLog {
 
   apply(entry: LogEntry): void {
     if (this.phase.phase === 'closed') return
-    this.version++
     if (entry.kind === 'status') {
       this.setDown(entry.down)
     } else if (entry.kind === 'new-log') {

@@ -3,6 +3,8 @@
 // survived here, and told to the browsers as the PBX told it.
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { PbxSimulator } from '../../sim/pbx-simulator.ts'
+import { feedDownSchema, type FeedDown } from '../../src/features/pbx/feed-contract.ts'
+import type { FeedReply } from '../types.ts'
 import { createFeedHub, type FeedHubInternals } from './feed-hub.ts'
 import { bodyOf, callsIn, quietLogger, TestBrowser } from './testing/helpers.ts'
 import { simCallPbx } from './testing/sim-pbx.ts'
@@ -132,7 +134,14 @@ describe('feed hub: serving browsers from its own log', () => {
   })
 })
 
-describe('feed hub: PBX faults, survived and told as the PBX told them', () => {
+/** A failure as the browsers get it: 503, Retry-After, the server's own words (feed-contract.ts). */
+const downOf = (r: FeedReply) => ({
+  status: r.status,
+  retryAfter: Number(r.headers?.['retry-after']),
+  ...(feedDownSchema.parse(JSON.parse(r.body as string)) as FeedDown),
+})
+
+describe("feed hub: PBX faults, survived and told in the server's words", () => {
   async function opened(s: ReturnType<typeof setup>) {
     await s.untilLive()
     const b = s.browser()
@@ -146,12 +155,15 @@ describe('feed hub: PBX faults, survived and told as the PBX told them', () => {
   }
 
   for (const status of [500, 502, 503]) {
-    it(`HTTP ${status} × 3: mirrored to the browsers; the catch-up keeps the cursor, then a snapshot checks`, async () => {
+    it(`HTTP ${status} × 3: 503 feed-down (pbx-error) to the browsers; then a check snapshot and a catch-up from the cursor`, async () => {
       const s = setup()
       const { b, ringing, mark } = await opened(s)
       s.sim.failNextSubscribe(...Array.from({ length: 3 }, () => ({ kind: 'http' as const, status })))
       s.sim.ring({ ext: '420', callerId: '0291110003' })
-      await expect.poll(() => b.failures.at(-1)?.status).toBe(status)
+      await expect.poll(() => b.failures.length).toBeGreaterThan(0)
+      expect(downOf(b.failures[0])).toMatchObject({ status: 503, error: 'feed-down', reason: 'pbx-error' })
+      expect(downOf(b.failures[0]).message).toContain(`HTTP ${status}`)
+      expect(downOf(b.failures[0]).retryAfter).toBeLessThanOrEqual(5)
       expect(s.hub.ready()).toBe(false)
       s.sim.setStatus(ringing, 'Hungup')
       s.sim.ring({ ext: '410', callerId: '0291110004' })
@@ -159,51 +171,49 @@ describe('feed hub: PBX faults, survived and told as the PBX told them', () => {
       await matchesTruth(s.sim, b)
       await expect.poll(() => s.subscribes().length - mark).toBeGreaterThanOrEqual(5)
       const subs = s.subscribes().slice(mark)
-      expect(subs[3].params.timeOut, 'the first poll after the failures catches up at once').toBe('0')
-      expect(subs[3].params.lastSequenceNumber, '… with the cursor').toBe(subs[0].params.lastSequenceNumber)
-      expect([subs[4].params.lastSequenceNumber, subs[4].params.timeOut], 'then a check snapshot').toEqual(['0', '0'])
+      expect([subs[3].params.lastSequenceNumber, subs[3].params.timeOut], 'a check snapshot first').toEqual(['0', '0'])
+      expect([subs[4].params.lastSequenceNumber, subs[4].params.timeOut], '… then a catch-up from the cursor').toEqual([
+        subs[0].params.lastSequenceNumber,
+        '0',
+      ])
       expect(b.resyncs, 'no restart: the browser only catches up').toBe(0)
     }, 30_000)
   }
 
-  it('a negative Code twice: mirrored as the PBX said it; the cursor given up for a snapshot', async () => {
+  it('a negative Code twice: pbx-error with the Code; the cursor given up for a snapshot', async () => {
     const s = setup()
     const { b, mark } = await opened(s)
     s.sim.failNextSubscribe({ kind: 'negativeCode' }, { kind: 'negativeCode' })
     s.sim.ring({ ext: '420' })
     await expect.poll(() => b.failures.length).toBeGreaterThan(0)
-    expect(JSON.parse(b.failures[0].body as string)).toEqual({
-      Code: -2,
-      Message: 'Internal error in CallManagementAPI',
-    })
+    expect(downOf(b.failures[0])).toMatchObject({ reason: 'pbx-error', message: 'The PBX answered with error Code -2' })
     await expect.poll(() => s.hub.ready(), { timeout: 20_000 }).toBe(true)
     await matchesTruth(s.sim, b)
     expect(s.subscribes().slice(mark)[2].params).toMatchObject({ lastSequenceNumber: '0', timeOut: '0' })
   }, 30_000)
 
-  it('a connection reset: 502 with X-Switchboard-Proxy, as the proxy said it', async () => {
+  it('a connection reset: unreachable, with the reason', async () => {
     const s = setup()
     const { b } = await opened(s)
     s.sim.failNextSubscribe({ kind: 'reset' }, { kind: 'reset' })
     s.sim.ring({ ext: '420' })
     await expect.poll(() => b.failures.length).toBeGreaterThan(0)
-    expect(b.failures[0]).toMatchObject({ status: 502, headers: { 'X-Switchboard-Proxy': 'ECONNRESET' } })
+    expect(downOf(b.failures[0])).toMatchObject({
+      reason: 'unreachable',
+      message: 'Cannot reach the PBX: socket hang up',
+    })
     await expect.poll(() => s.hub.ready(), { timeout: 20_000 }).toBe(true)
     await matchesTruth(s.sim, b)
   }, 30_000)
 
-  it('an HTML page, truncated JSON, a wrong shape: mirrored so the panel reads each as it did', async () => {
+  it("an HTML page, truncated JSON, a wrong shape: pbx-error each, never the PBX's page forged", async () => {
     const s = setup()
     const { b } = await opened(s)
     s.sim.failNextSubscribe({ kind: 'html' }, { kind: 'truncated' }, { kind: 'wrongShape' })
     s.sim.ring({ ext: '420' })
-    // Each as the panel's pbx-client reads it: an HTML page, a body that is not JSON, JSON with no seq.
-    const bodies = () => new Set(b.failures.map((f) => f.body as string))
-    await expect.poll(() => bodies().size, { timeout: 10_000 }).toBe(3)
-    const [html, truncated, shape] = [...bodies()]
-    expect(html).toMatch(/^<html>/)
-    expect(() => JSON.parse(truncated)).toThrow()
-    expect(JSON.parse(shape)).toEqual({ Code: 0 })
+    const messages = () => new Set(b.failures.map((f) => downOf(f).message))
+    await expect.poll(() => messages().size, { timeout: 10_000 }).toBe(3)
+    expect(b.failures.every((f) => downOf(f).reason === 'pbx-error' && !/<html/i.test(f.body as string))).toBe(true)
     await expect.poll(() => s.hub.ready(), { timeout: 20_000 }).toBe(true)
     await matchesTruth(s.sim, b)
   }, 30_000)
@@ -222,65 +232,7 @@ describe('feed hub: PBX faults, survived and told as the PBX told them', () => {
     )
   })
 
-  for (const echoCursor of [false, true]) {
-    it(`a PBX restart${echoCursor ? ' that echoes our old cursor back' : ''}: a new log; browsers get seq 0 and resync`, async () => {
-      const s = setup()
-      const { b, mark } = await opened(s)
-      const oldBase = s.hub.log.base
-      s.sim.restart({ echoCursor })
-      const fresh = s.sim.ring({ ext: '410', callerId: '0291119999' })
-      await expect.poll(() => s.hub.log.base).not.toBe(oldBase)
-      await expect.poll(() => b.resyncs).toBe(1)
-      await matchesTruth(s.sim, b)
-      expect(b.calls['410']).toEqual({ [fresh]: 'Ringing' })
-      const subs = s.subscribes().slice(mark)
-      expect(subs.some((r) => r.params.lastSequenceNumber === '0' && r.params.timeOut === '0')).toBe(true)
-      expect(s.hub.log.base).toBeGreaterThan(oldBase)
-    }, 30_000)
-  }
-
-  it("a restart that echoes our cursor: a browser's catch-up waits for the server's check, then gets seq 0 (its notice)", async () => {
-    const sim = new PbxSimulator({ answerDelayMs: 10 })
-    const call = simCallPbx(sim)
-    // The server's check snapshot after the outage is held back until the browser's catch-up has been sent.
-    let gate: Promise<void> | null = null
-    let open = () => {}
-    hub = createFeedHub({
-      callPbx: async (method, params, opts) => {
-        if (gate && params.lastSequenceNumber === '0') await gate
-        return call(method, params, opts)
-      },
-      extensions: EXTS,
-      logger: quietLogger(),
-    })
-    const h = hub
-    await expect.poll(() => h.ready()).toBe(true)
-    const b = new TestBrowser((r) => h.poll(r), EXTS)
-    browsers.push(b)
-    const dropped = sim.ring({ ext: '410', callerId: '0291110001' })
-    await expect.poll(() => h.call(dropped)).toBeDefined()
-    await b.step()
-    const held = b.step()
-    await expect.poll(() => h.heldPolls()).toBe(1)
-    await expect.poll(() => sim.heldPolls).toBe(1)
-    gate = new Promise<void>((resolve) => (open = resolve))
-    sim.restart({ echoCursor: true })
-    await held
-    expect(b.failures).toHaveLength(1)
-    // The upstream caught up (its cursor echoed, no events) and waits on its check.
-    await expect.poll(() => h.log.verifying, { timeout: 10_000 }).toBe(true)
-    expect(h.log.failure).toBeNull()
-    const catchUp = b.step(0)
-    await new Promise((r) => setImmediate(r))
-    open()
-    gate = null
-    expect(bodyOf(await catchUp).seq, 'a lower seq: the panel resynchronises and says so').toBe(0)
-    expect(b.resyncs).toBe(1)
-    await b.step()
-    expect(b.calls).toEqual(sim.truth(EXTS))
-  }, 30_000)
-
-  it('a refused key: mirrored; retried once a minute, not every second', async () => {
+  it('a refused key: 503 key-refused (never the key); the PBX retried once a minute, not every second', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
     const s = setup()
     await vi.advanceTimersByTimeAsync(500)
@@ -290,7 +242,9 @@ describe('feed hub: PBX faults, survived and told as the PBX told them', () => {
     s.sim.restart() // cuts the held poll: the next one meets the refusal
     await vi.advanceTimersByTimeAsync(2_000)
     const r = await s.poll(EXTS, head)
-    expect(JSON.parse(r.body as string)).toEqual({ Code: -1, Message: 'Authentication failed: invalid apiKey' })
+    expect(downOf(r)).toMatchObject({ status: 503, reason: 'key-refused', message: 'The PBX refused the API key' })
+    expect(downOf(r).retryAfter, 'browsers ask again within seconds, from the server, never the PBX').toBe(5)
+    expect(r.body as string).not.toContain('sim-key')
     const refused = s.subscribes().length
     await vi.advanceTimersByTimeAsync(50_000)
     expect(s.subscribes().length, 'no retry within the minute').toBe(refused)
@@ -299,7 +253,40 @@ describe('feed hub: PBX faults, survived and told as the PBX told them', () => {
     expect(s.hub.ready()).toBe(true)
   })
 
-  it("a browser's Retry now after a refused key: the upstream tries again then, not a minute later", async () => {
+  it("a refused key taken again: a browser obeying Retry-After shows the call within 5 s of the server's next good poll", async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    const s = setup()
+    await vi.advanceTimersByTimeAsync(500)
+    let cursor = bodyOf(await s.poll(EXTS, 0)).seq
+    s.sim.apiKey = 'rotated'
+    s.sim.restart()
+    await vi.advanceTimersByTimeAsync(2_000)
+    s.sim.apiKey = 'sim-key' // taken again at once; the server learns it at its next try, a minute on
+    const id = s.sim.ring({ ext: '410' })
+    const accepted = Date.now()
+    let shown: number | null = null
+    // The panel: a 503 waits its Retry-After; a reply is applied and the next poll follows.
+    for (let t = 0; t < 120 && shown === null; t++) {
+      const r = s.poll(EXTS, cursor, 0)
+      await vi.advanceTimersByTimeAsync(10)
+      const reply = await r
+      if (reply.status === 503) {
+        await vi.advanceTimersByTimeAsync(Number(reply.headers?.['retry-after']) * 1000)
+        continue
+      }
+      const b = bodyOf(reply)
+      if (b.seq === 0) cursor = 0
+      else if (callsIn(reply)['410']?.[id] === 'Ringing') shown = Date.now()
+      else cursor = b.seq
+      await vi.advanceTimersByTimeAsync(100)
+    }
+    // The server's next try: the first subscribe the PBX took after the key was accepted.
+    const good = s.sim.requests.find((r) => r.method === 'subscribe' && r.at >= accepted)!.at
+    expect(good - accepted, 'the server retries a refused key a minute on').toBeGreaterThan(50_000)
+    expect(shown! - good).toBeLessThanOrEqual(5_000)
+  })
+
+  it('Retry now (hub.retry) after a refused key: the upstream tries at once, not a minute later; once a second at most', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
     const s = setup()
     await vi.advanceTimersByTimeAsync(500)
@@ -307,25 +294,30 @@ describe('feed hub: PBX faults, survived and told as the PBX told them', () => {
     s.sim.apiKey = 'rotated'
     s.sim.restart()
     await vi.advanceTimersByTimeAsync(2_000)
-    expect((await s.poll(EXTS, head, 0)).body).toMatch(/invalid apiKey/)
+    expect(downOf(await s.poll(EXTS, head, 0)).reason).toBe('key-refused')
+    const tries = s.subscribes().length
+    for (let i = 0; i < 5; i++) s.hub.retry()
+    await vi.advanceTimersByTimeAsync(300)
+    expect(s.subscribes().length, 'one try for five clicks').toBe(tries + 1)
     s.sim.apiKey = 'sim-key'
     const id = s.sim.ring({ ext: '410' })
+    s.hub.retry()
     await vi.advanceTimersByTimeAsync(1_500)
-    const retry = s.poll(EXTS, head, 0)
-    await vi.advanceTimersByTimeAsync(300)
-    expect(callsIn(await retry)).toEqual({ '410': { [id]: 'Ringing' } })
+    expect(s.hub.ready()).toBe(true)
+    expect(callsIn(await s.poll(EXTS, head, 0))).toEqual({ '410': { [id]: 'Ringing' } })
   })
 
-  it('a refused key as HTTP 401: the status mirrored', async () => {
+  it('a refused key as HTTP 401: key-refused', async () => {
     const s = setup()
     const { b } = await opened(s)
     s.sim.authStyle = 'http401'
     s.sim.apiKey = 'rotated'
     s.sim.ring({ ext: '420' })
-    await expect.poll(() => b.failures.at(-1)?.status).toBe(401)
+    await expect.poll(() => b.failures.length).toBeGreaterThan(0)
+    expect(downOf(b.failures.at(-1)!).reason).toBe('key-refused')
   })
 
-  it('a reply that never comes: given up at the client deadline, then caught up', async () => {
+  it('a reply that never comes: given up at the client deadline (unreachable), then a check and a catch-up', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
     const s = setup()
     await vi.advanceTimersByTimeAsync(500)
@@ -339,12 +331,9 @@ describe('feed hub: PBX faults, survived and told as the PBX told them', () => {
     const held = s.poll(['400'], head)
     await vi.advanceTimersByTimeAsync(15_000)
     expect(s.hub.ready()).toBe(false)
-    expect(await held).toMatchObject({ status: 504, headers: { 'X-Switchboard-Proxy': 'ETIMEDOUT' } })
-    // Its retry (a second later) brings the server's next try forward; the catch-up brings the call.
-    await vi.advanceTimersByTimeAsync(1_000)
-    const retry = s.poll(EXTS, head, 0)
-    await vi.advanceTimersByTimeAsync(500)
-    expect(callsIn(await retry)['410']).toEqual({ [id]: 'Ringing' })
+    expect(downOf(await held)).toMatchObject({ status: 503, reason: 'unreachable' })
+    await vi.advanceTimersByTimeAsync(31_000)
     expect(s.hub.ready()).toBe(true)
+    expect(callsIn(await s.poll(EXTS, head, 0))['410']).toEqual({ [id]: 'Ringing' })
   })
 })

@@ -6,7 +6,8 @@ import { extKey } from '../../src/features/pbx/extension.ts'
 import type { CallPbx, FeedHub, FeedReply } from '../types.ts'
 import { EventLog } from './event-log.ts'
 import { startRedisFeed, type RedisFeed } from './redis-feed.ts'
-import { startUpstream, type Upstream, type UpstreamWrite } from './upstream.ts'
+import type { UpstreamWrite } from './upstream.ts'
+import { startUpstream, type Upstream } from './upstream-loop.ts'
 
 export interface FeedHubOptions {
   callPbx: CallPbx

@@ -12,7 +12,8 @@ import type { Logger } from 'pino'
 import { ENDED_STATUSES, type FeedDown } from '../../src/features/pbx/feed-contract.ts'
 import type { PbxEvent } from '../types.ts'
 import type { EventLog, LogEntry, LogEvent } from './event-log.ts'
-import type { Upstream, UpstreamWrite } from './upstream.ts'
+import type { UpstreamWrite } from './upstream.ts'
+import type { Upstream } from './upstream-loop.ts'
 
 /** Stream entries kept (each a reply's events): roughly the history a new instance can be told about. */
 const STREAM_MAXLEN = 10_000

@@ -1,14 +1,12 @@
 // The one upstream: one subscribe for the union of watched extensions. What the PBX contract makes hard
 // (the cursor, the 100 ms period, backoff, refused keys and cursors, restarts, snapshots diffed into events)
-// is one pure transition, step(state, input) → { state, write, request }, tested as a table
-// (upstream.test.ts); startUpstream() is the thin loop that does the I/O.
-import type { Logger } from 'pino'
-import { ENDED_STATUSES, MIN_POLL_PERIOD_MS, type FeedDown } from '../../src/features/pbx/feed-contract.ts'
-import { extKey } from '../../src/features/pbx/extension.ts'
-import { parseEvent, rawEventsOf, subscribeSchema } from '../../src/features/pbx/pbx-schemas.ts'
+// is one pure transition, step(state, input) → { state, write } and requestFor(state, now), tested as a
+// table (upstream.test.ts); upstream-loop.ts is the thin loop that does the I/O.
+import type { FeedDown } from '../../src/features/pbx/feed-contract.ts'
+import { subscribeSchema } from '../../src/features/pbx/pbx-schemas.ts'
 import { fullJitterDelay } from '../../src/lib/backoff.ts'
-import type { CallPbx, PbxEvent } from '../types.ts'
 import type { LogEvent } from './event-log.ts'
+import { diffSnapshot, downOf, listOf, readEvents, unseenCall, type StateOf } from './pbx-reply.ts'
 
 /** Seconds the PBX may hold our poll. */
 export const UPSTREAM_HOLD_S = 25
@@ -24,10 +22,6 @@ export const KEY_RETRY_MS = 60_000
 export const REFUSALS_BEFORE_RESYNC = 2
 /** Retry now: at most one PBX try a second, however many browsers ask. */
 export const RETRY_FLOOR_MS = 1000
-/** The ways PBX messages say a key was refused. */
-const AUTH_WORDS =
-  /api[ _-]?key|\b(?:invalid|wrong|bad|missing|unknown|expired|no) key\b|auth|forbidden|access denied|whitelist|licen[cs]e/i
-
 /** What the loop writes: the writer (memory or Redis) resolves once the local log shows it. */
 export type UpstreamWrite =
   /** `expected`: the stored PBX cursor these events follow (Redis refuses the append unless it still is). */
@@ -91,7 +85,7 @@ export type UpstreamRequest = { kind: 'wait'; until: number } | { kind: 'subscri
 
 export interface StepContext {
   /** The log's call state for one extension (before this step's write). */
-  stateOf: (ext: string) => ReadonlyMap<string, { ev: PbxEvent }> | undefined
+  stateOf: StateOf
   reconcileMs: number
   random?: () => number
 }
@@ -141,116 +135,6 @@ export function requestFor(st: UpstreamState, now: number): UpstreamRequest {
   // Held no longer than the next reconcile is due.
   const timeOut = Math.min(UPSTREAM_HOLD_S, Math.max(1, Math.ceil((st.reconcileAt - now) / 1000)))
   return sent('hold', st.cursor, timeOut)
-}
-
-/** A subscribe reply's events, each under its bare extension; unreadable ones are counted. */
-export function readEvents(data: unknown): { events: LogEvent[]; rejected: number } {
-  const events: LogEvent[] = []
-  let rejected = 0
-  if (!data || typeof data !== 'object' || Array.isArray(data)) return { events, rejected }
-  for (const [ext, list] of Object.entries(data as Record<string, unknown>)) {
-    const raws = rawEventsOf(list)
-    if (!raws) {
-      rejected++
-      continue
-    }
-    for (const raw of raws) {
-      const ev = parseEvent(raw)
-      if (ev.success) events.push({ ext: extKey(ext.trim()), ev: JSON.parse(JSON.stringify(ev.data)) as PbxEvent })
-      else rejected++
-    }
-  }
-  return { events, rejected }
-}
-
-type StateOf = StepContext['stateOf']
-const sameEvent = (a: PbxEvent, b: PbxEvent) => JSON.stringify(a.CallData) === JSON.stringify(b.CallData)
-
-/**
- * A PBX snapshot against the feed's state, as events: a call the PBX no longer lists ended (a `Hungup` the
- * server writes: the PBX never said how it ended), a new or changed one as the PBX lists it now.
- */
-export function diffSnapshot(
-  list: readonly string[],
-  snapshot: readonly LogEvent[],
-  stateOf: StateOf,
-  /** Legs (`ext|id`) events newer than the snapshot may have moved: their events are the truth. */
-  skip: ReadonlySet<string> = new Set(),
-): LogEvent[] {
-  const byExt = new Map<string, Map<string, PbxEvent>>()
-  for (const { ext, ev } of snapshot) {
-    if (ENDED_STATUSES.has(ev.CallData.status)) continue
-    const m = byExt.get(ext) ?? new Map<string, PbxEvent>()
-    m.set(ev.CallData.uniqueCallId, ev)
-    byExt.set(ext, m)
-  }
-  const out: LogEvent[] = []
-  for (const ext of list) {
-    const now = byExt.get(ext)
-    const before = stateOf(ext)
-    if (before)
-      for (const [id, { ev }] of before)
-        if (!now?.has(id) && !skip.has(`${ext}|${id}`))
-          out.push({ ext, ev: { CallData: { ...ev.CallData, status: 'Hungup', canAnswer: false } } })
-    if (now)
-      for (const [id, ev] of now) {
-        const prev = before?.get(id)
-        if (skip.has(`${ext}|${id}`)) continue
-        if (!prev || !sameEvent(prev.ev, ev)) out.push({ ext, ev })
-      }
-  }
-  return out
-}
-
-/** A leg the log never saw start (not ringing or dialling out, and not in its state): a restarted PBX's event. */
-function unseenCall(events: readonly LogEvent[], stateOf: StateOf): boolean {
-  const seen = new Set<string>()
-  for (const { ext, ev } of events) {
-    const key = `${ext}|${ev.CallData.uniqueCallId}`
-    const starts = ev.CallData.status === 'Ringing' || ev.CallData.status === 'Dialing Out'
-    if (!starts && !seen.has(key) && !stateOf(ext)?.has(ev.CallData.uniqueCallId)) return true
-    seen.add(key)
-  }
-  return false
-}
-
-const listOf = (key: string) => (key ? key.split(',') : [])
-
-/** A failure, as the browsers are told it (the server's words; never the PBX's page, never the key). */
-function downOf(e: unknown): { down: Omit<FeedDown, 'retryAt'>; refused: boolean } {
-  const err = (typeof e === 'object' && e !== null ? e : {}) as {
-    kind?: string
-    status?: number
-    code?: number
-    pbxMessage?: string
-    message?: string
-    Code?: unknown
-    Message?: unknown
-  }
-  const keyWords = (m: unknown) => typeof m === 'string' && AUTH_WORDS.test(m)
-  // A reply with a negative Code (HTTP 200).
-  if (err.kind === undefined && typeof err.Code === 'number') {
-    if (keyWords(err.Message))
-      return {
-        down: { error: 'feed-down', reason: 'key-refused', message: 'The PBX refused the API key' },
-        refused: false,
-      }
-    return {
-      down: { error: 'feed-down', reason: 'pbx-error', message: `The PBX answered with error Code ${err.Code}` },
-      refused: true,
-    }
-  }
-  if (err.kind === 'http' && (err.status === 401 || err.status === 403 || (err.code! < 0 && keyWords(err.pbxMessage))))
-    return {
-      down: { error: 'feed-down', reason: 'key-refused', message: 'The PBX refused the API key' },
-      refused: false,
-    }
-  const unreachable = err.kind === 'network' || err.kind === 'timeout' || err.kind === 'redirect'
-  const message = (unreachable ? 'Cannot reach the PBX' : 'The PBX failed') + (err.message ? `: ${err.message}` : '')
-  return {
-    down: { error: 'feed-down', reason: unreachable ? 'unreachable' : 'pbx-error', message: message.slice(0, 200) },
-    refused: err.kind === 'http' && err.code !== undefined && err.code < 0,
-  }
 }
 
 function failed(st: UpstreamState, e: unknown, now: number, ctx: StepContext): StepResult {
@@ -403,156 +287,5 @@ function settle(
           },
         }
       : {}),
-  }
-}
-
-export interface UpstreamOptions {
-  callPbx: CallPbx
-  /** The extensions to watch now (bare, sorted); read before every poll. */
-  wanted: () => readonly string[]
-  stateOf: StepContext['stateOf']
-  /** Stores a write; rejects with `{ storedCursor }` when the store holds another PBX cursor. */
-  write: (w: UpstreamWrite) => Promise<void>
-  logger: Logger
-  /** Where to start (a new leader takes over the stored cursor; no log yet: a new one). */
-  initial?: { cursor: string | null; list: string; newLog: boolean }
-  /** SWITCHBOARD_RECONCILE_S in ms: a check snapshot at least this often. */
-  reconcileMs?: number
-  random?: () => number
-}
-
-export interface Upstream {
-  /** Stop at once (any held request is aborted). */
-  stop(): Promise<void>
-  /** The list changed: give up the held poll so the next one covers it. */
-  relist(): void
-  /** Retry now: while failing, try the PBX now (at most once a second). */
-  retry(): void
-  readonly state: UpstreamState
-}
-
-class Stopped extends Error {}
-
-export function startUpstream(o: UpstreamOptions): Upstream {
-  const ctx: StepContext = { stateOf: o.stateOf, reconcileMs: o.reconcileMs ?? 60_000, random: o.random }
-  const init = o.initial ?? { cursor: null, list: '', newLog: true }
-  let st = initialState({ ...init, now: Date.now(), reconcileMs: ctx.reconcileMs })
-  const stopped = new AbortController()
-  /** The held request (a new list or a stop aborts it) and what ends a wait early (Retry now, a new list). */
-  let current: AbortController | null = null
-  let wake: (() => void) | null = null
-  let pacedFrom = 0
-
-  const input = (i: UpstreamInput) => {
-    const r = step(st, i, ctx)
-    st = r.state
-    if (r.note) o.logger[r.note.level](r.note.data ?? {}, r.note.msg)
-    return r
-  }
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const t = setTimeout(done, Math.max(0, ms))
-      function done() {
-        clearTimeout(t)
-        stopped.signal.removeEventListener('abort', done)
-        wake = null
-        resolve()
-      }
-      wake = done
-      stopped.signal.addEventListener('abort', done, { once: true })
-    })
-  const offClose = o.callPbx.onClose?.(() => {
-    input({ kind: 'closed' })
-    wake?.()
-  })
-
-  /** The one place the leader's writes go (memory or Redis): every event appended passes here. */
-  async function commit(before: UpstreamState, w: UpstreamWrite | undefined): Promise<void> {
-    if (!w) return
-    try {
-      await o.write(w)
-    } catch (e) {
-      if (stopped.signal.aborted) throw new Stopped()
-      o.logger.error({ err: e instanceof Error ? e.message : String(e) }, 'feed write failed')
-      const stored = (e as { storedCursor?: string }).storedCursor
-      st = before
-      input({ kind: 'write-failed', stored, now: Date.now() })
-    }
-  }
-
-  async function once(): Promise<void> {
-    const list = o.wanted().join(',')
-    if (list !== st.want) input({ kind: 'list', list, now: Date.now() })
-    let req = requestFor(st, Date.now())
-    if (req.kind === 'wait') {
-      await sleep(req.until - Date.now())
-      return void input({ kind: 'waited', now: Date.now() })
-    }
-    // The PBX's minimum period, from its previous reply; a sign (its connection closed) may change the request.
-    await sleep(pacedFrom + MIN_POLL_PERIOD_MS - Date.now())
-    if (stopped.signal.aborted) throw new Stopped()
-    req = requestFor(st, Date.now())
-    if (req.kind === 'wait' || req.sent.list !== o.wanted().join(',')) return
-    const { sent } = req
-    current = new AbortController()
-    const signal = AbortSignal.any([stopped.signal, current.signal])
-    const before = st
-    let result: StepResult
-    try {
-      const raw = sent.list
-        ? await o.callPbx(
-            'subscribe',
-            { exten: sent.list, lastSequenceNumber: sent.cursor, timeOut: String(sent.timeOut) },
-            { signal, timeoutMs: upstreamDeadlineMs(sent.timeOut) },
-          )
-        : // Nothing to watch yet (dynamic mode before any browser): an empty, covering log.
-          { Code: 0, Data: {}, seq: sent.cursor }
-      pacedFrom = Date.now()
-      result = input({ kind: 'reply', sent, raw, now: pacedFrom })
-    } catch (e) {
-      pacedFrom = Date.now()
-      if (stopped.signal.aborted) throw new Stopped()
-      // Given up for a new list: not a failure.
-      if (current.signal.aborted) return
-      result = input({ kind: 'error', sent, error: e, now: pacedFrom })
-    } finally {
-      current = null
-    }
-    await commit(before, result.write)
-  }
-
-  const done = (async () => {
-    while (!stopped.signal.aborted) {
-      try {
-        await once()
-      } catch (e) {
-        if (e instanceof Stopped || stopped.signal.aborted) break
-        o.logger.error({ err: e instanceof Error ? e.message : String(e) }, 'feed upstream error')
-        await sleep(1000)
-      }
-    }
-    offClose?.()
-  })()
-
-  return {
-    get state() {
-      return st
-    },
-    async stop() {
-      stopped.abort()
-      await done
-    },
-    retry() {
-      input({ kind: 'retry', now: Date.now() })
-      const m = st.mode
-      if (m.mode === 'backoff' && wake) {
-        const w = wake
-        setTimeout(() => wake === w && w(), Math.max(0, m.until - Date.now()))
-      }
-    },
-    relist() {
-      current?.abort()
-      wake?.()
-    },
   }
 }

@@ -2,6 +2,7 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { startSimServer } from '../../sim/sim-server.ts'
 import type { PbxMethod } from '../types.ts'
 import { createPbxClient, PbxCallError, scrubber } from './pbx-client.ts'
 
@@ -118,5 +119,35 @@ describe('the PBX client', () => {
   it('scrubs the key in every form an echo may take', () => {
     const s = scrubber(KEY)
     expect(s(`a ${KEY} b ${encodeURIComponent(KEY)} apikey=zzz`)).toBe('a [redacted] b [redacted] apikey=[redacted]')
+  })
+})
+
+describe('the PBX client and a restarting PBX (the simulator over HTTP)', () => {
+  it('closes every PBX connection, idle ones too: the real PBX client hears of it between two polls', async () => {
+    // Its own server: the controls' connections (fetch's pool) never carry a PBX request, so none is closed.
+    const own = await startSimServer({ apiKey: 'restart-key', demo: false })
+    const ctl = (action: string, body: unknown = {}) =>
+      fetch(`${own.url}/__sim/${action}`, { method: 'POST', body: JSON.stringify(body) }).then(
+        (r) => r.json() as Promise<Record<string, unknown>>,
+      )
+    try {
+      const call = createPbxClient({ url: own.url, apiKey: 'restart-key' })
+      let closed = 0
+      call.onClose?.(() => closed++)
+      expect((await call('subscribe', { exten: '410', lastSequenceNumber: '0', timeOut: '0' })).Code).toBe(0)
+      // No request in flight: the kept-alive connection sits idle in the client's pool.
+      await ctl('restart', { echoCursor: true })
+      await expect.poll(() => closed).toBeGreaterThan(0)
+      const seen = closed
+      // The next poll goes out on a new connection; our own abort of a held poll is not the PBX closing.
+      const ac = new AbortController()
+      const held = call('subscribe', { exten: '410', lastSequenceNumber: '0', timeOut: '25' }, { signal: ac.signal })
+      await expect.poll(async () => (await ctl('state', { exts: ['410'] })).heldPolls).toBe(1)
+      ac.abort()
+      await expect(held).rejects.toMatchObject({ kind: 'aborted' })
+      expect(closed).toBe(seen)
+    } finally {
+      await own.close()
+    }
   })
 })

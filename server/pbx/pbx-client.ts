@@ -80,7 +80,11 @@ export function createPbxClient(opts: PbxClientOptions): CallPbx {
     if (watched.has(socket)) return
     watched.add(socket)
     // 'end': the PBX's FIN; 'error': its reset. Our own destroy (a timeout, an abort) emits neither.
-    const closed = () => closeListeners.forEach((f) => f())
+    const closed = () => {
+      // Dropped from the pool now: the next poll must not go out on a connection the PBX closed.
+      socket.destroy()
+      closeListeners.forEach((f) => f())
+    }
     socket.once('end', closed)
     socket.once('error', closed)
   }
