@@ -4,7 +4,7 @@
 import { test as base, type Cookie } from '@playwright/test'
 
 export { expect } from '@playwright/test'
-export type { Page, Locator, TestInfo } from '@playwright/test'
+export type { Page, Locator, Request, TestInfo } from '@playwright/test'
 
 /** scripts/e2e-server.mjs gives every user this password. */
 export const E2E_PASSWORD = 'e2e-password-for-tests'

@@ -13,7 +13,7 @@ import { useDiagnostics } from '../calls/diagnostics-store.ts'
 import { CallActions } from './call-actions.tsx'
 import { ANSWER_CONFIRM_MS } from './commands.ts'
 
-const { sim, server } = setupTestPbx()
+const { sim, server, faults } = setupTestPbx()
 afterEach(cleanup)
 
 beforeEach(() => {
@@ -224,5 +224,23 @@ describe('Hang up', () => {
       .toEqual([expect.objectContaining({ extenOrUniqueId: id })])
     expect(await screen.findByRole('button', { name: 'Hang up' })).toBeEnabled()
     expect(screen.queryByRole('alert')).toBeNull()
+  })
+
+  it('a hang-up the server refuses shows its message', async () => {
+    const user = userEvent.setup()
+    faults.refuseNext('hangup', 403, 'forbidden', 'That call is not on one of your extensions')
+    renderCard(feedCall({ uniqueCallId: 'theirs', status: 'Connected' }))
+    await user.click(screen.getByRole('button', { name: 'Hang up' }))
+    expect(await screen.findByRole('alert')).toHaveTextContent(/^That call is not on one of your extensions$/)
+  })
+})
+
+describe('an answer the server refuses', () => {
+  it('shows its message', async () => {
+    const user = userEvent.setup()
+    faults.refuseNext('answer', 403, 'forbidden', 'That call is not ringing on extension 410')
+    renderCard(feedCall({ uniqueCallId: 'elsewhere', status: 'Ringing' }))
+    await user.click(screen.getByRole('button', { name: 'Answer' }))
+    expect(await screen.findByRole('alert')).toHaveTextContent(/^That call is not ringing on extension 410$/)
   })
 })

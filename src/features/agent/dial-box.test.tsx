@@ -8,7 +8,7 @@ import { useAgent } from './agent-store.ts'
 import { useAgentMessage } from './agent-message.ts'
 import { DialBox } from './dial-box.tsx'
 
-const { sim } = setupTestPbx()
+const { sim, faults } = setupTestPbx()
 afterEach(cleanup)
 beforeEach(() => {
   useSettings.setState(defaultSettings)
@@ -53,5 +53,15 @@ describe('dialling from my extension', () => {
     await dial('0291110000')
     expect(await screen.findByRole('alert')).toHaveTextContent('Set your own extension')
     expect(dials()).toEqual([])
+  })
+
+  it.each([
+    [403, 'forbidden', 'Numbers starting 1900 may not be dialled from Switchboard'],
+    [429, 'rate-limited', 'Dial limit reached (10 a minute); try again in a minute'],
+  ] as const)('a dial the server refuses (%i) shows its message, not a PBX failure', async (status, error, message) => {
+    useSettings.setState({ myExtensions: ['410'] })
+    faults.refuseNext('dial', status, error, message)
+    await dial('1900123456')
+    expect(await screen.findByRole('alert')).toHaveTextContent(new RegExp(`^${message.replace(/[()]/g, '\\$&')}$`))
   })
 })

@@ -1,10 +1,10 @@
 // The call model: a pure, idempotent reducer from PBX events to calls per extension.
 import { extKey } from '../pbx/extension.ts'
 import type { FeedEvent } from '../pbx/pbx-client.ts'
+import { ENDED_STATUSES } from '../pbx/feed-contract.ts'
 
 export { extKey }
 
-export const ENDED_STATUSES: ReadonlySet<string> = new Set(['Hungup', 'Busy', 'No Answer'])
 export const isEnded = (status: string) => ENDED_STATUSES.has(status)
 
 export interface Call {

@@ -1,6 +1,7 @@
 import { queryOptions, type QueryClient } from '@tanstack/react-query'
-import { subscribe } from '../pbx/pbx-client.ts'
-import { isPbxError, PbxError } from '../pbx/pbx-error.ts'
+import { MIN_POLL_PERIOD_MS, RESYNC_SEQ } from '../pbx/feed-contract.ts'
+import { requestFeedRetry, subscribe } from '../pbx/pbx-client.ts'
+import { describeError, isPbxError, PbxError } from '../pbx/pbx-error.ts'
 import { fullJitterDelay } from '../../lib/backoff.ts'
 import { recordDiag } from './diagnostics-store.ts'
 import { extensionSet, nextRequest, useFeed, type Connection } from './feed-store.ts'
@@ -14,14 +15,28 @@ export const CLIENT_GRACE_MS = 10_000
 export const MIN_DEADLINE_MS = 30_000
 /** How long a poll that asked for a hold of `timeOut` seconds may take before it is given up. */
 export const pollDeadlineMs = (timeOut: number) => Math.max(timeOut * 1000 + CLIENT_GRACE_MS, MIN_DEADLINE_MS)
-/** A refused key is retried slowly: the PBX will not change its mind every second. */
-export const AUTH_RETRY_MS = 60_000
-/** The contract's minimum poll period, counted from the later of the last send and the last reply. */
-export const MIN_POLL_PERIOD_MS = 100
+/** After the server's own next try (`retryAt`), this long for it to finish before asking again. */
+export const AFTER_SERVER_TRY_MS = 1000
 
-/** The wait before the next try after `failures` failed polls in a row (pure; `random` is the jitter). */
-export const pollRetryDelay = (failures: number, error: PbxError, random: () => number = Math.random): number =>
-  error.kind === 'auth' ? AUTH_RETRY_MS : fullJitterDelay(failures, { random })
+/** Retry now's try comes within a second; until it has answered, the server's `retryAt` is the old one. */
+export const RETRY_NOW_WINDOW_MS = 10_000
+
+/**
+ * The wait before the next try after `failures` failed polls in a row (pure; `random` is the jitter): a feed
+ * the server says is down until its next try is asked again just after that try (each second for a while after
+ * Retry now, whose try the server's old `retryAt` does not know of), else full jitter.
+ */
+export function pollRetryDelay(
+  failures: number,
+  error: PbxError,
+  now: number,
+  retryAskedAt = 0,
+  random: () => number = Math.random,
+): number {
+  if (error.retryAt === undefined) return fullJitterDelay(failures, { random })
+  if (retryAskedAt > 0 && now - retryAskedAt < RETRY_NOW_WINDOW_MS) return AFTER_SERVER_TRY_MS
+  return Math.max(AFTER_SERVER_TRY_MS, error.retryAt - now + AFTER_SERVER_TRY_MS)
+}
 
 /** The wait the store decided at the failure (TanStack's retryDelay: reads, writes nothing). */
 export const untilNextTry = (connection: Connection, now: number): number =>
@@ -45,11 +60,13 @@ async function pollOnce(exten: readonly string[], signal: AbortSignal): Promise<
     await pause(wait, signal)
   const { sent, timeOut } = request()
   useFeed.getState().pollSent(Date.now())
-  recordDiag('request', `subscribe lastSequenceNumber=${sent.seq ?? 0} timeOut=${timeOut}`)
+  // No cursor: a snapshot, asked the way the server says to take one.
+  const cursor = sent.seq ?? String(RESYNC_SEQ)
+  recordDiag('request', `subscribe lastSequenceNumber=${cursor} timeOut=${timeOut}`)
   let result
   try {
     result = await subscribe(
-      { exten: [...exten], lastSequenceNumber: sent.seq ?? '0', timeOut },
+      { exten: [...exten], lastSequenceNumber: cursor, timeOut },
       { signal, timeoutMs: pollDeadlineMs(timeOut) },
     )
   } catch (e) {
@@ -57,7 +74,8 @@ async function pollOnce(exten: readonly string[], signal: AbortSignal): Promise<
     // Cancelled (Retry now, a new list, unmount): not a fault of the feed.
     if (error.kind !== 'aborted' && !signal.aborted) {
       const feed = useFeed.getState()
-      feed.pollFailed(error, Date.now(), pollRetryDelay(feed.failures, error))
+      const now = Date.now()
+      feed.pollFailed(error, now, pollRetryDelay(feed.failures, error, now, feed.retryAskedAt))
       publishStatus(useFeed.getState().connection)
     }
     throw error
@@ -96,7 +114,13 @@ export const callQueries = {
     }),
 }
 
-/** Retry now and resync: drop the poll in flight (or the wait for the next try), then poll at once. */
+/** Retry now: ask the server to try the PBX at once, then poll (its failure is only noted: the poll says). */
+export async function retryServerFeed(client: QueryClient): Promise<void> {
+  await requestFeedRetry().catch((e: unknown) => recordDiag('fault', `Retry now: ${describeError(e)}`))
+  await pollNow(client)
+}
+
+/** Resync, Retry now, online: drop the poll in flight (or the wait for the next try), then poll at once. */
 export async function pollNow(client: QueryClient): Promise<void> {
   await client.cancelQueries({ queryKey: callQueries.feedAll() })
   void client.refetchQueries({ queryKey: callQueries.feedAll(), type: 'active' })

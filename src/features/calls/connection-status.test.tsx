@@ -29,7 +29,7 @@ describe('ConnectionStatus countdown', () => {
     act(() =>
       useFeed.setState({
         lastReplyAt: Date.now() - 10_000,
-        connection: { phase: 'reconnecting', error: 'HTTP 503', kind: 'http', nextRetryAt: Date.now() + 30_000 },
+        connection: { phase: 'reconnecting', error: 'The PBX is having trouble', nextRetryAt: Date.now() + 30_000 },
       }),
     )
     render(<ConnectionStatus watching={1} />, { wrapper })
@@ -44,7 +44,7 @@ describe('a brief reconnect and an outage read differently', () => {
     act(() =>
       useFeed.setState({
         lastReplyAt: Date.now(),
-        connection: { phase: 'reconnecting', error: 'HTTP 503', kind: 'http' },
+        connection: { phase: 'reconnecting', error: 'The PBX is having trouble' },
       }),
     )
     render(<ConnectionStatus watching={1} />, { wrapper })
@@ -63,14 +63,22 @@ describe('saying what is known', () => {
   it('says "Cannot connect", not "Reconnecting", when the PBX has never answered', () => {
     act(() =>
       useFeed.setState({
-        connection: { phase: 'reconnecting', kind: 'network', error: 'The server cannot reach the PBX (ECONNREFUSED)' },
+        connection: { phase: 'reconnecting', error: 'Cannot reach the PBX (ECONNREFUSED)' },
       }),
     )
     render(<ConnectionStatus watching={1} />, { wrapper })
-    expect(screen.getByRole('status')).toHaveTextContent(/^Cannot connect: Cannot reach the PBX$/)
-    // The cause in the PBX's or the network's own words is one click away.
+    expect(screen.getByRole('status')).toHaveTextContent(/^Cannot connect: Cannot reach the PBX \(ECONNREFUSED\)$/)
+    // The cause is one click away too, with what the calls on screen mean.
     act(() => screen.getByRole('button', { name: 'Details' }).click())
-    expect(screen.getByText('The server cannot reach the PBX (ECONNREFUSED)')).toBeVisible()
+    expect(screen.getByText('Cannot reach the PBX (ECONNREFUSED)')).toBeVisible()
+  })
+
+  it('says a refused key in the server’s words, whatever they are', () => {
+    const said = 'The PBX refused the API key (Code -1: Invalid apiKey): tell your administrator'
+    act(() => useFeed.setState({ connection: { phase: 'auth', error: said } }))
+    render(<ConnectionStatus watching={1} />, { wrapper })
+    expect(screen.getByRole('status')).toHaveTextContent(said)
+    expect(screen.getByRole('status')).toHaveAttribute('data-phase', 'auth')
   })
 
   it('marks a simulated PBX on screen, next to the status, and nothing else', () => {

@@ -3,7 +3,6 @@ import { useId, useState, type ReactNode } from 'react'
 import { Button } from '../../components/ui/button.tsx'
 import { formatClock } from '../../lib/time.ts'
 import { useNow } from '../../lib/use-now.ts'
-import { feedTrouble } from '../pbx/pbx-error.ts'
 import { useConnection, useFeed } from './feed-store.ts'
 import { retryNow } from './tab-sync.ts'
 import { retryFeed } from './use-call-feed.ts'
@@ -78,7 +77,7 @@ export function ConnectionStatus({ watching }: { watching: number }) {
       text = long ? `Offline for ${Math.floor(downFor / 60_000)} min` : 'Offline — waiting for the network'
       break
     case 'auth':
-      // Said in full: the administrator who reads it needs how the PBX refused (README, Troubleshooting).
+      // The server's words in full: the administrator who reads it needs how the PBX refused (README).
       text = (
         <>
           {c.error}
@@ -94,7 +93,7 @@ export function ConnectionStatus({ watching }: { watching: number }) {
             : long
               ? `Down for ${Math.floor(downFor / 60_000)} min`
               : 'Reconnecting'}
-          : {feedTrouble(c.kind)}
+          : {c.error}
           {next}
         </>
       )

@@ -15,7 +15,12 @@ const EXTS = ['400', '410'] as const
 const replies: string[] = []
 const sent: URLSearchParams[] = []
 
+let retries = 0
 const server = setupServer(
+  http.post('*/api/feed/retry', () => {
+    retries++
+    return new HttpResponse(null, { status: 204 })
+  }),
   http.post('*/api/pbx/subscribe', ({ request }) => {
     sent.push(new URL(request.url).searchParams)
     const body = replies.shift()
@@ -31,6 +36,7 @@ beforeEach(() => {
   resetFeedStore()
   useDiagnostics.getState().cleared()
   replies.length = 0
+  retries = 0
   sent.length = 0
   client = new QueryClient({ defaultOptions: { queries: { retry: false } } })
 })
@@ -134,7 +140,7 @@ describe('bad input never corrupts the feed', () => {
     expect(cursor()).toBe('9007199254740995')
     // One below: identical as a float, lower as an integer — that is a restart.
     await poll('{"Data":{},"seq":9007199254740994,"Code":0}')
-    expect(useFeed.getState().sync).toEqual({ step: 'snapshot', after: null, reason: "the PBX's sequence went back" })
+    expect(useFeed.getState().sync).toEqual({ step: 'snapshot', reason: 'Resynchronised with the PBX' })
   })
 
   it('reads an extension sent one event rather than a list; skips one it cannot read, keeping the rest', async () => {
@@ -156,7 +162,7 @@ describe('bad input never corrupts the feed', () => {
   it('refuses a Data that is not a map by extension, without moving the cursor', async () => {
     await poll({ Data: {}, seq: 7, Code: 0 })
     for (const Data of [[event('z', 'Ringing')], 'x', 5]) {
-      await expect(poll({ Data, seq: 8, Code: 0 })).rejects.toMatchObject({ kind: 'malformed' })
+      await expect(poll({ Data, seq: 8, Code: 0 })).rejects.toMatchObject({ kind: 'unexpected' })
       expect(cursor()).toBe('7')
       await poll({ Data: {}, seq: 7, Code: 0 })
     }
@@ -167,99 +173,84 @@ describe('bad input never corrupts the feed', () => {
     await poll({ Data: {}, seq: 7, Code: 0 })
     for (const seq of [-1, '12a', 1.5, null]) {
       await expect(poll({ Data: { '410': [event('z', 'Ringing')] }, seq, Code: 0 })).rejects.toMatchObject({
-        kind: 'malformed',
+        kind: 'unexpected',
       })
       expect(cursor()).toBe('7')
-      // A good reply between: each refusal is judged alone (two in a row give the cursor up, below).
       await poll({ Data: {}, seq: 7, Code: 0 })
     }
     expect(allCards()).toEqual([])
   })
 
-  it('gives the cursor up after two refused replies in a row: the next poll asks for the current state', async () => {
+  it('anything the server should never send (broken JSON, an HTML page, an error without its shape) keeps the cursor', async () => {
     await poll({ Data: { '410': [event('a', 'Ringing')] }, seq: 7, Code: 0 })
-    await expect(poll({ Code: -1, Message: 'Unknown lastSequenceNumber 7' })).rejects.toMatchObject({ kind: 'pbx' })
-    expect(useFeed.getState()).toMatchObject({ sync: { seq: '7' }, refusals: 1 })
-    await expect(poll({ Code: -1, Message: 'Unknown lastSequenceNumber 7' })).rejects.toMatchObject({ kind: 'pbx' })
-    // The cursor is kept (a lower seq in the snapshot would show a restart); the next request asks for a snapshot.
-    expect(useFeed.getState()).toMatchObject({ sync: { step: 'snapshot', after: '7' }, refusals: 2 })
-    await poll({ Data: { '410': [event('b', 'Ringing')] }, seq: 12, Code: 0 })
-    expect(sent.at(-1)?.get('lastSequenceNumber')).toBe('0')
-    expect(sent.at(-1)?.get('timeOut')).toBe('0')
-    // The snapshot is the truth: the call it no longer lists has ended.
-    const calls = useFeed.getState().model.byExt['410']
-    expect(calls.map((c) => [c.id, c.status, c.endedAt !== undefined])).toEqual([
-      ['a', 'Ringing', true],
-      ['b', 'Ringing', false],
-    ])
-    expect(useFeed.getState()).toMatchObject({
-      sync: { step: 'hold', seq: '12' },
-      refusals: 0,
-      notice: expect.stringMatching(/^Resynchronised/),
+    for (const body of ['{"Data":{"410":[', '<html>Maintenance</html>'])
+      await expect(poll(body)).rejects.toMatchObject({
+        kind: 'unexpected',
+        message: 'The Switchboard server answered something unexpected (not JSON)',
+      })
+    // No reply queued: the stand-in answers HTTP 500 with a plain text body.
+    await expect(fetchOnce()).rejects.toMatchObject({
+      kind: 'unexpected',
+      message: 'The Switchboard server answered something unexpected (HTTP 500)',
     })
+    expect(useFeed.getState()).toMatchObject({
+      sync: { step: 'hold', seq: '7', quick: true },
+      connection: { phase: 'reconnecting', error: 'The Switchboard server answered something unexpected (HTTP 500)' },
+    })
+    // Back: asked from the cursor at once (timeOut=0), then held again.
+    await poll({ Data: { '410': [event('a', 'Hungup')] }, seq: 9, Code: 0 })
+    expect([sent.at(-1)?.get('lastSequenceNumber'), sent.at(-1)?.get('timeOut')]).toEqual(['7', '0'])
+    expect(cards('410')).toEqual(['a:Hungup'])
+    await poll({ Data: {}, seq: 9, Code: 0 })
+    expect([sent.at(-1)?.get('lastSequenceNumber'), sent.at(-1)?.get('timeOut')]).toEqual(['9', '25'])
   })
 
-  it('an error Code inside an HTTP error counts as a refusal; a transport fault between two breaks the run', async () => {
+  it('the server’s feed down: its message on the status line, the cursor kept, a key refusal as the auth phase', async () => {
     await poll({ Data: {}, seq: 7, Code: 0 })
-    const refuse = (status: number) => {
+    const down = (reason: string, message: string) => {
       server.use(
         http.post(
           '*/api/pbx/subscribe',
-          () => HttpResponse.json({ Code: -1, Message: 'unknown sequence' }, { status }),
+          () =>
+            HttpResponse.json(
+              { error: 'feed-down', reason, message, retryAt: Date.now() + 60_000 },
+              { status: 503, headers: { 'Retry-After': '60' } },
+            ),
           { once: true },
         ),
       )
       return fetchOnce()
     }
-    await expect(refuse(500)).rejects.toMatchObject({ kind: 'http', code: -1 })
-    expect(useFeed.getState()).toMatchObject({ refusals: 1, sync: { step: 'catch-up' } })
-    await expect(poll('<html>Bad gateway</html>')).rejects.toMatchObject({ kind: 'malformed' })
-    expect(useFeed.getState()).toMatchObject({ refusals: 0, sync: { step: 'catch-up' } })
-    await expect(refuse(500)).rejects.toMatchObject({ kind: 'http' })
-    await expect(refuse(200)).rejects.toMatchObject({ kind: 'pbx' })
-    expect(useFeed.getState()).toMatchObject({ refusals: 2, sync: { step: 'snapshot', after: '7' } })
+    await expect(down('unreachable', 'Cannot reach the PBX (ECONNREFUSED)')).rejects.toMatchObject({
+      kind: 'feed-down',
+      reason: 'unreachable',
+    })
+    expect(useFeed.getState().connection).toMatchObject({
+      phase: 'reconnecting',
+      error: 'Cannot reach the PBX (ECONNREFUSED)',
+    })
+    await expect(down('key-refused', 'The PBX refused the API key: tell your administrator')).rejects.toMatchObject({
+      kind: 'feed-down',
+    })
+    expect(useFeed.getState().connection).toMatchObject({
+      phase: 'auth',
+      error: 'The PBX refused the API key: tell your administrator',
+    })
+    // Asked again a second after the server's own next try, not before.
+    expect(useFeed.getState().connection.nextRetryAt! - Date.now()).toBeGreaterThan(60_000)
+    expect(cursor()).toBe('7')
   })
 
-  it('transport faults (HTTP errors, broken bodies) are not refusals: the cursor outlives an outage', async () => {
-    await poll({ Data: {}, seq: 7, Code: 0 })
-    for (const body of ['{"Data":{"410":[', '<html>Maintenance</html>'])
-      await expect(poll(body)).rejects.toMatchObject({ kind: 'malformed' })
-    // No reply queued: the stand-in answers HTTP 500.
-    for (let i = 0; i < 3; i++) await expect(fetchOnce()).rejects.toMatchObject({ kind: 'http' })
-    expect(useFeed.getState()).toMatchObject({ refusals: 0, sync: { step: 'catch-up', seq: '7' } })
-    await poll({ Data: {}, seq: 7, Code: 0 })
-    expect(sent.at(-1)?.get('lastSequenceNumber')).toBe('7')
-    expect(allCards()).toEqual([])
-  })
-
-  it('after a fault, the catch-up with the cursor is followed by one snapshot; then polls hold again', async () => {
-    await poll({ Data: { '410': [event('a', 'Ringing')] }, seq: 7, Code: 0 })
-    await expect(poll('<html>Bad gateway</html>')).rejects.toMatchObject({ kind: 'malformed' })
-    // What happened meanwhile comes with the cursor (the call's history is kept) …
-    await poll({ Data: { '410': [event('a', 'Hungup'), event('b', 'Ringing')] }, seq: 9, Code: 0 })
-    expect(sent.at(-1)?.get('lastSequenceNumber')).toBe('7')
-    expect(cards('410')).toEqual(['a:Hungup', 'b:Ringing'])
-    // … then the current state confirms it: nothing changes, no notice.
-    await poll({ Data: { '410': [event('b', 'Ringing')] }, seq: 9, Code: 0 })
+  it('the server’s seq 0 takes a snapshot, and its Message is the notice when the snapshot lands', async () => {
+    await poll({ Data: { '410': [event('a', 'Ringing')] }, seq: 401, Code: 0 })
+    await poll({ Data: {}, seq: 0, Code: 0, Message: 'Resynchronised with the PBX: it restarted' })
+    expect(useFeed.getState().sync).toEqual({ step: 'snapshot', reason: 'Resynchronised with the PBX: it restarted' })
+    await poll({ Data: { '400': [event('n', 'Ringing')] }, seq: 402, Code: 0 })
     expect([sent.at(-1)?.get('lastSequenceNumber'), sent.at(-1)?.get('timeOut')]).toEqual(['0', '0'])
-    expect(cards('410')).toEqual(['a:Hungup', 'b:Ringing'])
-    expect(useFeed.getState().notice).toBeNull()
-    await poll({ Data: {}, seq: 9, Code: 0 })
-    expect([sent.at(-1)?.get('lastSequenceNumber'), sent.at(-1)?.get('timeOut')]).toEqual(['9', '25'])
-  })
-
-  it('a check snapshot that fails gives way to a catch-up with the cursor again, then the check', async () => {
-    await poll({ Data: { '410': [event('a', 'Ringing')] }, seq: 7, Code: 0 })
-    await expect(poll('<html>Bad gateway</html>')).rejects.toMatchObject({ kind: 'malformed' })
-    await poll({ Data: {}, seq: 7, Code: 0 })
-    // The check fails: what happens during this second outage must still come with the cursor.
-    await expect(poll('<html>Bad gateway</html>')).rejects.toMatchObject({ kind: 'malformed' })
-    expect(sent.at(-1)?.get('lastSequenceNumber')).toBe('0')
-    await poll({ Data: { '410': [event('a', 'Hungup'), event('b', 'Ringing')] }, seq: 9, Code: 0 })
-    expect(sent.at(-1)?.get('lastSequenceNumber')).toBe('7')
-    expect(cards('410')).toEqual(['a:Hungup', 'b:Ringing'])
-    await poll({ Data: { '410': [event('b', 'Ringing')] }, seq: 9, Code: 0 })
-    expect(sent.at(-1)?.get('lastSequenceNumber')).toBe('0')
+    // The call the server no longer lists has ended (shown as ended, not left ringing).
+    expect(useFeed.getState().model.byExt['410'].map((c) => [c.id, c.endedAt !== undefined])).toEqual([['a', true]])
+    expect(cards('400')).toEqual(['n:Ringing'])
+    expect(useFeed.getState().notice).toBe('Resynchronised with the PBX: it restarted')
   })
 
   it('waits the PBX minimum poll period from the reply, not from the send: a slow way there cannot bring two polls closer', async () => {
@@ -313,25 +304,11 @@ describe('bad input never corrupts the feed', () => {
     retryFeed(client)
     retryFeed(client)
     await expect.poll(() => arrived).toEqual(['0/0', '3/25', '3/0', '3/25'])
+    // Each Retry now also asked the server to try the PBX at once.
+    expect(retries).toBe(2)
     view.unmount()
     await expect.poll(() => open).toBe(0)
     expect(most, 'polls on the wire at once').toBe(1)
-  })
-
-  it('a PBX that restarted during an outage and echoes our old cursor back is caught by that snapshot', async () => {
-    await poll({ Data: { '410': [event('a', 'Ringing')] }, seq: 401, Code: 0 })
-    await expect(poll('<html>Service unavailable</html>')).rejects.toMatchObject({ kind: 'malformed' })
-    // Restarted at seq 0, it answers a cursor it never issued with that cursor and no events …
-    await poll({ Data: {}, seq: 401, Code: 0 })
-    // … and would never send the events it numbers below it. The snapshot shows where it is.
-    await poll({ Data: { '400': [event('n', 'Ringing')] }, seq: 2, Code: 0 })
-    // The call it no longer has has ended (shown as ended, not left ringing).
-    expect(useFeed.getState().model.byExt['410'].map((c) => [c.id, c.endedAt !== undefined])).toEqual([['a', true]])
-    expect(cards('400')).toEqual(['n:Ringing'])
-    expect(cursor()).toBe('2')
-    expect(useFeed.getState().notice).toMatch(/^Resynchronised with the PBX \(the PBX's sequence went back/)
-    await poll({ Data: {}, seq: 2, Code: 0 })
-    expect([sent.at(-1)?.get('lastSequenceNumber'), sent.at(-1)?.get('timeOut')]).toEqual(['2', '25'])
   })
 
   it('applies 1,000 events in one reply, in order, one card per call', async () => {
@@ -368,13 +345,5 @@ describe('replayed events never create a second card', () => {
     expect(cards('410')).toEqual(['a:No Answer'])
     await poll({ Data: { '410': [numbered(4, 'a', 'Ringing'), numbered(5, 'b', 'Ringing')] }, seq: 6, Code: 0 })
     expect(cards('410')).toEqual(['a:Ringing', 'b:Ringing'])
-  })
-
-  it('a reply repeating the cursor with events is a replay: an answered call does not go back to Ringing', async () => {
-    await poll({ Data: { '410': [event('a', 'Ringing')] }, seq: 2, Code: 0 })
-    await poll({ Data: { '410': [event('a', 'Connected')] }, seq: 3, Code: 0 })
-    // The PBX only sends events with a seq beyond the cursor; the same seq with events is old news.
-    await poll({ Data: { '410': [event('a', 'Ringing')] }, seq: 3, Code: 0 })
-    expect(cards('410')).toEqual(['a:Connected'])
   })
 })

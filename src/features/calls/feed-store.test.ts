@@ -50,7 +50,7 @@ describe('replyReceived', () => {
   it('chains the cursor: each reply’s seq is the next request’s lastSequenceNumber', () => {
     receive(null, reply('5', [ev('410', 'a', 'Ringing')]))
     expect(useFeed.getState()).toMatchObject({
-      sync: { step: 'hold', seq: '5' },
+      sync: { step: 'hold', seq: '5', quick: false },
       watching: W,
       connection: { phase: 'live' },
     })
@@ -70,23 +70,29 @@ describe('replyReceived', () => {
     expect(useFeed.getState()).toMatchObject({ sync: { step: 'hold', seq: '5' }, lastReplyAt: T0 + 25_000 })
   })
 
-  it('resyncs when the reply’s seq is lower than the one sent (PBX restart), with a notice', () => {
+  it('takes a snapshot when the server answers seq 0, and shows its reason once the snapshot lands', () => {
     receive(null, reply('50', [ev('410', 'a', 'Ringing')]))
-    receive('50', reply('3', [ev('410', 'ghost', 'Ringing')]), T0 + 1000)
+    receive('50', { ...reply('0'), message: 'Resynchronised with the PBX: it restarted' }, T0 + 1000)
     const s = useFeed.getState()
-    expect(s.sync).toEqual({ step: 'snapshot', after: null, reason: "the PBX's sequence went back" })
-    expect(s.notice).toBe("The PBX's sequence went back (a restart?); resynchronising")
-    // Events from a reply with a reset cursor are not trusted; the snapshot will tell.
+    expect(s.sync).toEqual({ step: 'snapshot', reason: 'Resynchronised with the PBX: it restarted' })
     expect(ids('410')).toEqual(['a:Ringing'])
     expect(useDiagnostics.getState().entries.some((e) => e.type === 'resync')).toBe(true)
 
     receive(null, reply('4', [ev('410', 'b', 'Ringing')]), T0 + 2000)
     const after = useFeed.getState()
-    expect(after.sync).toEqual({ step: 'hold', seq: '4' })
-    expect(after.notice).toBe("Resynchronised with the PBX (the PBX's sequence went back)")
-    // The call the restarted PBX no longer lists is ended, not left ringing.
+    expect(after.sync).toEqual({ step: 'hold', seq: '4', quick: false })
+    expect(after.notice).toBe('Resynchronised with the PBX: it restarted')
+    // The call the server no longer lists is ended, not left ringing.
     expect(after.model.byExt['410'].find((c) => c.id === 'a')).toMatchObject({ vanished: true, endedAt: T0 + 2000 })
     expect(after.model.byExt['410'].find((c) => c.id === 'b')).toMatchObject({ status: 'Ringing' })
+  })
+
+  it('takes a snapshot on any seq lower than the cursor, with a plain notice when the server gave no reason', () => {
+    receive(null, reply('50'))
+    receive('50', reply('3', [ev('410', 'ghost', 'Ringing')]), T0 + 1000)
+    expect(ids('410')).toEqual([])
+    receive(null, reply('4'), T0 + 2000)
+    expect(useFeed.getState().notice).toBe('Resynchronised with the PBX')
   })
 
   it('compares seq exactly beyond 2^53', () => {
@@ -113,34 +119,50 @@ describe('replyReceived', () => {
 })
 
 describe('failures and the clock', () => {
-  it('a failed poll says why and when the next try is; the next request catches up, then checks', () => {
+  const down = (reason: 'key-refused' | 'unreachable' | 'pbx-error', message: string) =>
+    new PbxError('feed-down', message, { status: 503, reason })
+
+  it('a failed poll says what the server said and when the next try is; the next request asks at once', () => {
     receive(null, reply('5'))
-    useFeed.getState().pollFailed(new PbxError('http', 'The PBX answered HTTP 503', { status: 503 }), T0 + 1000, 2000)
+    useFeed.getState().pollFailed(down('pbx-error', 'The PBX answered HTTP 503'), T0 + 1000, 2000)
     expect(useFeed.getState()).toMatchObject({
-      sync: { step: 'catch-up', seq: '5', check: true },
+      sync: { step: 'hold', seq: '5', quick: true },
       failures: 1,
-      connection: { phase: 'reconnecting', kind: 'http', error: 'The PBX answered HTTP 503', nextRetryAt: T0 + 3000 },
+      connection: { phase: 'reconnecting', error: 'The PBX answered HTTP 503', nextRetryAt: T0 + 3000 },
     })
     receive('5', reply('5'))
     expect(useFeed.getState()).toMatchObject({
-      sync: { step: 'snapshot', after: '5', reason: null },
+      sync: { step: 'hold', seq: '5', quick: false },
       failures: 0,
       connection: { phase: 'live' },
     })
   })
 
-  it('a refused key shows the auth phase', () => {
-    useFeed.getState().pollFailed(new PbxError('auth', 'The PBX rejected the API key (HTTP 401)'), T0, 60_000)
-    expect(useFeed.getState().connection.phase).toBe('auth')
+  it('a key the PBX refused (the server says key-refused) shows the auth phase, in the server’s words', () => {
+    useFeed.getState().pollFailed(down('key-refused', 'The PBX refused the API key: tell your administrator'), T0, 1)
+    expect(useFeed.getState().connection).toMatchObject({
+      phase: 'auth',
+      error: 'The PBX refused the API key: tell your administrator',
+    })
+  })
+
+  it('a poll that fails while the browser is offline says offline, whichever came first', () => {
+    receive(null, reply('5'))
+    useFeed.getState().wentOffline()
+    useFeed.getState().pollFailed(new PbxError('offline', 'This computer is offline'), T0, 1000)
+    expect(useFeed.getState().connection.phase).toBe('offline')
   })
 
   it('a resync request drops the cursor, and its reason becomes the notice once the snapshot lands', () => {
     receive(null, reply('5'))
     useFeed.getState().resyncRequested('no reply for 60 s')
-    expect(useFeed.getState().sync).toEqual({ step: 'snapshot', after: null, reason: 'no reply for 60 s' })
+    expect(useFeed.getState().sync).toEqual({
+      step: 'snapshot',
+      reason: 'Resynchronised with the PBX (no reply for 60 s)',
+    })
     receive(null, reply('9'), T0 + 60_000)
     expect(useFeed.getState()).toMatchObject({
-      sync: { step: 'hold', seq: '9' },
+      sync: { step: 'hold', seq: '9', quick: false },
       notice: 'Resynchronised with the PBX (no reply for 60 s)',
     })
   })
@@ -155,28 +177,12 @@ describe('failures and the clock', () => {
   })
 })
 
-describe('a snapshot below our cursor', () => {
-  it('for the same extensions means the PBX restarted (notice); for a new list it is just that list’s snapshot', () => {
-    receive(null, reply('40', [ev('410', 'a', 'Ringing')]))
-    // Another list (an extension added): its snapshot may number differently; no restart is claimed.
-    useFeed
-      .getState()
-      .replyReceived({ seq: null, watching: '400,410,420' }, reply('12'), new Set(['400', '410', '420']), T0 + 1000)
-    expect(useFeed.getState()).toMatchObject({ sync: { step: 'hold', seq: '12' }, notice: null })
-    // The same list, a check after a fault: lower than the cursor held is a restart.
-    useFeed
-      .getState()
-      .replyReceived({ seq: null, watching: '400,410,420' }, reply('3'), new Set(['400', '410', '420']), T0 + 2000)
-    expect(useFeed.getState().notice).toBe("Resynchronised with the PBX (the PBX's sequence went back: a restart?)")
-  })
-})
-
 describe('the next request, from the feed state alone', () => {
   const next = (exten = ['400', '410']) => {
     const r = nextRequest(useFeed.getState(), exten, 100, 25)
     return `${r.sent.seq ?? 'snapshot'}/${r.timeOut}`
   }
-  const fail = (kind: 'network' | 'pbx' = 'network') => useFeed.getState().pollFailed(new PbxError(kind, 'x'), T0, 1000)
+  const fail = () => useFeed.getState().pollFailed(new PbxError('network', 'x'), T0, 1000)
 
   it('first a snapshot, then a hold from the cursor; a new extension needs a snapshot, fewer do not', () => {
     expect(next()).toBe('snapshot/0')
@@ -193,36 +199,22 @@ describe('the next request, from the feed state alone', () => {
     expect(nextRequest(useFeed.getState(), ['400'], 100, 25).notBefore).toBe(T0 + 150)
   })
 
-  it('after a fault: catch-up from the cursor, then a check snapshot, then holds again', () => {
+  it('after a fault: asks from the cursor at once (timeOut=0), then holds again', () => {
     receive(null, reply('5'))
     fail()
     expect(next()).toBe('5/0')
+    fail()
+    expect(next()).toBe('5/0')
     receive('5', reply('6'))
-    expect(next()).toBe('snapshot/0')
-    receive(null, reply('6'))
     expect(next()).toBe('6/25')
   })
 
-  it('a check snapshot that fails gives way to a catch-up again; a resync snapshot does not', () => {
-    receive(null, reply('5'))
+  it('a snapshot due stays due through a failure; Retry now asks at once', () => {
     fail()
-    receive('5', reply('6'))
-    fail()
-    expect(next()).toBe('6/0')
-    useFeed.getState().resyncRequested('no reply for 60 s')
-    fail()
-    expect(next()).toBe('snapshot/0')
-  })
-
-  it('two refusals in a row give the cursor up for a snapshot; Retry now catches up without a check', () => {
-    receive(null, reply('5'))
-    fail('pbx')
-    expect(next()).toBe('5/0')
-    fail('pbx')
     expect(next()).toBe('snapshot/0')
     receive(null, reply('7'))
-    useFeed.getState().retryRequested()
-    expect(useFeed.getState().sync).toEqual({ step: 'catch-up', seq: '7', check: false })
+    useFeed.getState().retryRequested(T0, true)
+    expect(next()).toBe('7/0')
     receive('7', reply('7'))
     expect(next()).toBe('7/25')
   })

@@ -8,34 +8,29 @@ export type Phase = 'connecting' | 'live' | 'reconnecting' | 'auth' | 'offline'
 
 export interface Connection {
   phase: Phase
+  /** What went wrong, in the server's words (or the browser's, when the server could not be reached). */
   error?: string
-  kind?: PbxError['kind']
   nextRetryAt?: number
 }
 
 /**
- * Where the feed stands in the PBX's event stream, which decides the next request:
- * - `snapshot`: ask for the current state (`lastSequenceNumber=0&timeOut=0`); `after` is the cursor
- *   still held, to spot a restart (a lower seq), and `reason` the notice once it lands (null: a first
- *   load, or the check after a fault);
- * - `catch-up`: ask from the cursor with `timeOut=0` (after a fault or Retry now); `check` asks for a
- *   snapshot next, in case the PBX restarted meanwhile and echoes a cursor it no longer knows;
- * - `hold`: the long poll from the cursor.
+ * Where the feed stands in the server's event log, which decides the next request:
+ * - `snapshot`: ask for the current state (`lastSequenceNumber=0`); `reason` is the notice once it lands
+ *   (null: a first load);
+ * - `hold`: the long poll from the cursor; `quick` asks `timeOut=0` instead (after a failure, offline,
+ *   Retry now), so the status line knows at once that the feed is back.
  */
-export type Sync =
-  | { step: 'snapshot'; after: string | null; reason: string | null }
-  | { step: 'catch-up'; seq: string; check: boolean }
-  | { step: 'hold'; seq: string }
+export type Sync = { step: 'snapshot'; reason: string | null } | { step: 'hold'; seq: string; quick: boolean }
 
 /** How long an ended call stays on screen. */
 export const LINGER_MS = 8_000
-/** Polls in a row the PBX refuses before the cursor is given up for a snapshot. */
-export const REFUSALS_BEFORE_RESYNC = 2
 /** How long a resync notice stays up. */
 const NOTICE_MS = 10_000
+/** The notice for a server's `seq: 0` that gave no reason. */
+const RESYNCED = 'Resynchronised with the PBX'
 
 /** The cursor the feed holds (null: none yet, or given up). */
-export const cursorOf = (sync: Sync): string | null => (sync.step === 'snapshot' ? sync.after : sync.seq)
+export const cursorOf = (sync: Sync): string | null => (sync.step === 'hold' ? sync.seq : null)
 
 /** What a request carried: its cursor (null for a snapshot) and the extension list it asked for. */
 export interface Sent {
@@ -49,11 +44,11 @@ interface FeedState {
   watching: string
   /** The same list as a set of bare extensions, split once per list (a supervisor's has a thousand). */
   watched: ReadonlySet<string>
-  /** Polls in a row the PBX answered with an error Code. */
-  refusals: number
   /** Failed polls in a row: the backoff's step. */
   failures: number
-  /** The later of the last poll sent and the last reply: the next poll waits the PBX's period from it. */
+  /** When Retry now last asked the server to try the PBX (0: never). */
+  retryAskedAt: number
+  /** The later of the last poll sent and the last reply: the next poll waits the minimum period from it. */
   pacedFrom: number
   model: CallModel
   connection: Connection
@@ -69,8 +64,8 @@ interface FeedState {
   replyReceived: (sent: Sent, result: SubscribeResult, watched: ReadonlySet<string>, now: number) => void
   pollFailed: (error: PbxError, now: number, retryInMs: number) => void
   resyncRequested: (reason: string) => void
-  /** Retry now (or back online): the next poll catches up at once with timeOut=0. */
-  retryRequested: () => void
+  /** Retry now (`asked`: the server was asked to try the PBX too) or back online: the next poll asks at once. */
+  retryRequested: (now: number, asked: boolean) => void
   wentOffline: () => void
   /** A follower tab: the leader's word on the connection. */
   statusShared: (connection: Connection) => void
@@ -84,11 +79,11 @@ interface FeedState {
 export type SharedState = Pick<FeedState, 'sync' | 'watching' | 'model' | 'connection' | 'lastReplyAt' | 'simulated'>
 
 const initial = {
-  sync: { step: 'snapshot', after: null, reason: null } as Sync,
+  sync: { step: 'snapshot', reason: null } as Sync,
   watching: '',
   watched: new Set<string>() as ReadonlySet<string>,
-  refusals: 0,
   failures: 0,
+  retryAskedAt: 0,
   pacedFrom: 0,
   model: emptyModel,
   connection: { phase: 'connecting' } as Connection,
@@ -103,18 +98,10 @@ const initial = {
 export const extensionSet = (list: string): ReadonlySet<string> =>
   new Set(list === '' ? [] : list.split(',').map(extKey))
 
-/**
- * The feed went down (a failed poll, offline): catch up from the cursor at once, then check with a
- * snapshot. A snapshot that was only such a check gives way to the catch-up, so what happens during
- * this outage is not lost either.
- */
-function down(sync: Sync): Sync {
-  if (sync.step === 'snapshot') return sync.reason === null && sync.after !== null ? catchUp(sync.after, true) : sync
-  return catchUp(sync.seq, true)
-}
-const catchUp = (seq: string, check: boolean): Sync => ({ step: 'catch-up', seq, check })
-/** Retry now: catch up at once; a check already due stays due. */
-const hurried = (sync: Sync): Sync => (sync.step === 'hold' ? catchUp(sync.seq, false) : sync)
+/** The next poll asks at once (timeOut=0); a snapshot due stays due. */
+const quick = (sync: Sync): Sync => (sync.step === 'hold' ? { ...sync, quick: true } : sync)
+const isOffline = () => typeof navigator !== 'undefined' && navigator.onLine === false
+const OFFLINE: Connection = { phase: 'offline', error: 'This computer is offline' }
 
 /** The next request, from the feed's state alone (pure): what to ask, and not before when. */
 export function nextRequest(
@@ -126,8 +113,8 @@ export function nextRequest(
   const watching = exten.join(',')
   // The cursor still holds for the same or fewer extensions; any new one needs a snapshot.
   const covered = s.watching !== '' && exten.every((e) => s.watched.has(extKey(e)))
-  const seq = covered && s.sync.step !== 'snapshot' ? s.sync.seq : null
-  const timeOut = seq !== null && s.sync.step === 'hold' ? holdS : 0
+  const seq = covered && s.sync.step === 'hold' ? s.sync.seq : null
+  const timeOut = seq !== null && s.sync.step === 'hold' && !s.sync.quick ? holdS : 0
   return { sent: { seq, watching }, timeOut, notBefore: s.pacedFrom + minPeriodMs }
 }
 
@@ -140,14 +127,12 @@ export const useFeed = create<FeedState>()((set, get) => ({
     const s = get()
     const events = result.events.filter((e) => watched.has(extKey(e.ext)))
     // A poll held across going offline can still land; it does not make the feed live.
-    const phase =
-      typeof navigator !== 'undefined' && navigator.onLine === false ? ('offline' as const) : ('live' as const)
-    const connection: Connection = phase === 'live' ? { phase } : { phase, error: 'This computer is offline' }
+    const connection: Connection = isOffline() ? OFFLINE : { phase: 'live' }
     recordDiag(
       'reply',
-      `seq ${result.seq}, ${result.events.length} events${result.rejected ? `, ${result.rejected} malformed events dropped` : ''}${result.note ? `; the PBX noted ${result.note}` : ''}`,
+      `seq ${result.seq}, ${result.events.length} events${result.rejected ? `, ${result.rejected} malformed events dropped` : ''}${result.message ? `; the server said ${result.message}` : ''}`,
     )
-    // Said on screen, not only in Diagnostics: something the PBX sent is not shown.
+    // Said on screen, not only in Diagnostics: something the server sent is not shown.
     const total = s.unread + result.rejected
     const unread = result.rejected
       ? {
@@ -159,7 +144,6 @@ export const useFeed = create<FeedState>()((set, get) => ({
     const base = {
       watching: sent.watching,
       watched: sent.watching === s.watching ? s.watched : watched,
-      refusals: 0,
       failures: 0,
       pacedFrom: now,
       lastReplyAt: now,
@@ -167,43 +151,17 @@ export const useFeed = create<FeedState>()((set, get) => ({
       connection,
       ...unread,
     }
-    // Offline, the next poll catches up rather than holding.
-    const settled = (seq: string): Sync => (phase === 'live' ? { step: 'hold', seq } : catchUp(seq, false))
+    const sync: Sync = { step: 'hold', seq: result.seq, quick: connection.phase !== 'live' }
     if (sent.seq === null) {
-      // A snapshot taken with a cursor still held for the same extensions (a check after a fault,
-      // a refused cursor) whose seq is lower than that cursor: the PBX restarted meanwhile.
-      const held = cursorOf(s.sync)
-      const restarted = held !== null && sent.watching === s.watching && BigInt(result.seq) < BigInt(held)
-      if (restarted) recordDiag('resync', `snapshot seq ${result.seq} is below our cursor ${held}: the PBX restarted`)
-      const asked = s.sync.step === 'snapshot' ? s.sync.reason : null
-      const reason = asked ?? (restarted ? "the PBX's sequence went back: a restart?" : null)
-      const notice = reason ? { notice: `Resynchronised with the PBX (${reason})`, noticeAt: now } : {}
-      set({ ...base, sync: settled(result.seq), model: applySnapshot(s.model, events, now), ...notice })
+      const reason = s.sync.step === 'snapshot' ? s.sync.reason : null
+      const notice = reason ? { notice: reason, noticeAt: now } : {}
+      set({ ...base, sync, model: applySnapshot(s.model, events, now), ...notice })
       return
     }
     if (BigInt(result.seq) < BigInt(sent.seq)) {
-      // The PBX's counter went backwards: it restarted. Our cursor means nothing there now.
-      recordDiag('resync', `seq went back from ${sent.seq} to ${result.seq}: PBX restarted or a stale reply`)
-      set({
-        ...base,
-        sync: { step: 'snapshot', after: null, reason: "the PBX's sequence went back" },
-        notice: "The PBX's sequence went back (a restart?); resynchronising",
-        noticeAt: now,
-      })
-      return
-    }
-    // Caught up after a fault: what happened meanwhile is applied; a snapshot next checks it all.
-    const checkDue = s.sync.step === 'catch-up' && s.sync.check
-    if (checkDue)
-      recordDiag(
-        'resync',
-        'caught up after a fault: the next poll asks for the current state, in case the PBX restarted',
-      )
-    const sync: Sync = checkDue ? { step: 'snapshot', after: result.seq, reason: null } : settled(result.seq)
-    if (result.seq === sent.seq && events.length > 0) {
-      // Events come only with a seq beyond the cursor: the same seq with events is a replayed reply.
-      recordDiag('fault', `reply repeated seq ${result.seq} with ${events.length} events: ignored as a replay`)
-      set({ ...base, sync })
+      // The server's log no longer serves our cursor (seq 0, or any lower); its Message says why.
+      recordDiag('resync', `seq ${result.seq} after our cursor ${sent.seq}: taking a snapshot`)
+      set({ ...base, sync: { step: 'snapshot', reason: result.message ?? RESYNCED } })
       return
     }
     const model = applyEvents(s.model, events, now)
@@ -211,39 +169,24 @@ export const useFeed = create<FeedState>()((set, get) => ({
   },
 
   pollFailed: (error, now, retryInMs) => {
-    recordDiag('fault', `${error.kind}: ${error.message}`)
+    recordDiag('fault', `${error.kind}${error.reason ? ` (${error.reason})` : ''}: ${error.message}`)
     const s = get()
-    // Two error Codes in a row: the cursor may be unknown to the PBX, so ask for the current state (transport
-    // faults keep it: a snapshot would drop the calls that came and went meanwhile).
-    const refused = error.kind === 'pbx' || (error.kind === 'http' && error.code !== undefined && error.code < 0)
-    const refusals = refused ? s.refusals + 1 : 0
-    const connection: Connection = {
-      phase: error.kind === 'auth' ? 'auth' : 'reconnecting',
-      error: error.message,
-      kind: error.kind,
-      nextRetryAt: now + retryInMs,
-    }
-    let sync = down(s.sync)
-    const cursor = cursorOf(s.sync)
-    if (refusals >= REFUSALS_BEFORE_RESYNC && cursor !== null && sync.step !== 'snapshot') {
-      recordDiag('resync', `${refusals} refused polls in a row: the next asks for the current state`)
-      sync = { step: 'snapshot', after: cursor, reason: 'the PBX refused our place in its event stream' }
-    }
-    set({ sync, refusals, failures: s.failures + 1, pacedFrom: Math.max(s.pacedFrom, now), connection })
+    const phase: Phase = error.kind === 'offline' ? 'offline' : error.reason === 'key-refused' ? 'auth' : 'reconnecting'
+    const connection: Connection = { phase, error: error.message, nextRetryAt: now + retryInMs }
+    set({ sync: quick(s.sync), failures: s.failures + 1, pacedFrom: Math.max(s.pacedFrom, now), connection })
   },
 
   resyncRequested: (reason) => {
     recordDiag('resync', reason)
-    set({ sync: { step: 'snapshot', after: null, reason } })
+    set({ sync: { step: 'snapshot', reason: `Resynchronised with the PBX (${reason})` } })
   },
 
-  retryRequested: () => set((s) => ({ sync: hurried(s.sync) })),
+  retryRequested: (now, asked) => set((s) => ({ sync: quick(s.sync), retryAskedAt: asked ? now : s.retryAskedAt })),
 
-  wentOffline: () =>
-    set((s) => ({ sync: down(s.sync), connection: { phase: 'offline', error: 'This computer is offline' } })),
+  wentOffline: () => set((s) => ({ sync: quick(s.sync), connection: OFFLINE })),
 
   statusShared: (connection) =>
-    set((s) => ({ connection, sync: connection.phase === 'live' ? s.sync : hurried(s.sync) })),
+    set((s) => ({ connection, sync: connection.phase === 'live' ? s.sync : quick(s.sync) })),
 
   stateShared: ({ sync, watching, model, connection, lastReplyAt, simulated }) => {
     if (get().watching !== '') return

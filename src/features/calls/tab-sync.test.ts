@@ -20,11 +20,11 @@ describe('a follower tab', () => {
   it('waits for the leader’s state before taking increments, then follows them', () => {
     // An increment that overtakes the state: applying it to an empty model would lose call a.
     reply('5', '6', [ev('b', 'Ringing')])
-    expect(useFeed.getState()).toMatchObject({ watching: '', sync: { step: 'snapshot', after: null } })
+    expect(useFeed.getState()).toMatchObject({ watching: '', sync: { step: 'snapshot', reason: null } })
     const model = applyEvents(emptyModel, [ev('a', 'Connected'), ev('b', 'Ringing')], T0)
     onMessage({
       type: 'state',
-      sync: { step: 'hold', seq: '6' },
+      sync: { step: 'hold', seq: '6', quick: false },
       watching: '410',
       model,
       connection: { phase: 'live' },
@@ -46,12 +46,12 @@ describe('a follower tab', () => {
 })
 
 describe('a follower told the feed is down', () => {
-  it("catches up first if it comes to lead, and follows the leader's status line", () => {
+  it("asks at once if it comes to lead, and follows the leader's status line", () => {
     reply(null, '3', [ev('a', 'Ringing')])
-    onMessage({ type: 'status', connection: { phase: 'reconnecting', error: 'Cannot reach the PBX', kind: 'network' } })
+    onMessage({ type: 'status', connection: { phase: 'reconnecting', error: 'Cannot reach the PBX' } })
     expect(useFeed.getState()).toMatchObject({
       connection: { phase: 'reconnecting', error: 'Cannot reach the PBX' },
-      sync: { step: 'catch-up', seq: '3' },
+      sync: { step: 'hold', seq: '3', quick: true },
     })
   })
 })

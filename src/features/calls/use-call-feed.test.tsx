@@ -4,9 +4,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { setupTestPbx } from '../../testing/msw-server.ts'
 import { POLL_TIMEOUT_S } from './call-queries.ts'
 import { cursorOf, resetFeedStore, useFeed } from './feed-store.ts'
-import { STALE_AFTER_MS, useCallFeed } from './use-call-feed.ts'
+import { retryFeed, STALE_AFTER_MS, useCallFeed } from './use-call-feed.ts'
 
-const { sim } = setupTestPbx({ minPollPeriodMs: 10 })
+const { sim, faults } = setupTestPbx({ minPollPeriodMs: 10 })
 // Registered after the PBX's hooks, so it runs first: unmount before the simulator resets.
 afterEach(cleanup)
 
@@ -23,7 +23,7 @@ function mount(exten: string[]) {
     </QueryClientProvider>
   )
   const r = render(ui(exten))
-  return { ...r, change: (list: string[]) => r.rerender(ui(list)) }
+  return { ...r, client, change: (list: string[]) => r.rerender(ui(list)) }
 }
 
 const subscribes = () => sim.requests.filter((r) => r.method === 'subscribe')
@@ -131,63 +131,85 @@ describe('useCallFeed', () => {
     expect(subscribes().length).toBe(sent)
   })
 
-  it('does not move the cursor on a malformed reply and waits at least 1 s before retrying', async () => {
+  it('keeps the cursor through a reply it cannot read, and waits at least 1 s before asking again at once', async () => {
     mount(['410'])
     await expect.poll(() => sim.heldPolls).toBe(1)
-    sim.failNextSubscribe({ kind: 'truncated' })
+    faults.answerNext('subscribe', 502, '<html>Bad gateway</html>', 'text/html')
     const id = sim.ring({ ext: '410' })
     await expect.poll(() => statusOn('410', id)).toBe('Ringing')
     const cursor = cursorOf(useFeed.getState().sync)
-    await expect.poll(() => useFeed.getState().connection.kind).toBe('malformed')
+    await expect
+      .poll(() => useFeed.getState().connection.error)
+      .toBe('The Switchboard server answered something unexpected (HTTP 502)')
     expect(cursorOf(useFeed.getState().sync)).toBe(cursor)
     expect(useFeed.getState().connection.phase).toBe('reconnecting')
 
     await expect.poll(() => useFeed.getState().connection.phase, { timeout: 3000 }).toBe('live')
-    const reqs = subscribes()
+    const reqs = faults.seen.filter((r) => r.method === 'subscribe')
     const failed = reqs.findIndex((r, i) => i > 0 && r.params.lastSequenceNumber === cursor)
     const [bad, retry] = [reqs[failed], reqs[failed + 1]]
     expect(retry.params.lastSequenceNumber).toBe(cursor)
-    // After a failure the first poll asks timeOut=0 to catch up at once.
+    // After a failure the first poll asks timeOut=0: the status line knows at once that the feed is back.
     expect(retry.params.timeOut).toBe('0')
     expect(retry.at - bad.at).toBeGreaterThanOrEqual(999)
   })
 
-  it('gives up a cursor the PBX refuses twice in a row for a snapshot, and shows a call that rang meanwhile', async () => {
-    sim.setStatus(sim.ring({ ext: '410' }), 'Hungup')
-    mount(['410'])
+  it('the server’s feed down: says its message, waits for its next try, and Retry now asks it to try at once', async () => {
+    const { client } = mount(['410'])
     await expect.poll(() => sim.heldPolls).toBe(1)
-    const cursor = cursorOf(useFeed.getState().sync)!
-    sim.forgetCursors()
-    const id = sim.ring({ ext: '410', uniqueCallId: 'after-forget' })
-    await expect.poll(() => statusOn('410', id), { timeout: 4000 }).toBe('Ringing')
-    const sent = subscribes().map((r) => `${r.params.lastSequenceNumber}/${r.params.timeOut}`)
-    // The held poll refused, one retry with the same cursor refused, then the current state.
-    expect(sent.slice(1, 4)).toEqual([`${cursor}/${POLL_TIMEOUT_S}`, `${cursor}/0`, '0/0'])
-    expect(useFeed.getState()).toMatchObject({
-      refusals: 0,
-      connection: { phase: 'live' },
-      notice: expect.stringMatching(/^Resynchronised.*refused/),
-    })
+    faults.feedDown('key-refused', 'The PBX refused the API key: tell your administrator', Date.now() + 60_000)
+    sim.ring({ ext: '410', uniqueCallId: 'during' })
+    await expect.poll(() => useFeed.getState().connection.phase).toBe('auth')
+    expect(useFeed.getState().connection.error).toBe('The PBX refused the API key: tell your administrator')
+    // Nothing is asked before the server's own try, a minute away …
+    expect(useFeed.getState().connection.nextRetryAt! - Date.now()).toBeGreaterThan(59_000)
+    faults.feedUp()
+    // … unless the agent asks: the server is told to try now, and the panel asks at once.
+    sim.ring({ ext: '410', uniqueCallId: 'meanwhile' })
+    retryFeed(client)
+    await expect.poll(() => statusOn('410', 'meanwhile')).toBe('Ringing')
+    expect(faults.retries).toBe(1)
+    await expect.poll(() => useFeed.getState().connection.phase).toBe('live')
   })
 
-  it('keeps its cursor through one refusal (a blip is not a lost place)', async () => {
-    sim.setStatus(sim.ring({ ext: '410' }), 'Hungup')
+  it('a poll that fails after the browser went offline says offline, not reconnecting', async () => {
     mount(['410'])
     await expect.poll(() => sim.heldPolls).toBe(1)
-    sim.failNextSubscribe({ kind: 'negativeCode' })
-    const id = sim.ring({ ext: '410' })
-    await expect.poll(() => statusOn('410', id)).toBe('Ringing')
-    const cursor = cursorOf(useFeed.getState().sync)!
-    await expect.poll(() => useFeed.getState().connection.kind).toBe('pbx')
-    await expect.poll(() => useFeed.getState().refusals).toBe(1)
-    await expect.poll(() => useFeed.getState().connection.phase, { timeout: 3000 }).toBe('live')
-    const sent = subscribes().map((r) => r.params.lastSequenceNumber)
-    // Refused once, asked again from the same place: no snapshot after the first.
-    const after = sent.slice(sent.indexOf(cursor))
-    expect(after.length).toBeGreaterThanOrEqual(2)
-    expect(new Set(after)).toEqual(new Set([cursor]))
-    expect(sent.slice(1)).not.toContain('0')
-    expect(useFeed.getState().refusals).toBe(0)
+    // The next poll is held by the server; the network goes away while it is.
+    faults.hangNext('subscribe')
+    sim.ring({ ext: '410' })
+    await expect.poll(() => faults.hanging).toBe(1)
+    const online = vi.spyOn(navigator, 'onLine', 'get').mockReturnValue(false)
+    try {
+      window.dispatchEvent(new Event('offline'))
+      expect(useFeed.getState().connection.phase).toBe('offline')
+      // The held request fails after the `offline` event (a real browser's order about half the time).
+      faults.dropConnections()
+      await expect.poll(() => useFeed.getState().failures).toBe(1)
+      expect(useFeed.getState().connection).toMatchObject({ phase: 'offline', error: 'This computer is offline' })
+    } finally {
+      online.mockRestore()
+      window.dispatchEvent(new Event('online'))
+    }
+  })
+
+  it('takes a snapshot when the server says seq 0, shows its reason, and a call that rang meanwhile', async () => {
+    const old = sim.ring({ ext: '410', uniqueCallId: 'before' })
+    mount(['410'])
+    await expect.poll(() => statusOn('410', old)).toBe('Ringing')
+    await expect.poll(() => sim.heldPolls).toBe(1)
+    faults.resyncNext('Resynchronised with the PBX: it restarted')
+    // The held poll ends with this event; the next, from the cursor, is told to take a snapshot.
+    sim.setStatus(old, 'Hungup')
+    await expect.poll(() => useFeed.getState().notice).toBe('Resynchronised with the PBX: it restarted')
+    const sent = faults.seen.map((r) => `${r.params.lastSequenceNumber}/${r.params.timeOut}`)
+    expect(
+      sent.filter((r) => r === '0/0'),
+      'the first load and the resync',
+    ).toHaveLength(2)
+    await expect.poll(() => sim.heldPolls).toBe(1)
+    const fresh = sim.ring({ ext: '410', uniqueCallId: 'after' })
+    await expect.poll(() => statusOn('410', fresh)).toBe('Ringing')
   })
 
   it('resynchronises after a PBX restart and shows a call that rang after it', async () => {

@@ -1,15 +1,21 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useEffect } from 'react'
-import { callQueries, pollNow, POLL_TIMEOUT_S } from './call-queries.ts'
+import { callQueries, pollNow, POLL_TIMEOUT_S, retryServerFeed } from './call-queries.ts'
 import { useFeed } from './feed-store.ts'
 
 const TICK_MS = 1000
 /** No reply for this long (sleep, throttled tab) and the cursor is not trusted any more. */
 export const STALE_AFTER_MS = (POLL_TIMEOUT_S + 30) * 1000
 
-/** Retry now: catch up at once, dropping the poll in flight or the wait for the next try. */
+/** Retry now: the server tries the PBX at once, and the panel asks it at once, dropping any wait. */
 export function retryFeed(client: ReturnType<typeof useQueryClient>) {
-  useFeed.getState().retryRequested()
+  useFeed.getState().retryRequested(Date.now(), true)
+  void retryServerFeed(client)
+}
+
+/** Back online: ask at once (the server's feed never went down for this). */
+function backOnline(client: ReturnType<typeof useQueryClient>) {
+  useFeed.getState().retryRequested(Date.now(), false)
   void pollNow(client)
 }
 
@@ -41,7 +47,7 @@ export function useCallFeed(exten: readonly string[], leading = true) {
     }
     const interval = setInterval(tick, TICK_MS)
     const onOffline = () => useFeed.getState().wentOffline()
-    const onOnline = () => retryFeed(client)
+    const onOnline = () => backOnline(client)
     const onVisible = () => document.visibilityState === 'visible' && tick()
     window.addEventListener('offline', onOffline)
     window.addEventListener('online', onOnline)

@@ -1,6 +1,7 @@
 // The browser↔server feed contract (docs/architecture.md, "The browser's API"): what the Switchboard server
 // and the panel must agree on, written once and imported by both. Only the server speaks the PBX's contract.
-import { z } from 'zod'
+// zod/mini: the panel imports these schemas too, and its bundle has a budget (120 KB gzip).
+import { z } from 'zod/mini'
 
 /** The PBX's minimum poll period: no poll is sent sooner than this after the previous reply. */
 export const MIN_POLL_PERIOD_MS = 100
@@ -26,7 +27,7 @@ export const feedDownSchema = z.object({
   error: z.literal('feed-down'),
   reason: z.enum(FEED_DOWN_REASONS),
   message: z.string(),
-  retryAt: z.number().optional(),
+  retryAt: z.optional(z.number()),
 })
 export type FeedDown = z.infer<typeof feedDownSchema>
 

@@ -1,12 +1,12 @@
 import { http, HttpResponse } from 'msw'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { setupTestPbx } from '../../testing/msw-server.ts'
 import { HANDSETS } from './handsets.ts'
 import { answer, buildUrl, dial, hangup, subscribe } from './pbx-client.ts'
 import { PbxError } from './pbx-error.ts'
 import { useSession } from '../session/session-store.ts'
 
-const { sim, server } = setupTestPbx()
+const { sim, server, faults } = setupTestPbx()
 
 const SUBSCRIBE = '*/api/pbx/subscribe'
 const snapshot = (exten = ['410']) => subscribe({ exten, lastSequenceNumber: '0', timeOut: 0 })
@@ -138,19 +138,17 @@ describe('errors', () => {
     expect(e.message).toContain('Call nope not found on extension 410')
   })
 
-  it.each([
-    ['a negative Code about the key', 'code' as const, undefined],
-    // The feed mirrors a PBX's 401 as it came: a refused key, not the user's session.
-    ['HTTP 401', 'http401' as const, 401],
-    ['an HTML 403 page', 'html403' as const, 403],
-    ['an HTTP 401 (mirrored by the server)', 'http401' as const, 401],
-  ])('explains a refused key given as %s', async (_label, style, status) => {
-    sim.authStyle = style
-    sim.apiKey = 'rotated-key'
-    const e = await failure(snapshot())
-    expect(e.kind).toBe('auth')
-    expect(e.message).toMatch(/^The PBX rejected the API key/)
-    expect(e.status).toBe(status)
+  it('the server’s feed down (503 feed-down): its message, its reason and when it tries the PBX again', async () => {
+    faults.feedDown('key-refused', 'The PBX refused the API key (Code -1: Invalid apiKey)', 1_800_000_000_000)
+    expect(await failure(snapshot())).toMatchObject({
+      kind: 'feed-down',
+      status: 503,
+      reason: 'key-refused',
+      retryAt: 1_800_000_000_000,
+      message: 'The PBX refused the API key (Code -1: Invalid apiKey)',
+    })
+    faults.feedDown('unreachable', 'Cannot reach the PBX (ECONNREFUSED)')
+    expect(await failure(snapshot())).toMatchObject({ kind: 'feed-down', reason: 'unreachable', retryAt: undefined })
     expect(useSession.getState().state.status).toBe('signed-in')
   })
 
@@ -166,7 +164,7 @@ describe('errors', () => {
     said(429, 'rate-limited', 'Dial limit reached (10 a minute); try again in a minute')
     expect(await failure(snapshot())).toMatchObject({ kind: 'refused', message: expect.stringMatching(/^Dial limit/) })
     said(502, 'pbx', 'The PBX did not answer within 15 s')
-    expect(await failure(snapshot())).toMatchObject({ kind: 'http', message: 'The PBX did not answer within 15 s' })
+    expect(await failure(snapshot())).toMatchObject({ kind: 'server', message: 'The PBX did not answer within 15 s' })
     said(404, 'not-found', 'No such route')
     expect(await failure(snapshot())).toMatchObject({ kind: 'refused', message: 'No such route' })
     expect(useSession.getState().state.status).toBe('signed-in')
@@ -179,17 +177,17 @@ describe('errors', () => {
     })
   })
 
-  it('a 401 that is not the server’s own `unauthenticated` is the PBX refusing the key, not a session end', async () => {
-    for (const [body, contentType] of [
-      ['HTTP 401', 'text/plain'],
-      ['{"Code":-1,"Message":"Unauthorized"}', 'application/json'],
-      ['<html><body>401 Unauthorized</body></html>', 'text/html'],
-    ]) {
-      replyWith(body, { status: 401, contentType })
+  it('anything else is the server answering something unexpected: no guessing at PBX pages or keys', async () => {
+    for (const [body, status, contentType] of [
+      ['HTTP 401', 401, 'text/plain'],
+      ['{"Code":-1,"Message":"Unauthorized"}', 401, 'application/json'],
+      ['<html><body>Bad gateway</body></html>', 502, 'text/html'],
+    ] as const) {
+      replyWith(body, { status, contentType })
       expect(await failure(snapshot())).toMatchObject({
-        kind: 'auth',
-        status: 401,
-        message: expect.stringMatching(/^The PBX rejected the API key \(HTTP 401\)/),
+        kind: 'unexpected',
+        status,
+        message: `The Switchboard server answered something unexpected (HTTP ${status})`,
       })
     }
     expect(useSession.getState().state.status).toBe('signed-in')
@@ -201,74 +199,35 @@ describe('errors', () => {
     expect(seen[0].headers.get('X-Switchboard')).toBe('1')
   })
 
-  it('keeps the PBX message for an auth-sounding negative Code', async () => {
-    replyWith('{"Code":-3,"Message":"Access denied for this licence"}')
-    const e = await failure(snapshot())
-    expect(e).toMatchObject({ kind: 'auth', code: -3, pbxMessage: 'Access denied for this licence' })
-    expect(e.message).toBe('The PBX rejected the API key: Access denied for this licence')
-  })
-
-  it('does not read every refusal as a bad key', async () => {
-    for (const said of ['Extension 410 is not allowed to answer this call', 'Channel key not found']) {
-      replyWith(JSON.stringify({ Code: -1, Message: said }))
-      expect(await failure(snapshot())).toMatchObject({ kind: 'pbx', code: -1 })
-    }
-    for (const said of ['Invalid key', 'Missing apiKey', 'Invalid API-Key', 'API_KEY rejected', 'Unauthorized']) {
-      replyWith(JSON.stringify({ Code: -1, Message: said }))
-      expect(await failure(snapshot())).toMatchObject({ kind: 'auth', code: -1 })
-    }
-  })
-
   it('reads a Code written as a string and a Message that is not a string', async () => {
     replyWith('{"Code":"-7","Message":42}')
     expect(await failure(snapshot())).toMatchObject({ kind: 'pbx', code: -7, pbxMessage: '42' })
   })
 
-  it('keeps the PBX’s words from a JSON body sent with an HTTP error', async () => {
-    replyWith('{"Code":-1,"Message":"Service unavailable: database"}', { status: 503 })
-    const e = await failure(snapshot())
-    expect(e).toMatchObject({ kind: 'http', status: 503, code: -1, pbxMessage: 'Service unavailable: database' })
-    expect(e.message).toBe('The PBX answered HTTP 503: Service unavailable: database')
+  it.each([
+    ['an HTML page', '<!doctype html><html><body>Maintenance</body></html>', 'not JSON'],
+    ['truncated JSON', '{"Data":{"410":[', 'not JSON'],
+    ['a reply without Code', '{"Data":{},"seq":1}', 'no Code'],
+    ['a wrong shape', '{"data":[],"sequence":"x","Code":0}', 'a subscribe reply with seq: Invalid input'],
+  ])('calls %s from the server unexpected', async (_label, body, what) => {
+    replyWith(body)
+    expect(await failure(snapshot())).toMatchObject({
+      kind: 'unexpected',
+      message: `The Switchboard server answered something unexpected (${what})`,
+    })
   })
 
-  it('calls an HTML page malformed', async () => {
-    sim.failNextSubscribe({ kind: 'html' })
-    const e = await failure(snapshot())
-    expect(e.kind).toBe('malformed')
-    expect(e.message).toContain('HTML')
-  })
-
-  it('calls truncated JSON malformed', async () => {
-    sim.failNextSubscribe({ kind: 'truncated' })
-    expect((await failure(snapshot())).kind).toBe('malformed')
-  })
-
-  it('calls a wrong shape malformed', async () => {
-    sim.failNextSubscribe({ kind: 'wrongShape' })
-    const e = await failure(snapshot())
-    expect(e.kind).toBe('malformed')
-    expect(e.message).toContain('unexpected shape')
-  })
-
-  it('calls a reply without Code malformed', async () => {
-    replyWith('{"Data":{},"seq":1}')
-    expect((await failure(snapshot())).kind).toBe('malformed')
-  })
-
-  it.each([500, 502, 503])('reports HTTP %i with its status', async (status) => {
-    sim.failNextSubscribe({ kind: 'http', status })
-    const e = await failure(snapshot())
-    expect(e).toMatchObject({ kind: 'http', status })
-    expect(e.message).toContain(String(status))
-  })
-
-  it('reports a connection reset as a network error', async () => {
-    sim.failNextSubscribe({ kind: 'reset' })
-    expect((await failure(snapshot())).kind).toBe('network')
+  it('reports a dropped connection as the server out of reach, or offline when the browser says so', async () => {
+    faults.resetNext('subscribe')
+    expect(await failure(snapshot())).toMatchObject({ kind: 'network', message: 'Cannot reach the Switchboard server' })
+    const online = vi.spyOn(navigator, 'onLine', 'get').mockReturnValue(false)
+    faults.resetNext('subscribe')
+    expect(await failure(snapshot())).toMatchObject({ kind: 'offline', message: 'This computer is offline' })
+    online.mockRestore()
   })
 
   it('gives up on a reply that never comes at its own deadline', async () => {
-    sim.failNextSubscribe({ kind: 'hang' })
+    faults.hangNext('subscribe')
     const e = await failure(subscribe({ exten: ['410'], lastSequenceNumber: '0', timeOut: 0 }, { timeoutMs: 50 }))
     expect(e.kind).toBe('timeout')
   })
@@ -301,9 +260,9 @@ describe('subscribe replies', () => {
 
   it('refuses a negative or fractional seq', async () => {
     replyWith('{"Data":{},"seq":-1,"Code":0}')
-    expect((await failure(snapshot())).kind).toBe('malformed')
+    expect((await failure(snapshot())).kind).toBe('unexpected')
     replyWith('{"Data":{},"seq":1.5,"Code":0}')
-    expect((await failure(snapshot())).kind).toBe('malformed')
+    expect((await failure(snapshot())).kind).toBe('unexpected')
   })
 
   it('drops events without uniqueCallId or status, counts them, keeps the rest', async () => {
@@ -436,17 +395,17 @@ describe('subscribe replies', () => {
     })
   })
 
-  it('accepts a positive (notice) Code as success, keeping what it said for Diagnostics', async () => {
-    replyWith('{"Data":{},"seq":5,"Code":2,"Message":"licence expires soon"}')
+  it('keeps the server’s Message with a reply (with seq 0: why to take a snapshot)', async () => {
+    replyWith('{"Data":{},"seq":0,"Code":0,"Message":"Resynchronised with the PBX: it restarted"}')
     expect(await snapshot()).toEqual({
-      seq: '5',
+      seq: '0',
       events: [],
       rejected: 0,
-      note: 'Code 2: licence expires soon',
+      message: 'Resynchronised with the PBX: it restarted',
       receivedAt: expect.any(Number),
     })
-    replyWith('{"Data":{},"seq":6,"Code":3}')
-    expect((await snapshot()).note).toBe('Code 3')
+    replyWith('{"Data":{},"seq":6,"Code":0}')
+    expect((await snapshot()).message).toBeUndefined()
   })
 
   it('reads 1,000 events in one reply, in order', async () => {

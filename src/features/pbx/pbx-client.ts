@@ -1,9 +1,10 @@
-// The only module that talks HTTP to the PBX: through the Switchboard server's /api/pbx/<method>, which checks
-// the user's rights and adds the API key (docs/architecture.md).
+// The only module that talks HTTP for the PBX: to the Switchboard server's /api/pbx/<method>, which checks the
+// user's rights and speaks to the PBX itself; failures come in the server's words (feed-contract.ts).
 import type { z } from 'zod/mini'
 import { yieldToMain } from '../../lib/next-task.ts'
 import { SWITCHBOARD_HEADER } from '../session/session-api.ts'
 import { useSession } from '../session/session-store.ts'
+import { apiErrorSchema, FEED_RETRY_PATH, feedDownSchema } from './feed-contract.ts'
 import { PbxError } from './pbx-error.ts'
 import { extKey } from './extension.ts'
 import {
@@ -18,8 +19,6 @@ import {
 
 /** The Switchboard server's PBX API (docs/architecture.md): it checks rights and calls the PBX itself. */
 export const API_BASE = '/api/pbx/'
-
-/** `SIP/410` and `410` are the same extension; the PBX is sent, and keys its events by, `410`. */
 
 type Params = Record<string, string | number | boolean | undefined>
 
@@ -41,29 +40,10 @@ export function buildUrl(method: string, params: Params): string {
   return `${API_BASE}${method}${qs ? `?${qs}` : ''}`
 }
 
-// The contract does not say how a refused key reads; these are the ways PBX messages put it.
-// Narrow on purpose: a refused key is retried once a minute, so "extension not allowed to
-// answer" or "channel key not found" must not read as one.
-const AUTH_WORDS =
-  /api[ _-]?key|\b(?:invalid|wrong|bad|missing|unknown|expired|no) key\b|auth|forbidden|access denied|whitelist|licen[cs]e/i
-
-/** The PBX's own Code and words in an error body, when it sent JSON. */
-function pbxReplyIn(text: string): { code?: number; message?: string } {
+/** A reply body as JSON, or undefined when it is not. */
+function jsonOf(text: string): unknown {
   try {
-    const parsed = envelopeSchema.safeParse(JSON.parse(text))
-    return parsed.success ? { code: parsed.data.Code, message: parsed.data.Message } : {}
-  } catch {
-    return {}
-  }
-}
-
-/** The Switchboard server's own error shape `{ error, message }` (a word, and a sentence for the panel). */
-function serverRefusal(text: string): { error: string; message: string } | undefined {
-  try {
-    const body = JSON.parse(text) as { error?: unknown; message?: unknown }
-    return typeof body.error === 'string' && typeof body.message === 'string'
-      ? { error: body.error, message: body.message }
-      : undefined
+    return JSON.parse(text)
   } catch {
     return undefined
   }
@@ -72,9 +52,28 @@ function serverRefusal(text: string): { error: string; message: string } | undef
 /** Set by Switchboard's own server on replies from its built-in simulated PBX. */
 export const SIMULATOR_HEADER = 'X-Switchboard-Simulator'
 
+const unexpected = (what: string, status?: number) =>
+  new PbxError('unexpected', `The Switchboard server answered something unexpected (${what})`, { status })
+
+/** A refusal as the server words it (feed-contract.ts): its message is what the panel shows. */
+function refusal(res: Response, text: string): PbxError {
+  const body = jsonOf(text)
+  const down = feedDownSchema.safeParse(body)
+  if (res.status === 503 && down.success) {
+    const { message, reason, retryAt } = down.data
+    return new PbxError('feed-down', message, { status: res.status, reason, retryAt })
+  }
+  const said = apiErrorSchema.safeParse(body)
+  if (!said.success) return unexpected(`HTTP ${res.status}`, res.status)
+  if (said.data.error === 'unauthenticated') {
+    useSession.getState().sessionEnded({ message: 'Your session has ended. Sign in again.' })
+    return new PbxError('signed-out', said.data.message, { status: res.status })
+  }
+  return new PbxError(res.status < 500 ? 'refused' : 'server', said.data.message, { status: res.status })
+}
+
 async function post(
-  method: string,
-  params: Params,
+  url: string,
   opts: RequestOptions,
 ): Promise<{ text: string; json: unknown; simulated: boolean; receivedAt: number }> {
   // A plain timer rather than AbortSignal.timeout: fake clocks (tests, page.clock) can drive it.
@@ -85,7 +84,7 @@ async function post(
   let text: string
   let receivedAt: number
   try {
-    res = await fetch(buildUrl(method, params), {
+    res = await fetch(url, {
       method: 'POST',
       // X-Switchboard: the server refuses commands without it (no cross-site page can send it).
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...SWITCHBOARD_HEADER },
@@ -97,78 +96,43 @@ async function post(
   } catch (cause) {
     if (opts.signal?.aborted) throw new PbxError('aborted', 'Request cancelled', { cause })
     if (deadline.signal.aborted)
-      throw new PbxError('timeout', `No reply from the PBX within ${Math.round(opts.timeoutMs! / 1000)} s`, { cause })
-    throw new PbxError('network', 'Cannot reach the PBX (network error)', { cause })
+      throw new PbxError(
+        'timeout',
+        `No reply from the Switchboard server within ${Math.round(opts.timeoutMs! / 1000)} s`,
+        {
+          cause,
+        },
+      )
+    // The request can fail before the browser's `offline` event lands: the browser's own word decides.
+    if (typeof navigator !== 'undefined' && navigator.onLine === false)
+      throw new PbxError('offline', 'This computer is offline', { cause })
+    throw new PbxError('network', 'Cannot reach the Switchboard server', { cause })
   } finally {
     clearTimeout(timer)
   }
 
-  if (!res.ok) {
-    // Our server's own refusals; a PBX failure the feed mirrors (same status, the PBX's body) reads as before.
-    const ours = serverRefusal(text)
-    if (ours?.error === 'unauthenticated') {
-      useSession.getState().sessionEnded({ message: 'Your session has ended. Sign in again.' })
-      throw new PbxError('signed-out', ours.message, { status: res.status })
-    }
-    if (ours) throw new PbxError(res.status < 500 ? 'refused' : 'http', ours.message, { status: res.status })
-    const { code, message: said } = pbxReplyIn(text)
-    const words = said ? `: ${said}` : ''
-    if (res.status === 401 || res.status === 403)
-      throw new PbxError('auth', `The PBX rejected the API key (HTTP ${res.status})${words}`, {
-        status: res.status,
-        code,
-        pbxMessage: said,
-      })
-    // Our own proxy says so when it could not reach the PBX at all.
-    const proxyNote = res.headers.get('X-Switchboard-Proxy')
-    if (proxyNote === 'ETIMEDOUT')
-      throw new PbxError('timeout', 'No reply from the PBX in time (the server gave up waiting)', {
-        status: res.status,
-      })
-    if (proxyNote)
-      throw new PbxError('network', `The server cannot reach the PBX (${proxyNote})`, { status: res.status })
-    const hint = res.status === 404 && !said ? ' — is NOOJEE_URL right?' : ''
-    throw new PbxError('http', `The PBX answered HTTP ${res.status}${hint}${words}`, {
-      status: res.status,
-      code,
-      pbxMessage: said,
-    })
-  }
-
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch (cause) {
-    const html = /^\s*</.test(text)
-    throw new PbxError(
-      'malformed',
-      html
-        ? 'The PBX sent an HTML page instead of JSON (a wrong NOOJEE_URL or a refused key can look like this)'
-        : 'The PBX sent a reply that is not valid JSON',
-      { cause },
-    )
-  }
-
+  if (!res.ok) throw refusal(res, text)
+  const simulated = res.headers.has(SIMULATOR_HEADER)
+  // No content (Retry now's 204): nothing to read.
+  if (res.status === 204) return { text, json: undefined, simulated, receivedAt }
+  const json = jsonOf(text)
+  if (json === undefined) throw unexpected('not JSON', res.status)
   const envelope = envelopeSchema.safeParse(json)
-  if (!envelope.success) throw new PbxError('malformed', 'The PBX reply has no Code field')
+  if (!envelope.success) throw unexpected('no Code', res.status)
   const { Code, Message } = envelope.data
+  // An action the PBX refused, passed on by the server with the PBX's words.
   if (Code < 0) {
     const pbxMessage = Message ?? `error ${Code}`
-    if (AUTH_WORDS.test(pbxMessage))
-      throw new PbxError('auth', `The PBX rejected the API key: ${pbxMessage}`, { code: Code, pbxMessage })
     throw new PbxError('pbx', `The PBX said: ${pbxMessage} (Code ${Code})`, { code: Code, pbxMessage })
   }
-  return { text, json, simulated: res.headers.has(SIMULATOR_HEADER), receivedAt }
+  return { text, json, simulated, receivedAt }
 }
 
 function validate<S extends z.ZodMiniType>(schema: S, json: unknown, what: string): z.output<S> {
   const parsed = schema.safeParse(json)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    throw new PbxError(
-      'malformed',
-      `The PBX ${what} reply has an unexpected shape (${issue.path.join('.') || 'root'}: ${issue.message})`,
-    )
+    throw unexpected(`a ${what} reply with ${issue.path.join('.') || 'root'}: ${issue.message}`)
   }
   return parsed.data
 }
@@ -188,8 +152,8 @@ export interface SubscribeResult {
   rejected: number
   /** The reply came from Switchboard's built-in simulated PBX. */
   simulated?: boolean
-  /** A warning or notice the PBX sent with its events (a positive Code, its Message). */
-  note?: string
+  /** The server's word with the reply: with `seq` 0, why the panel must take a snapshot. */
+  message?: string
   /** When the reply had arrived (Date.now()), before it was read: the next poll's period counts from here. */
   receivedAt?: number
 }
@@ -205,13 +169,15 @@ export interface SubscribeParams {
 
 export async function subscribe(p: SubscribeParams, opts: RequestOptions = {}): Promise<SubscribeResult> {
   const { text, json, simulated, receivedAt } = await post(
-    'subscribe',
-    // Bare extensions, as the vendor's client sends them (`SIP/410` → `410`), each once.
-    {
-      exten: [...new Set(p.exten.map(extKey))].join(','),
-      lastSequenceNumber: p.lastSequenceNumber,
-      timeOut: p.timeOut,
-    },
+    buildUrl(
+      'subscribe',
+      // Bare extensions, as the vendor's client sends them (`SIP/410` → `410`), each once.
+      {
+        exten: [...new Set(p.exten.map(extKey))].join(','),
+        lastSequenceNumber: p.lastSequenceNumber,
+        timeOut: p.timeOut,
+      },
+    ),
     opts,
   )
   const reply = validate(subscribeSchema, json, 'subscribe')
@@ -219,7 +185,7 @@ export async function subscribe(p: SubscribeParams, opts: RequestOptions = {}): 
   if (typeof reply.seq === 'number' && !Number.isSafeInteger(reply.seq)) {
     // JSON.parse rounded it; take the digits from the text itself.
     const all = [...text.matchAll(/"seq"\s*:\s*(\d+)/g)]
-    if (all.length === 0) throw new PbxError('malformed', 'The PBX sent an unreadable seq')
+    if (all.length === 0) throw unexpected('an unreadable seq')
     seq = all[all.length - 1][1]
   }
   const events: FeedEvent[] = []
@@ -246,12 +212,17 @@ export async function subscribe(p: SubscribeParams, opts: RequestOptions = {}): 
     }
   }
   const said = (json as { Message?: unknown }).Message
-  const note = reply.Code > 0 ? `Code ${reply.Code}${typeof said === 'string' && said ? `: ${said}` : ''}` : undefined
-  return { seq, events, rejected, receivedAt, ...(simulated ? { simulated } : {}), ...(note ? { note } : {}) }
+  const message = typeof said === 'string' && said ? said : undefined
+  return { seq, events, rejected, receivedAt, ...(simulated ? { simulated } : {}), ...(message ? { message } : {}) }
 }
 
 const action = async (method: string, params: Params, opts?: RequestOptions): Promise<ActionReply> =>
-  validate(actionReplySchema, (await post(method, params, { timeoutMs: 15_000, ...opts })).json, method)
+  validate(actionReplySchema, (await post(buildUrl(method, params), { timeoutMs: 15_000, ...opts })).json, method)
+
+/** Retry now: asks the server to try the PBX at once (feed-contract.ts). */
+export async function requestFeedRetry(): Promise<void> {
+  await post(FEED_RETRY_PATH, { timeoutMs: 15_000 })
+}
 
 export const answer = (p: { uniqueId: string; exten: string; answerString: string }, opts?: RequestOptions) =>
   action('answer', p, opts)

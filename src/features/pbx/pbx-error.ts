@@ -1,33 +1,46 @@
+import type { FeedDownReason } from './feed-contract.ts'
+
 export type PbxErrorKind =
-  /** fetch failed: DNS, refused, reset, offline */
+  /** fetch failed while the browser is online: the Switchboard server cannot be reached */
   | 'network'
+  /** fetch failed while the browser says it is offline */
+  | 'offline'
   /** our own client-side deadline passed */
   | 'timeout'
   /** superseded or unmounted; not a fault */
   | 'aborted'
-  /** HTTP status other than 2xx (not 401/403) */
-  | 'http'
-  /** the PBX refused the API key (HTTP 401/403 or a negative Code saying so) */
-  | 'auth'
-  /** a negative Code with the PBX's own Message */
+  /** 503 `feed-down`: the server's PBX feed is down; `reason` says why, `retryAt` when it tries again */
+  | 'feed-down'
+  /** the server refused it with its `{ error, message }` (403 not your extension or number, 429 a limit) */
+  | 'refused'
+  /** the server failed it with its `{ error, message }` (502: the PBX failed the action) */
+  | 'server'
+  /** the PBX answered an action with a negative Code (passed on by the server with its Message) */
   | 'pbx'
-  /** HTML, truncated JSON, wrong shape, bad seq */
-  | 'malformed'
+  /** the server answered something that is not its contract (not JSON, not its error shape) */
+  | 'unexpected'
   /** the Switchboard server: not signed in (any more) — the sign-in page shows */
   | 'signed-out'
-  /** the Switchboard server refused it (403 not the user's extension or number, 429 a limit): not a PBX fault */
-  | 'refused'
 
 export class PbxError extends Error {
   readonly kind: PbxErrorKind
   readonly status?: number
   readonly code?: number
   readonly pbxMessage?: string
+  readonly reason?: FeedDownReason
+  readonly retryAt?: number
 
   constructor(
     kind: PbxErrorKind,
     message: string,
-    detail: { status?: number; code?: number; pbxMessage?: string; cause?: unknown } = {},
+    detail: {
+      status?: number
+      code?: number
+      pbxMessage?: string
+      reason?: FeedDownReason
+      retryAt?: number
+      cause?: unknown
+    } = {},
   ) {
     super(message, { cause: detail.cause })
     this.name = 'PbxError'
@@ -35,14 +48,15 @@ export class PbxError extends Error {
     this.status = detail.status
     this.code = detail.code
     this.pbxMessage = detail.pbxMessage
+    this.reason = detail.reason
+    this.retryAt = detail.retryAt
   }
 }
 
 export const isPbxError = (e: unknown): e is PbxError => e instanceof PbxError
 
-/** A user-facing sentence for any error thrown while talking to the PBX. */
+/** A user-facing sentence for any error thrown while talking to the server. */
 export function describeError(e: unknown): string {
-  if (isPbxError(e)) return e.message
   if (e instanceof Error) return e.message
   return String(e)
 }
@@ -57,38 +71,25 @@ const PBX_MEANS: readonly [RegExp, Partial<Record<Command, string>> & { any?: st
   [/invalid number/i, { any: 'The PBX cannot dial that number' }],
 ]
 
-/** A short sentence for an agent about a failed command; the raw error belongs in Diagnostics. */
+/** A short sentence for an agent about a failed command: the server's own message when it gave one. */
 export function friendlyError(e: unknown, command: Command): string {
   // Our own checks (no login name, not a number) already speak to the agent.
   if (!isPbxError(e)) return e instanceof Error ? e.message : 'Something went wrong: try again, or see Diagnostics'
   switch (e.kind) {
     case 'network':
-      return 'Cannot reach the PBX: try again'
+    case 'offline':
+      return `${e.message}: try again`
     case 'timeout':
-      return 'The PBX did not answer in time: try again'
-    case 'auth':
-      return 'The PBX refused Switchboard: tell your administrator'
+      return 'No reply in time: try again'
     case 'aborted':
       return 'Cancelled'
-    default: {
+    case 'pbx': {
       const said = e.pbxMessage ?? ''
       for (const [pattern, means] of PBX_MEANS) if (pattern.test(said)) return means[command] ?? means.any ?? said
       return 'The PBX could not do that: try again, or see Diagnostics'
     }
+    default:
+      // The server's message (refused, failed, feed down, signed out) or what it answered instead.
+      return e.message
   }
 }
-
-const FEED_TROUBLE: Record<PbxErrorKind, string> = {
-  network: 'Cannot reach the PBX',
-  timeout: 'The PBX is not answering',
-  aborted: 'Reconnecting',
-  http: 'The PBX is having trouble',
-  auth: 'The PBX rejected the API key',
-  pbx: 'The PBX refused the request',
-  malformed: 'The PBX sent a reply Switchboard cannot read',
-  'signed-out': 'Signed out: sign in again',
-  refused: 'Switchboard refused the request',
-}
-
-/** The feed's trouble in a few words for the status line (the full text is one click away). */
-export const feedTrouble = (kind: PbxErrorKind | undefined) => (kind ? FEED_TROUBLE[kind] : 'Cannot reach the PBX')
