@@ -114,7 +114,11 @@ export function downOf(e: unknown): { down: Omit<FeedDown, 'retryAt'>; refused: 
     }
   const unreachable = err.kind === 'network' || err.kind === 'timeout' || err.kind === 'redirect'
   const reason: FeedDownReason = unreachable ? 'unreachable' : 'pbx-error'
-  const message = (unreachable ? 'Cannot reach the PBX' : 'The PBX failed') + (err.message ? `: ${err.message}` : '')
+  // The PBX client's messages are already sentences about the PBX; anything else gets one ("socket hang up").
+  const said = err.message?.trim() ?? ''
+  const message = /^(The PBX|Cannot reach the PBX|No reply from the PBX)\b/.test(said)
+    ? said
+    : (unreachable ? 'Cannot reach the PBX' : 'The PBX failed') + (said ? `: ${said}` : '')
   return {
     down: { error: 'feed-down', reason, message: message.slice(0, 200) },
     refused: err.kind === 'http' && err.code !== undefined && err.code < 0,
