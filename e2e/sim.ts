@@ -45,8 +45,8 @@ export function simControl(request: APIRequestContext, simUrl?: string) {
  * Start with stored settings, as an agent who set them up yesterday (once per tab, not per reload): the local
  * developer's key and the `e2e` user's (the extensions the specs watch unless `settings` says otherwise).
  */
-export async function seedSettings(page: Page, settings: Record<string, unknown>) {
-  const keys = { plain: 'switchboard.settings', user: settingsKey('e2e') }
+export async function seedSettings(page: Page, settings: Record<string, unknown>, user = 'e2e') {
+  const keys = { plain: 'switchboard.settings', user: settingsKey(user) }
   const state = { extensions: DEMO_EXTENSIONS, myExtensions: [], ...settings }
   await page.addInitScript(
     ({ keys, settings, state }) => {

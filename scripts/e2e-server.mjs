@@ -27,6 +27,11 @@ const USERS = [
   ['wall430', '--display', 'Wall 430', '--watch', '430-439'],
   // One person acting on 431: the wall's name for it (GET /api/session `names`).
   ['ann', '--display', 'Ann Agent', '--act', '431'],
+  // History and missed counts come from the server's records (issue 24): a spec that counts them acts alone on
+  // an extension no other spec rings, so the calls of the rest of the run are not in its history.
+  ['hist1', '--act', '591', '--watch', '400'],
+  ['hist2', '--act', '592', '--watch', '400'],
+  ['hist3', '--act', '593', '--watch', '400'],
 ]
 
 function run(args, env, stdin) {
