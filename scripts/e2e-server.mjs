@@ -32,6 +32,7 @@ const USERS = [
   ['hist1', '--act', '591', '--watch', '400'],
   ['hist2', '--act', '592', '--watch', '400'],
   ['hist3', '--act', '593', '--watch', '400'],
+  ['hist4', '--act', '594', '--watch', '400'],
 ]
 
 function run(args, env, stdin) {
