@@ -1,5 +1,5 @@
 // A PBX restart between two polls, through the production server (`npm run build`, then dist-server with a
-// users file made by the CLI, on a free port; the built-in simulator as its PBX): every call rung after it
+// users file made by the CLI, on a free port; the spec's own simulator as its PBX, e2e/own-pbx.ts): every call rung after it
 // reaches the panel, the call it dropped is not left ringing, and Answer works on a new call. Only the panel's
 // success path is relied on (its failure handling is not under test here).
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -9,6 +9,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { expect, test } from '@playwright/test'
+import { ownPbx } from './own-pbx.ts'
 import { simControl } from './sim.ts'
 
 const root = path.resolve(import.meta.dirname, '..')
@@ -18,6 +19,7 @@ const EXTS = ['400', '410', '420']
 
 let dir: string
 let server: ChildProcess | undefined
+let pbx: Awaited<ReturnType<typeof ownPbx>> | undefined
 
 const freePort = () =>
   new Promise<number>((resolve, reject) => {
@@ -57,6 +59,7 @@ test.beforeAll(async () => {
     { SWITCHBOARD_USERS_FILE: usersFile },
     'agent-password\n',
   )
+  pbx = await ownPbx()
   server = spawn(process.execPath, ['dist-server/server/main.js'], {
     cwd: root,
     env: {
@@ -65,8 +68,7 @@ test.beforeAll(async () => {
       PORT: new URL(base).port,
       SWITCHBOARD_USERS_FILE: usersFile,
       SWITCHBOARD_SIM_DEMO: '0',
-      NOOJEE_URL: '',
-      NOOJEE_API_KEY: '',
+      ...pbx.env,
       SESSION_SECRET: 'e2e-session-secret-that-is-long-enough-to-use',
       SWITCHBOARD_DATA_DIR: path.join(dir, 'data'),
       LOG_LEVEL: 'warn',
@@ -87,6 +89,7 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   server?.kill('SIGTERM')
+  await pbx?.pbx.close()
   if (dir) await rm(dir, { recursive: true, force: true })
 })
 
@@ -98,7 +101,7 @@ test('a PBX restart between two polls: 8 calls after it all shown, the dropped c
   await page.getByLabel('Password').fill('agent-password')
   await page.getByRole('button', { name: 'Sign in' }).click()
   await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible()
-  const sim = simControl(page.request)
+  const sim = simControl(page.request, pbx?.pbx.url)
   const card = (callerId: string) => page.getByRole('article').filter({ hasText: callerId })
 
   // Traffic before: the PBX's cursor well above where its new seq will start.

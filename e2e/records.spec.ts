@@ -1,5 +1,5 @@
 // Switchboard remembers (issue 24), through the production server (`npm run build`, then
-// dist-server/server/main.js) with its own users file, data folder and SESSION_SECRET, the built-in simulated PBX:
+// dist-server/server/main.js) with its own users file, data folder and SESSION_SECRET, its own simulated PBX:
 // an agent's call in another browser's history, a supervisor's report and CSV exactly as rung, and both still
 // there (and the supervisor still signed in) after the server restarts on the same data folder.
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -10,6 +10,7 @@ import { createServer } from 'node:net'
 import path from 'node:path'
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test'
 import { seriousViolations } from './axe.ts'
+import { ownPbx } from './own-pbx.ts'
 import { simControl } from './sim.ts'
 
 // A free port, found when the suite starts: no fixed port another run could hold.
@@ -21,6 +22,8 @@ const built =
 
 let dir: string
 let server: ChildProcess | undefined
+// Kept across the server's restart, as a PBX is.
+let pbx: Awaited<ReturnType<typeof ownPbx>> | undefined
 
 function run(args: string[], env: Record<string, string>, stdin = '') {
   return new Promise<string>((resolve, reject) => {
@@ -53,9 +56,7 @@ async function startServer() {
       PORT: String(PORT),
       SWITCHBOARD_USERS_FILE: path.join(dir, 'users.json'),
       SWITCHBOARD_DATA_DIR: path.join(dir, 'data'),
-      SWITCHBOARD_SIM_DEMO: '0',
-      NOOJEE_URL: '',
-      NOOJEE_API_KEY: '',
+      ...pbx?.env,
       REDIS_URL: '',
       DATABASE_URL: '',
       SESSION_SECRET: 'e2e-records-session-secret-long-enough-to-use',
@@ -117,11 +118,13 @@ test.beforeAll(async () => {
     users,
     'sam-password\n',
   )
+  pbx = await ownPbx()
   await startServer()
 })
 
 test.afterAll(async () => {
   await stopServer()
+  await pbx?.pbx.close()
   if (dir) await rm(dir, { recursive: true, force: true })
 })
 
@@ -149,7 +152,7 @@ test('an agent answers a call in one browser and finds it under "Call history" i
   browser,
 }) => {
   await signIn(page, 'alice', 'alice-password')
-  const sim = simControl(page.request)
+  const sim = simControl(page.request, pbx?.pbx.url)
   const id = await sim.ring('400', { callerId: '0298765432' })
   await page.getByRole('button', { name: 'Answer' }).click()
   await expect(page.getByRole('article').filter({ hasText: '0298765432' })).toContainText('Connected')
@@ -170,7 +173,7 @@ test('an agent answers a call in one browser and finds it under "Call history" i
 test('a supervisor’s report and CSV hold the calls exactly as rung, and survive a restart', async ({ page }) => {
   test.setTimeout(90_000)
   await signIn(page, 'sam', 'sam-password')
-  const sim = simControl(page.request)
+  const sim = simControl(page.request, pbx?.pbx.url)
   const ids: string[] = []
   for (const [i, answered] of [true, false, true].entries()) {
     const id = await sim.ring('401', { callerId: `+6129876543${i}` })
