@@ -35,7 +35,11 @@ async function watchShifts(page: Page) {
         sources: { node?: Node | null }[]
       }[]) {
         const main = document.querySelector('main')
-        const inCalls = e.sources.filter((s) => s.node && main?.contains(s.node))
+        // History's rows, newest first, move down for each new call by design; it sits beside or below the
+        // calls, so the section itself must stay put but what moves inside it is not the calls area.
+        const history = document.querySelector('section[aria-labelledby="history-heading"]')
+        const inHistory = (n: Node) => n !== history && !!history?.contains(n)
+        const inCalls = e.sources.filter((s) => s.node && main?.contains(s.node) && !inHistory(s.node))
         if (inCalls.length)
           w.__shifts.push({
             value: e.value,
@@ -103,7 +107,15 @@ for (const width of [390, 1280]) {
     await sim.fault(...Array.from({ length: 6 }, () => ({ kind: 'http', status: 503 })))
     await sim.ring('420', { callerId: '0233334444' })
     await expect(page.getByRole('status')).toHaveText(/^Reconnecting/)
-    expect(await shifts(page), 'fault').toEqual([])
+    // At 390 px the server's sentence wraps to be read whole (issue 21) and the header grows: the calls may
+    // move only as one block (<main> itself), nothing inside them rearranged. Wider, nothing moves at all.
+    const moved = await shifts(page)
+    if (width < 1024)
+      expect(
+        moved.flatMap((s) => s.nodes).filter((n) => !n.startsWith('<main ')),
+        'fault',
+      ).toEqual([])
+    else expect(moved, 'fault').toEqual([])
   })
 }
 
