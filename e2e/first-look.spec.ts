@@ -300,6 +300,29 @@ test('with no extension of mine the agent view says so from the first paint and 
   await expect(page.getByText('Answering 0256565656 on 410')).toBeVisible()
 })
 
+test('a page opened while the PBX is failing does not move the calls area when the feed comes back', async ({
+  page,
+  request,
+}) => {
+  // The status line grew 4 px for its Details and Retry now buttons: every call moved twice (down, then back).
+  await simControl(request).fault(...Array.from({ length: 3 }, () => ({ kind: 'http', status: 503 })))
+  await seedSettings(page, { myExtensions: [], extensions: ['400', '410'] })
+  await page.addInitScript(() => {
+    const w = window as unknown as { __loadShifts: string[] }
+    w.__loadShifts = []
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as unknown as { sources: { node?: Node | null }[] }[])
+        for (const s of e.sources)
+          if (s.node && document.querySelector('main')?.contains(s.node))
+            w.__loadShifts.push((s.node as Element).outerHTML?.slice(0, 80) ?? s.node.nodeName)
+    }).observe({ type: 'layout-shift', buffered: true })
+  })
+  await page.goto('/')
+  await expect(page.getByRole('status')).toHaveText(/^Cannot connect: The PBX answered HTTP 503/)
+  await expect(page.getByRole('status')).toHaveText('Live', { timeout: 20_000 })
+  expect(await page.evaluate(() => (window as unknown as { __loadShifts: string[] }).__loadShifts)).toEqual([])
+})
+
 test('Diagnostics opens as a drawer like Settings: the calls stay put, Escape closes it, focus returns', async ({
   page,
 }) => {
