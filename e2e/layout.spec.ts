@@ -184,7 +184,7 @@ test('the status line: whole while reconnecting at 480 px, and no empty band und
   await sim.fault(...Array.from({ length: 6 }, () => ({ kind: 'http', status: 503 })))
   await sim.ring('410', { callerId: '0291110003' })
   const status = page.getByRole('status')
-  await expect(status).toHaveText(/^Reconnecting: The PBX is having trouble — (next try in \d+ s|trying now)$/)
+  await expect(status).toHaveText(/^Reconnecting: The PBX answered HTTP 503 — (next try in \d+ s|trying now)$/)
   await expect.poll(() => cutTexts(status.locator('span'), 'header')).toEqual([])
   await sim.clearFaults()
 })

@@ -5,15 +5,20 @@ test.beforeEach(async ({ request }) => {
   await simControl(request).reset()
 })
 
+// Each fault in the server's own words (server/pbx/pbx-client.ts, server/feed/upstream.ts via pbx-reply.ts downOf).
 const faults = [
-  { name: 'an HTML page', fault: { kind: 'html' }, says: 'The PBX sent a reply Switchboard cannot read' },
-  { name: 'truncated JSON', fault: { kind: 'truncated' }, says: 'The PBX sent a reply Switchboard cannot read' },
+  {
+    name: 'an HTML page',
+    fault: { kind: 'html' },
+    says: 'The PBX sent an HTML page instead of JSON (a wrong NOOJEE_URL or a refused key can look like this)',
+  },
+  { name: 'truncated JSON', fault: { kind: 'truncated' }, says: 'The PBX sent a reply that is not valid JSON' },
   {
     name: 'a reply of the wrong shape',
     fault: { kind: 'wrongShape' },
-    says: 'The PBX sent a reply Switchboard cannot read',
+    says: 'The PBX failed: its reply is not a subscribe reply',
   },
-  { name: 'an HTML 502', fault: { kind: 'http', status: 502 }, says: 'The PBX is having trouble' },
+  { name: 'an HTML 502', fault: { kind: 'http', status: 502 }, says: 'The PBX answered HTTP 502' },
 ]
 
 test('odd PBX replies never crash the panel: the status says what went wrong, then it is Live again with cards intact', async ({

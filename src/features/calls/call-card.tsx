@@ -18,7 +18,10 @@ const toneClass = {
   other: 'border-sky-500 bg-white dark:bg-slate-900',
 }
 
-/** How long the call has been in its state (or how it ended), one text node, figures aligned. */
+/**
+ * How long the call has been in its state (or how it ended), one text node, figures aligned. A fixed-width
+ * box, text from its left: 'talking for' becoming 'ended after' grows rightwards instead of jumping left.
+ */
 function Timer({ call, frozenAt }: { call: Call; frozenAt?: number }) {
   // While the feed is down the clock stops at the last word from the PBX: a count would claim news.
   const ticking = useNow(frozenAt === undefined && call.endedAt === undefined)
@@ -32,7 +35,7 @@ function Timer({ call, frozenAt }: { call: Call; frozenAt?: number }) {
   }
   return (
     <span
-      className={`ml-auto text-xs whitespace-nowrap tabular-nums ${frozenAt === undefined ? 'text-slate-600 dark:text-slate-300' : 'text-slate-700 italic dark:text-slate-200'}`}
+      className={`ml-auto min-w-32 text-left text-xs whitespace-nowrap tabular-nums ${frozenAt === undefined ? 'text-slate-600 dark:text-slate-300' : 'text-slate-700 italic dark:text-slate-200'}`}
       title={frozenAt === undefined ? undefined : 'Stopped: the PBX has not been heard from since'}
     >
       {text}

@@ -118,7 +118,7 @@ export function ConnectionStatus({ watching }: { watching: number }) {
       {troubled && (
         <Button
           variant="ghost"
-          className="shrink-0 px-2 py-0.5"
+          className="shrink-0 px-2 py-0.5!"
           aria-expanded={open}
           aria-controls={detailsId}
           onClick={() => setOpen((o) => !o)}
@@ -127,7 +127,7 @@ export function ConnectionStatus({ watching }: { watching: number }) {
         </Button>
       )}
       {troubled && (
-        <Button variant="ghost" className="shrink-0 px-2 py-0.5" onClick={() => retryNow(() => retryFeed(client))}>
+        <Button variant="ghost" className="shrink-0 px-2 py-0.5!" onClick={() => retryNow(() => retryFeed(client))}>
           Retry now
         </Button>
       )}
