@@ -16,7 +16,7 @@ const faults = [
   {
     name: 'a reply of the wrong shape',
     fault: { kind: 'wrongShape' },
-    says: 'The PBX failed: its reply is not a subscribe reply',
+    says: 'The PBX sent a reply that is not a subscribe reply (no seq or Data)',
   },
   { name: 'an HTML 502', fault: { kind: 'http', status: 502 }, says: 'The PBX answered HTTP 502' },
 ]

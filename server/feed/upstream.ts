@@ -207,7 +207,13 @@ function replied(
   const code = typeof raw.Code === 'number' ? raw.Code : Number(raw.Code)
   if (!(code >= 0)) return failed(st, { Code: code, Message: raw.Message }, now, ctx)
   const parsed = subscribeSchema.safeParse(raw)
-  if (!parsed.success) return failed(st, { kind: 'not-json', message: 'its reply is not a subscribe reply' }, now, ctx)
+  if (!parsed.success)
+    return failed(
+      st,
+      { kind: 'not-json', message: 'The PBX sent a reply that is not a subscribe reply (no seq or Data)' },
+      now,
+      ctx,
+    )
   const seq = String(parsed.data.seq)
   const { events } = readEvents(parsed.data.Data)
   const wasDown = st.failures > 0
